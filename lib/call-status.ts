@@ -1,0 +1,82 @@
+import type { Node, NodeStatus } from 'node-red';
+
+export interface CallStatusTexts {
+  /** e.g. "2 calling…" */
+  calling(count: number): string;
+}
+
+/** At most this often does a busy node repaint its status: a status costs a message to the editor. */
+const MIN_REPAINT_MS = 250;
+
+/**
+ * A node's status: a blue dot with the calls in flight, then a green dot with the last result
+ * or a red ring with the last error's code. Repaints are throttled so that a burst of messages
+ * does not become a burst of status events.
+ */
+export class CallStatus {
+  private inFlight = 0;
+  private last: NodeStatus | undefined;
+  private lastPaint = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private painted = '';
+
+  constructor(
+    private readonly node: Node,
+    private readonly texts: CallStatusTexts,
+  ) {}
+
+  begin(): void {
+    this.inFlight += 1;
+    this.schedule();
+  }
+
+  succeeded(text: string): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.last = { fill: 'green', shape: 'dot', text };
+    this.schedule();
+  }
+
+  failed(code: string): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.last = { fill: 'red', shape: 'ring', text: code };
+    this.schedule();
+  }
+
+  /** Clears the status and stops any pending repaint (on close). */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight = 0;
+    this.node.status({});
+  }
+
+  private current(): NodeStatus {
+    if (this.inFlight > 0) {
+      return { fill: 'blue', shape: 'dot', text: this.texts.calling(this.inFlight) };
+    }
+    return this.last ?? {};
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = this.lastPaint + MIN_REPAINT_MS - Date.now();
+    if (wait <= 0) {
+      this.paint();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.paint();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private paint(): void {
+    const status = this.current();
+    const key = `${status.fill ?? ''}|${status.shape ?? ''}|${String(status.text ?? '')}`;
+    this.lastPaint = Date.now();
+    if (key === this.painted) return;
+    this.painted = key;
+    this.node.status(status);
+  }
+}

@@ -1,0 +1,94 @@
+import { IotExplorerError, LocalErrorCode, apiError } from './errors';
+
+/** The inner object of a successful reply: the Action's fields plus `RequestId`. */
+export type ReplyData = Record<string, unknown>;
+
+export interface ApiReply {
+  /** The API's RequestId, or the one we sent when the reply's is empty (a documented quirk). */
+  requestId: string;
+  data: ReplyData;
+}
+
+/** The real sub-code that the service sometimes packs as `Code|中文` into a Message or a Status. */
+const PACKED_CODE = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)\|(.*)$/s;
+
+/**
+ * Splits `"FailedOperation.ActionUnreachable|动作消息不可达"` into its code and its text.
+ * Text without a packed code comes back whole.
+ */
+export function splitPackedCode(text: string): { code?: string; text: string } {
+  const match = PACKED_CODE.exec(text);
+  return match ? { code: match[1], text: match[2] } : { text };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+function errorFrom(error: Record<string, unknown>, requestId: string): IotExplorerError {
+  const code = asText(error.Code) || 'InternalError';
+  const message = asText(error.Message);
+  // A generic Code may hide the real one in the Message: prefer the specific code.
+  const packedInMessage = splitPackedCode(message);
+  if (packedInMessage.code) return apiError(packedInMessage.code, packedInMessage.text, requestId);
+  const packedInCode = splitPackedCode(code);
+  if (packedInCode.code) return apiError(packedInCode.code, packedInCode.text || message, requestId);
+  return apiError(code, message, requestId);
+}
+
+function pickRequestId(inner: Record<string, unknown>, sentRequestId: string): string {
+  const echoed = asText(inner.RequestId);
+  return echoed === '' ? sentRequestId : echoed;
+}
+
+/**
+ * Reads a reply in either envelope the service is known to use:
+ * the documented `{"Response":{…}}` and the `{"code":0,"msg":"","data":{…}}` wrapper the
+ * official clients parse. Throws an {@link IotExplorerError} for API errors and unreadable replies.
+ */
+export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch (err) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: `not JSON: ${(err as Error).message}` },
+    });
+  }
+  if (!isObject(body)) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: 'the reply is not a JSON object' },
+    });
+  }
+
+  let inner: Record<string, unknown>;
+  if (isObject(body.Response)) {
+    inner = body.Response;
+  } else if ('code' in body && !('Response' in body)) {
+    const data = isObject(body.data) ? body.data : {};
+    // Some clients see `data` holding a `Response`; tolerate it.
+    const unwrapped = isObject(data.Response) ? data.Response : data;
+    const requestId = pickRequestId(unwrapped, sentRequestId);
+    if (isObject(unwrapped.Error)) throw errorFrom(unwrapped.Error, requestId);
+    if (Number(body.code) !== 0) {
+      const msg = asText(body.msg);
+      throw errorFrom({ Code: msg.includes('|') ? msg : `${asText(body.code)}`, Message: msg }, requestId);
+    }
+    inner = unwrapped;
+  } else {
+    // A page documents at least one reply without any envelope: take the object as it is.
+    inner = body;
+  }
+
+  const requestId = pickRequestId(inner, sentRequestId);
+  if (isObject(inner.Error)) throw errorFrom(inner.Error, requestId);
+  return { requestId, data: inner };
+}

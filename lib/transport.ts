@@ -1,0 +1,172 @@
+import http from 'node:http';
+import https from 'node:https';
+import { IotExplorerError, LocalErrorCode } from './errors';
+
+/**
+ * The small interface the API client needs from HTTP, so the library behind it can be swapped
+ * (for a faster transport, or a fake in a unit test) without touching a node.
+ */
+export interface TransportRequest {
+  url: URL;
+  body: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  body: string;
+}
+
+export interface Transport {
+  post(request: TransportRequest): Promise<TransportResponse>;
+  /** Ends idle keep-alive sockets. In-flight requests are ended by their own signals. */
+  close(): void;
+}
+
+export interface HttpTransportOptions {
+  /** Sockets per host; keep-alive reuses them. */
+  maxSockets?: number;
+  /** Largest reply we read, so a broken proxy cannot fill memory. */
+  maxReplyBytes?: number;
+}
+
+/** Errors that prove nothing left this machine: retrying cannot run an action twice. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A URL without user:password, for messages. */
+export function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function networkError(err: NodeJS.ErrnoException, url: URL): IotExplorerError {
+  return new IotExplorerError({
+    code: LocalErrorCode.Network,
+    key: 'network',
+    params: { endpoint: displayUrl(url), reason: err.code ?? err.message },
+    notSent: err.code !== undefined && NOT_SENT_CODES.has(err.code),
+  });
+}
+
+/**
+ * node:http(s) with keep-alive agents: no dependency, and keep-alive also on Node 18,
+ * whose default agent closes every connection.
+ */
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  const maxReplyBytes = options.maxReplyBytes ?? 8 * 1024 * 1024;
+
+  function post({ url, body, timeoutMs, signal }: TransportRequest): Promise<TransportResponse> {
+    return new Promise<TransportResponse>((resolve, reject) => {
+      let settled = false;
+      const isHttps = url.protocol === 'https:';
+      const request = (isHttps ? https : http).request(url, {
+        method: 'POST',
+        agent: isHttps ? httpsAgent : httpAgent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          Accept: 'application/json',
+        },
+      });
+
+      const finish = (error: IotExplorerError | undefined, response?: TransportResponse): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          request.destroy();
+          reject(error);
+        } else {
+          resolve(response as TransportResponse);
+        }
+      };
+      const onAbort = (): void =>
+        finish(new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' }));
+      const timer = setTimeout(
+        () =>
+          finish(
+            new IotExplorerError({
+              code: LocalErrorCode.Timeout,
+              key: 'timeout',
+              params: { timeout: timeoutMs },
+            }),
+          ),
+        timeoutMs,
+      );
+
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      request.on('error', (err: NodeJS.ErrnoException) => finish(networkError(err, url)));
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxReplyBytes) {
+            finish(
+              new IotExplorerError({
+                code: LocalErrorCode.BadResponse,
+                key: 'badResponse',
+                params: { reason: `the reply is larger than ${maxReplyBytes} bytes` },
+              }),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('error', (err: NodeJS.ErrnoException) =>
+          finish(
+            new IotExplorerError({
+              code: LocalErrorCode.BadResponse,
+              key: 'badResponse',
+              params: { reason: `the connection broke during the reply (${err.code ?? err.message})` },
+            }),
+          ),
+        );
+        // 'close' without 'end' or 'error': the socket went away mid-reply.
+        response.on('close', () =>
+          finish(
+            new IotExplorerError({
+              code: LocalErrorCode.BadResponse,
+              key: 'badResponse',
+              params: { reason: 'the connection closed during the reply' },
+            }),
+          ),
+        );
+        response.on('end', () => {
+          if (!response.complete) {
+            finish(
+              new IotExplorerError({
+                code: LocalErrorCode.BadResponse,
+                key: 'badResponse',
+                params: { reason: 'the reply was cut short' },
+              }),
+            );
+            return;
+          }
+          finish(undefined, {
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks, size).toString('utf8'),
+          });
+        });
+      });
+      request.end(body);
+    });
+  }
+
+  return {
+    post,
+    close(): void {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
