@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import type { Node } from 'node-red';
+import sinon from 'sinon';
+import { startSimulator, type Simulator } from '../../simulator';
+import { LIGHT, OFFLINE_LAMP, actionFlow, collectOutcomes, credentials, helper, load } from '../support/runtime';
+
+/** Everything a user can see of a node: status, log lines, warnings, errors. */
+function visibleText(nodes: Array<Node & Record<string, sinon.SinonSpy>>): string {
+  const parts: string[] = [];
+  for (const node of nodes) {
+    for (const method of ['status', 'warn', 'error', 'log', 'debug', 'trace']) {
+      for (const c of node[method]?.getCalls() ?? []) parts.push(JSON.stringify(c.args, replacer));
+    }
+  }
+  for (const c of helper.log().getCalls()) parts.push(JSON.stringify(c.args, replacer));
+  return parts.join('\n');
+}
+
+/** Errors stringify to {} by default; keep their message, code and stack in the text we search. */
+function replacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { ...value, message: value.message, stack: value.stack, text: String(value) };
+  return value;
+}
+
+describe('the AccessToken stays secret', function () {
+  let sim: Simulator;
+  const WRONG = 'wrong-token-7c1f0d55e2a94b1f';
+
+  before(async function () {
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  after(async function () {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  });
+  beforeEach(async function () {
+    sim = await startSimulator();
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await sim.close();
+  });
+
+  for (const [label, token] of [
+    ['a valid token', 'demo-access-token'],
+    ['a refused token', WRONG],
+  ] as const) {
+    it(`never shows ${label} in outputs, caught errors, status or logs`, async function () {
+      await load(actionFlow(sim.tokenapiUrl), credentials(token));
+      const act = helper.getNode('act') as Node & Record<string, sinon.SinonSpy>;
+      const acc = helper.getNode('acc') as Node & Record<string, sinon.SinonSpy>;
+      const outcomes = collectOutcomes(4);
+      act.receive({ ...LIGHT, payload: {} });
+      act.receive({ ...OFFLINE_LAMP, payload: {} });
+      act.receive({ ...LIGHT, actionId: 'nope', payload: {} });
+      act.receive({ ...LIGHT, payload: 'not json' });
+      const results = await outcomes;
+      await new Promise((r) => setTimeout(r, 300));
+
+      // The token did reach the API: the check below could find it if it leaked.
+      assert.ok(sim.requests.some((r) => (r.body as Record<string, unknown>).AccessToken === token));
+      const seen = JSON.stringify(results, replacer) + visibleText([act, acc]);
+      assert.ok(seen.length > 200);
+      assert.equal(seen.includes(token), false, 'token found in what a user can see');
+      assert.equal(JSON.stringify(Object.entries(acc)).includes(token), false, 'token found on the account node object');
+    });
+  }
+
+  it('keeps the token out of the flow configuration', async function () {
+    await load(actionFlow(sim.tokenapiUrl), credentials('demo-access-token'));
+    const flows = (helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows();
+    assert.equal(JSON.stringify(flows).includes('demo-access-token'), false);
+  });
+});
