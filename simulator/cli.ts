@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Runs the simulator in its own process: node dist/simulator/cli.js --help
+
+import { parseArgs } from 'node:util';
+import { parseFaultArg, startSimulator, type FaultSpec } from './index';
+
+const USAGE = `Usage: node dist/simulator/cli.js [options]
+
+A local stand-in for Tencent Cloud IoT Explorer's app API (tokenapi + appapi).
+
+Options:
+  --port N             port to listen on (default 8700; 0 = a free port)
+  --host ADDR          address to listen on (default 127.0.0.1)
+  --fixture PATH       fixture JSON (default: the shipped simulator/fixtures/default.json)
+  --envelope MODE      response (documented {"Response":...}, default) or wrapper ({code,msg,data})
+  --sync-timeout MS    sync action timeout (default 5000)
+  --token-ttl S        lifetime of tokens issued by AppGetToken, seconds (default: fixture, else 40 days)
+  --fault SPEC         add a fault, kind[:PID/DN][:count]; repeatable. Kinds: latency, http5xx,
+                       requestLimit, nonJson, truncated, reset, noAnswer
+  --latency MS         add MS of latency to every reply (and the delay of --fault latency)
+  --record-limit N     keep at most N recorded requests / action calls (default 10000)
+  --quiet              do not print a line per request
+  --help               show this help
+
+Prints "simulator listening on <tokenapi URL>" once listening. Control endpoints: see
+simulator/README.md (GET /_sim/stats, POST /_sim/faults, ...).`;
+
+function fail(message: string): never {
+  process.stderr.write(`simulator: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function intOption(value: string | undefined, name: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) fail(`${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        fixture: { type: 'string' },
+        envelope: { type: 'string' },
+        'sync-timeout': { type: 'string' },
+        'token-ttl': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        latency: { type: 'string' },
+        'record-limit': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const envelope = v.envelope ?? 'response';
+  if (envelope !== 'response' && envelope !== 'wrapper')
+    fail('--envelope must be response or wrapper');
+  const latency = intOption(v.latency, '--latency');
+  const faults: FaultSpec[] = [];
+  try {
+    for (const text of v.fault ?? []) faults.push(parseFaultArg(text, latency ?? 500));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (latency !== undefined && latency > 0 && !faults.some((f) => f.kind === 'latency')) {
+    faults.push({ kind: 'latency', latencyMs: latency });
+  }
+  const tokenTtl = intOption(v['token-ttl'], '--token-ttl');
+  const quiet = v.quiet ?? false;
+
+  let simulator;
+  try {
+    simulator = await startSimulator({
+      port: intOption(v.port, '--port', 8700),
+      host: v.host ?? '127.0.0.1',
+      fixture: v.fixture,
+      envelope,
+      syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
+      tokenTtlSeconds: tokenTtl === 0 ? undefined : tokenTtl,
+      recordLimit: intOption(v['record-limit'], '--record-limit', 10000),
+      log: quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`simulator: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  for (const fault of faults) simulator.setFault(fault);
+  process.stdout.write(`simulator listening on ${simulator.tokenapiUrl}\n`);
+
+  const stop = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    simulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

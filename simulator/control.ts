@@ -1,0 +1,171 @@
+// Control endpoints under /_sim/, for a simulator running in another process (benchmarks,
+// soak runs, the demo). They exist only on the simulator, never on the real service.
+//
+//   POST   /_sim/faults                 body: a FaultSpec          → {ok, faults}
+//   GET    /_sim/faults                                            → {faults}
+//   DELETE /_sim/faults                                            → {ok, faults: []}
+//   GET    /_sim/stats                                             → {socketsOpened, requests, actionCalls}
+//   POST   /_sim/reset                  clears records and stats   → {ok}
+//   GET    /_sim/action-calls                                      → {actionCalls}
+//   GET    /_sim/devices/<PID>/<DN>                                → {DeviceId, online, properties}
+//   POST   /_sim/devices/<PID>/<DN>     body: {online?, properties?} → the same
+//   POST   /_sim/tokens                 body: {UserID, ttlSeconds?} → {Token, ExpireAt}
+//   POST   /_sim/tokens/revoke          body: {Token}              → {ok}
+
+import type * as http from 'node:http';
+import { parseFaultSpec, type FaultSpec } from './faults';
+import type { ModelDevice, SimulatorModel } from './model';
+import { checkValue } from './template';
+import type { ActionCall } from './types';
+
+export interface ControlTarget {
+  readonly model: SimulatorModel;
+  readonly stats: { socketsOpened: number; requests: number };
+  readonly actionCalls: ActionCall[];
+  setFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  listFaults(): FaultSpec[];
+  resetRecords(): void;
+  issueToken(userId: string, ttlSeconds?: number): { Token: string; ExpireAt: number };
+  revokeToken(token: string): void;
+}
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isObj(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsonBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ControlError(400, 'the body is not JSON');
+  }
+  if (!isObj(value)) throw new ControlError(400, 'the body must be a JSON object');
+  return value;
+}
+
+function deviceState(model: SimulatorModel, device: ModelDevice): Record<string, unknown> {
+  return { DeviceId: device.deviceId, online: device.online, properties: model.snapshot(device) };
+}
+
+function updateDevice(
+  sim: ControlTarget,
+  device: ModelDevice,
+  body: Record<string, unknown>,
+): void {
+  for (const key of Object.keys(body)) {
+    if (key !== 'online' && key !== 'properties')
+      throw new ControlError(400, `unknown field ${key}`);
+  }
+  if (body.online !== undefined && typeof body.online !== 'boolean') {
+    throw new ControlError(400, 'online must be true or false');
+  }
+  if (body.properties !== undefined && !isObj(body.properties)) {
+    throw new ControlError(400, 'properties must be an object of property id → value');
+  }
+  const properties = body.properties ?? {};
+  // Check every value before changing anything.
+  for (const [id, value] of Object.entries(properties)) {
+    const def = sim.model.propertyDefinition(device, id);
+    if (!def) throw new ControlError(400, `${device.deviceId} has no property ${id}`);
+    const problem = checkValue(def.define, value, id);
+    if (problem) throw new ControlError(400, problem);
+  }
+  if (typeof body.online === 'boolean') sim.model.setOnline(device, body.online);
+  for (const [id, value] of Object.entries(properties)) sim.model.setProperty(device, id, value);
+}
+
+function route(sim: ControlTarget, method: string, pathname: string, text: string): unknown {
+  const parts = pathname.split('/').slice(2).map(decodeURIComponent);
+  const [section, ...rest] = parts;
+  const is = (m: string, s: string, restLength = 0): boolean =>
+    method === m && section === s && rest.length === restLength;
+
+  if (is('POST', 'faults')) {
+    try {
+      sim.setFault(parseFaultSpec(jsonBody(text)));
+    } catch (err) {
+      if (err instanceof ControlError) throw err;
+      throw new ControlError(400, (err as Error).message);
+    }
+    return { ok: true, faults: sim.listFaults() };
+  }
+  if (is('GET', 'faults')) return { faults: sim.listFaults() };
+  if (is('DELETE', 'faults')) {
+    sim.clearFaults();
+    return { ok: true, faults: [] };
+  }
+  if (is('GET', 'stats')) {
+    return {
+      socketsOpened: sim.stats.socketsOpened,
+      requests: sim.stats.requests,
+      actionCalls: sim.actionCalls.length,
+    };
+  }
+  if (is('POST', 'reset')) {
+    sim.resetRecords();
+    return { ok: true };
+  }
+  if (is('GET', 'action-calls')) return { actionCalls: sim.actionCalls };
+  if (section === 'devices' && rest.length === 2 && (method === 'GET' || method === 'POST')) {
+    const device = sim.model.device(rest[0], rest[1]);
+    if (!device) throw new ControlError(404, `no device ${rest[0]}/${rest[1]}`);
+    if (method === 'POST') updateDevice(sim, device, jsonBody(text));
+    return deviceState(sim.model, device);
+  }
+  if (is('POST', 'tokens')) {
+    const body = jsonBody(text);
+    if (typeof body.UserID !== 'string' || !sim.model.users.has(body.UserID)) {
+      throw new ControlError(400, 'UserID must name a user of the fixture');
+    }
+    const ttl = body.ttlSeconds;
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl))) {
+      throw new ControlError(400, 'ttlSeconds must be a number');
+    }
+    return sim.issueToken(body.UserID, ttl);
+  }
+  if (is('POST', 'tokens', 1) && rest[0] === 'revoke') {
+    const body = jsonBody(text);
+    if (typeof body.Token !== 'string') throw new ControlError(400, 'Token must be a string');
+    sim.revokeToken(body.Token);
+    return { ok: true };
+  }
+  throw new ControlError(404, `no control endpoint ${method} ${pathname}`);
+}
+
+/** Handles a /_sim request and writes the reply; returns the HTTP status. */
+export function handleControl(
+  sim: ControlTarget,
+  method: string,
+  pathname: string,
+  text: string,
+  res: http.ServerResponse,
+): number {
+  let status = 200;
+  let payload: unknown;
+  try {
+    payload = route(sim, method, pathname, text);
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    status = err.status;
+    payload = { error: err.message };
+  }
+  const body = JSON.stringify(payload);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body, 'utf8'),
+  });
+  res.end(body);
+  return status;
+}

@@ -1,0 +1,42 @@
+// A local stand-in for Tencent Cloud IoT Explorer's app-side API (tokenapi + appapi).
+// See simulator/README.md for what it models.
+
+import { loadFixture } from './fixture';
+import { SimulatorServer } from './server';
+import type { Simulator, SimulatorOptions } from './types';
+
+export type { ActionCall, RecordedRequest, Simulator, SimulatorOptions } from './types';
+export type { EnvelopeMode } from './envelope';
+export type { FaultKind, FaultSpec } from './faults';
+export type {
+  DeviceActionBehaviour,
+  Fixture,
+  FixtureAppKey,
+  FixtureDevice,
+  FixtureFamily,
+  FixtureProduct,
+  FixtureToken,
+  FixtureUser,
+  ScriptEntry,
+} from './fixture';
+export type { DataTemplate, TemplateDefine } from './template';
+export type {
+  ModelDevice,
+  ModelFamily,
+  ModelProduct,
+  ModelToken,
+  ModelUser,
+  PropertyState,
+} from './model';
+export { SimulatorModel } from './model';
+export { defaultFixturePath, FixtureError, loadFixture, validateFixture } from './fixture';
+export { signAppApiParams } from './signature';
+export { parseFaultArg, parseFaultSpec } from './faults';
+
+/** Loads the fixture, starts listening, starts the fixture's scripts. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const fixture = loadFixture(options.fixture);
+  const simulator = new SimulatorServer(fixture, options);
+  await simulator.listen();
+  return simulator;
+}

@@ -1,0 +1,335 @@
+// The simulated world: users and their tokens, app keys, families and rooms, products with
+// their data templates, and devices with their online state, property state and behaviour.
+// The API handlers read and change it; tests inspect it through `Simulator.model`.
+
+import { randomBytes } from 'node:crypto';
+import {
+  isPropertyRef,
+  type DeviceActionBehaviour,
+  type Fixture,
+  type FixtureRoom,
+  type FixtureUser,
+} from './fixture';
+import { checkValue, defaultValue, type DataTemplate, type TemplateProperty } from './template';
+
+/** 40 days, the lifetime suggested by the AppGetToken doc example. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 40 * 24 * 3600;
+
+/** CreateTime/UpdateTime for fixture entries that give none (UNIX seconds). */
+const DEFAULT_TIME = 1700000000;
+
+export interface ModelUser {
+  readonly UserID: string;
+  readonly UserName: string;
+  readonly NickName: string;
+  readonly CountryCode: string;
+  readonly PhoneNumber: string;
+  readonly Email: string;
+  readonly Avatar: string;
+  readonly CreateTime: number;
+  readonly password: string;
+  locked: boolean;
+}
+
+export interface ModelToken {
+  readonly Token: string;
+  readonly UserID: string;
+  /** UNIX seconds. */
+  readonly ExpireAt: number;
+  revoked: boolean;
+}
+
+export interface ModelFamily {
+  readonly FamilyId: string;
+  readonly Name: string;
+  readonly CreateTime: number;
+  readonly UpdateTime: number;
+  /** UserID → Role (1 admin, 0 member). */
+  readonly members: Map<string, 0 | 1>;
+  readonly rooms: Required<FixtureRoom>[];
+}
+
+export interface ModelProduct {
+  readonly ProductId: string;
+  readonly Name: string;
+  readonly Description: string;
+  readonly State: string;
+  readonly NetType: string;
+  readonly CategoryId: number;
+  readonly template: DataTemplate;
+}
+
+export interface PropertyState {
+  Value: unknown;
+  /** ms */
+  LastUpdate: number;
+}
+
+export interface ModelDevice {
+  readonly product: ModelProduct;
+  readonly productId: string;
+  readonly deviceName: string;
+  /** 'PID/DN' */
+  readonly deviceId: string;
+  readonly aliasName: string;
+  /** undefined: bound to no family. */
+  readonly familyId: string | undefined;
+  /** "0" = the default room. */
+  readonly roomId: string;
+  readonly userId: string;
+  readonly iconUrl: string;
+  readonly createTime: number;
+  readonly updateTime: number;
+  online: boolean;
+  /** ms of the last online/offline change. */
+  onlineSince: number;
+  readonly properties: Record<string, PropertyState>;
+  readonly actions: Record<string, DeviceActionBehaviour>;
+}
+
+export interface ActionOutcome {
+  status: string;
+  /** The action_reply response; undefined = none (OutputParams ""). */
+  output: Record<string, unknown> | undefined;
+}
+
+export type LoginLookup =
+  { type: 'phone'; countryCode: string; phoneNumber: string } | { type: 'email'; email: string };
+
+export class SimulatorModel {
+  readonly appKeys = new Map<string, string>();
+  readonly users = new Map<string, ModelUser>();
+  readonly tokens = new Map<string, ModelToken>();
+  readonly families = new Map<string, ModelFamily>();
+  readonly products = new Map<string, ModelProduct>();
+  /** Keyed by 'PID/DN'. */
+  readonly devices = new Map<string, ModelDevice>();
+  tokenTtlSeconds: number;
+
+  constructor(
+    fixture: Fixture,
+    /** The clock, in ms. */
+    readonly now: () => number = Date.now,
+    tokenTtlSeconds?: number,
+  ) {
+    this.tokenTtlSeconds = tokenTtlSeconds ?? fixture.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    for (const { AppKey, AppSecret } of fixture.appKeys) this.appKeys.set(AppKey, AppSecret);
+    for (const u of fixture.users) this.users.set(u.UserID, toModelUser(u));
+    for (const t of fixture.tokens ?? []) this.tokens.set(t.Token, { ...t, revoked: false });
+    for (const f of fixture.families) {
+      this.families.set(f.FamilyId, {
+        FamilyId: f.FamilyId,
+        Name: f.Name,
+        CreateTime: f.CreateTime ?? DEFAULT_TIME,
+        UpdateTime: f.UpdateTime ?? f.CreateTime ?? DEFAULT_TIME,
+        members: new Map(f.members.map((m) => [m.UserID, m.Role])),
+        rooms: (f.rooms ?? []).map((r) => ({
+          RoomId: r.RoomId,
+          RoomName: r.RoomName,
+          CreateTime: r.CreateTime ?? DEFAULT_TIME,
+          UpdateTime: r.UpdateTime ?? r.CreateTime ?? DEFAULT_TIME,
+        })),
+      });
+    }
+    for (const p of fixture.products) {
+      this.products.set(p.ProductId, {
+        ProductId: p.ProductId,
+        Name: p.Name,
+        Description: p.Description ?? '',
+        State: p.State ?? 'Release',
+        NetType: p.NetType ?? 'wifi',
+        CategoryId: p.CategoryId ?? 1,
+        template: p.DataTemplate,
+      });
+    }
+    const start = this.now();
+    for (const d of fixture.devices) {
+      const product = this.products.get(d.ProductId)!;
+      const family = d.FamilyId === undefined ? undefined : this.families.get(d.FamilyId);
+      const properties: Record<string, PropertyState> = {};
+      for (const prop of product.template.properties) {
+        const given = d.properties?.[prop.id];
+        properties[prop.id] = {
+          Value: structuredClone(given === undefined ? defaultValue(prop.define) : given),
+          LastUpdate: start,
+        };
+      }
+      const deviceId = `${d.ProductId}/${d.DeviceName}`;
+      this.devices.set(deviceId, {
+        product,
+        productId: d.ProductId,
+        deviceName: d.DeviceName,
+        deviceId,
+        aliasName: d.AliasName ?? d.DeviceName,
+        familyId: family?.FamilyId,
+        roomId: d.RoomId === undefined || d.RoomId === '' ? '0' : d.RoomId,
+        userId: d.UserID ?? (family ? ownerOf(family) : ''),
+        iconUrl: d.IconUrl ?? '',
+        createTime: d.CreateTime ?? DEFAULT_TIME,
+        updateTime: d.UpdateTime ?? d.CreateTime ?? DEFAULT_TIME,
+        online: d.online ?? true,
+        onlineSince: start,
+        properties,
+        actions: d.actions ?? {},
+      });
+    }
+  }
+
+  // ---- users and tokens ----
+
+  /** The user a token belongs to, if the token is known, not revoked and not expired. */
+  userForToken(token: string): ModelUser | undefined {
+    const entry = this.tokens.get(token);
+    if (!entry || entry.revoked) return undefined;
+    if (this.now() > entry.ExpireAt * 1000) return undefined;
+    return this.users.get(entry.UserID);
+  }
+
+  /** Issues a fresh random token for a user. */
+  issueToken(
+    userId: string,
+    ttlSeconds = this.tokenTtlSeconds,
+  ): { Token: string; ExpireAt: number } {
+    if (!this.users.has(userId)) throw new Error(`simulator: no user ${userId}`);
+    const Token = randomBytes(16).toString('hex');
+    const ExpireAt = Math.floor(this.now() / 1000) + Math.floor(ttlSeconds);
+    this.tokens.set(Token, { Token, UserID: userId, ExpireAt, revoked: false });
+    return { Token, ExpireAt };
+  }
+
+  /** Revokes a token (as AppLogoutUser does). Unknown tokens are ignored. */
+  revokeToken(token: string): void {
+    const entry = this.tokens.get(token);
+    if (entry) entry.revoked = true;
+  }
+
+  /** The user an AppGetToken login names, whatever the password. */
+  findLoginUser(lookup: LoginLookup): ModelUser | undefined {
+    for (const user of this.users.values()) {
+      if (lookup.type === 'email') {
+        if (user.Email !== '' && user.Email.toLowerCase() === lookup.email.toLowerCase())
+          return user;
+      } else if (
+        user.PhoneNumber !== '' &&
+        user.PhoneNumber === lookup.phoneNumber &&
+        user.CountryCode === lookup.countryCode.replace(/^\+/, '')
+      ) {
+        return user;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- families ----
+
+  /** The families a user belongs to, in fixture order, with the user's role. */
+  familiesOf(userId: string): { family: ModelFamily; role: 0 | 1 }[] {
+    const out: { family: ModelFamily; role: 0 | 1 }[] = [];
+    for (const family of this.families.values()) {
+      const role = family.members.get(userId);
+      if (role !== undefined) out.push({ family, role });
+    }
+    return out;
+  }
+
+  isMember(userId: string, familyId: string): boolean {
+    return this.families.get(familyId)?.members.has(userId) ?? false;
+  }
+
+  /** Whether the device is bound to a family the user belongs to. */
+  canSee(userId: string, device: ModelDevice): boolean {
+    return device.familyId !== undefined && this.isMember(userId, device.familyId);
+  }
+
+  /** Devices of a family; roomId undefined or "" = every room, "0" = the default room. */
+  devicesInFamily(familyId: string, roomId?: string): ModelDevice[] {
+    return [...this.devices.values()].filter(
+      (d) =>
+        d.familyId === familyId && (roomId === undefined || roomId === '' || d.roomId === roomId),
+    );
+  }
+
+  // ---- devices ----
+
+  device(productId: string, deviceName: string): ModelDevice | undefined {
+    return this.devices.get(`${productId}/${deviceName}`);
+  }
+
+  /** Like device(), but throws a clear Error for a device the fixture does not have. */
+  requireDevice(productId: string, deviceName: string): ModelDevice {
+    const device = this.device(productId, deviceName);
+    if (!device) throw new Error(`simulator: no device ${productId}/${deviceName}`);
+    return device;
+  }
+
+  propertyDefinition(device: ModelDevice, propertyId: string): TemplateProperty | undefined {
+    return device.product.template.properties.find((p) => p.id === propertyId);
+  }
+
+  /**
+   * Sets one property (a device report, a control, a script or a test). Throws an Error if the
+   * property does not exist or the value does not fit its define. Read-only properties are
+   * allowed here: the device itself changes them.
+   */
+  setProperty(device: ModelDevice, propertyId: string, value: unknown): void {
+    const def = this.propertyDefinition(device, propertyId);
+    if (!def) throw new Error(`simulator: ${device.deviceId} has no property ${propertyId}`);
+    const problem = checkValue(def.define, value, propertyId);
+    if (problem) throw new Error(`simulator: ${device.deviceId}: ${problem}`);
+    device.properties[propertyId] = { Value: structuredClone(value), LastUpdate: this.now() };
+  }
+
+  setOnline(device: ModelDevice, online: boolean): void {
+    if (device.online !== online) device.onlineSince = this.now();
+    device.online = online;
+  }
+
+  /** The device's behaviour for an action (defaults: no delay, status "succ", no output). */
+  behaviour(
+    device: ModelDevice,
+    actionId: string,
+  ): Required<Pick<DeviceActionBehaviour, 'delayMs' | 'status'>> & DeviceActionBehaviour {
+    const b = device.actions[actionId] ?? {};
+    return { ...b, delayMs: b.delayMs ?? 0, status: b.status ?? 'succ' };
+  }
+
+  /** The device carries out an action: its properties change, then it builds its reply. */
+  runAction(device: ModelDevice, actionId: string): ActionOutcome {
+    const b = this.behaviour(device, actionId);
+    for (const [id, value] of Object.entries(b.setProperties ?? {}))
+      this.setProperty(device, id, value);
+    if (b.output === undefined) return { status: b.status, output: undefined };
+    const output: Record<string, unknown> = {};
+    for (const [id, value] of Object.entries(b.output)) {
+      output[id] = isPropertyRef(value)
+        ? structuredClone(device.properties[value.$property]?.Value)
+        : structuredClone(value);
+    }
+    return { status: b.status, output };
+  }
+
+  /** A copy of the device's property state ({id: {Value, LastUpdate}}). */
+  snapshot(device: ModelDevice): Record<string, PropertyState> {
+    return structuredClone(device.properties);
+  }
+}
+
+function toModelUser(u: FixtureUser): ModelUser {
+  return {
+    UserID: u.UserID,
+    UserName: u.UserName ?? u.PhoneNumber ?? u.Email ?? u.UserID,
+    NickName: u.NickName ?? '',
+    CountryCode: u.CountryCode ?? '',
+    PhoneNumber: u.PhoneNumber ?? '',
+    Email: u.Email ?? '',
+    Avatar: u.Avatar ?? '',
+    CreateTime: u.CreateTime ?? DEFAULT_TIME,
+    password: u.Password,
+    locked: u.locked ?? false,
+  };
+}
+
+function ownerOf(family: ModelFamily): string {
+  for (const [userId, role] of family.members) if (role === 1) return userId;
+  return family.members.keys().next().value ?? '';
+}

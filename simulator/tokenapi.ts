@@ -1,0 +1,335 @@
+// The tokenapi Actions (called with a user's AccessToken). A user sees only the devices bound
+// to families they belong to.
+
+import { randomBytes } from 'node:crypto';
+import { ACTION_UNREACHABLE, errors } from './envelope';
+import type { ModelDevice, ModelUser } from './model';
+import {
+  namedDevice,
+  optionalString,
+  optionalStringArray,
+  paging,
+  requiredString,
+  splitDeviceId,
+  type ApiContext,
+  type Fields,
+  type Params,
+} from './params';
+import { checkValue, type TemplateAction } from './template';
+
+type TokenHandler = (
+  params: Params,
+  ctx: ApiContext,
+  user: ModelUser,
+  token: string,
+) => Fields | Promise<Fields>;
+
+/** AppGetDeviceStatuses accepts at most this many DeviceIds. */
+export const MAX_STATUS_DEVICE_IDS = 1000;
+
+function clientToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The device a request names, if the user may use it. */
+function visibleDevice(params: Params, ctx: ApiContext, user: ModelUser): ModelDevice {
+  const { productId, deviceName } = namedDevice(params);
+  if (!ctx.model.products.has(productId)) throw errors.productNotExist(productId);
+  const device = ctx.model.device(productId, deviceName);
+  if (!device) throw errors.deviceNotExist(`${productId}/${deviceName}`);
+  if (!ctx.model.canSee(user.UserID, device)) throw errors.deviceNotBind(device.deviceId);
+  return device;
+}
+
+/** Parses a param that carries a JSON object as a string ("" or absent: {} when optional). */
+function jsonObjectParam(params: Params, name: string, optional: boolean): Record<string, unknown> {
+  const raw = params[name];
+  if ((raw === undefined || raw === null || raw === '') && optional) return {};
+  if (raw === undefined || raw === null || raw === '') throw errors.requiredParam(name);
+  if (typeof raw !== 'string') throw errors.badParam(`${name} must be a JSON string`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw errors.invalidJson(`${name} is not valid JSON`);
+  }
+  if (!isPlainObject(parsed)) throw errors.invalidJson(`${name} must be a JSON object`);
+  return parsed;
+}
+
+function checkActionInput(action: TemplateAction, input: Record<string, unknown>): void {
+  for (const [id, value] of Object.entries(input)) {
+    const param = action.input.find((p) => p.id === id);
+    if (!param) throw errors.actionInputInvalid(`${id} is not an input of ${action.id}`);
+    const problem = checkValue(param.define, value, id);
+    if (problem) throw errors.actionInputInvalid(problem);
+  }
+  for (const param of action.input) {
+    if (param.required && !Object.hasOwn(input, param.id)) {
+      throw errors.actionInputInvalid(`${param.id} is required`);
+    }
+  }
+}
+
+/** Validates an action call; returns the device, action and input. */
+function prepareAction(
+  params: Params,
+  ctx: ApiContext,
+  user: ModelUser,
+): { device: ModelDevice; action: TemplateAction; input: Record<string, unknown> } {
+  const device = visibleDevice(params, ctx, user);
+  if (params.ActionId === undefined || params.ActionId === null)
+    throw errors.requiredParam('ActionId');
+  if (typeof params.ActionId !== 'string') throw errors.badParam('ActionId must be a string');
+  const actionId = params.ActionId;
+  const action = device.product.template.actions.find((a) => a.id === actionId);
+  if (!action) throw errors.actionNotExist(actionId);
+  const input = jsonObjectParam(params, 'InputParams', true);
+  checkActionInput(action, input);
+  return { device, action, input };
+}
+
+function execute(
+  ctx: ApiContext,
+  device: ModelDevice,
+  actionId: string,
+  input: Record<string, unknown>,
+  mode: 'sync' | 'async',
+): ReturnType<ApiContext['model']['runAction']> {
+  const outcome = ctx.model.runAction(device, actionId);
+  ctx.recordAction({
+    productId: device.productId,
+    deviceName: device.deviceName,
+    actionId,
+    params: structuredClone(input),
+    mode,
+    at: ctx.now(),
+  });
+  return outcome;
+}
+
+const callActionSync: TokenHandler = async (params, ctx, user) => {
+  const { device, action, input } = prepareAction(params, ctx, user);
+  if (!device.online) return { ClientToken: '', OutputParams: '', Status: ACTION_UNREACHABLE };
+  const token = clientToken();
+  const { delayMs } = ctx.model.behaviour(device, action.id);
+  const timeout = ctx.syncActionTimeoutMs;
+  if (delayMs > timeout) {
+    // The device got the message but answers too late: the call times out, the action happens.
+    await ctx.sleep(timeout);
+    execute(ctx, device, action.id, input, 'sync');
+    throw errors.timeout();
+  }
+  await ctx.sleep(delayMs);
+  if (!device.online) {
+    // Went offline before answering: the reply never comes.
+    await ctx.sleep(timeout - delayMs);
+    throw errors.timeout();
+  }
+  const outcome = execute(ctx, device, action.id, input, 'sync');
+  return {
+    ClientToken: token,
+    OutputParams: outcome.output === undefined ? '' : JSON.stringify(outcome.output),
+    Status: outcome.status,
+  };
+};
+
+const callActionAsync: TokenHandler = (params, ctx, user) => {
+  const { device, action, input } = prepareAction(params, ctx, user);
+  if (!device.online) return { ClientToken: '', Status: ACTION_UNREACHABLE };
+  const { delayMs } = ctx.model.behaviour(device, action.id);
+  ctx.after(delayMs, () => {
+    // A device that went offline meanwhile never gets it.
+    if (device.online) execute(ctx, device, action.id, input, 'async');
+  });
+  return { ClientToken: clientToken(), Status: 'Sent' };
+};
+
+const controlDeviceData: TokenHandler = (params, ctx, user) => {
+  const device = visibleDevice(params, ctx, user);
+  const data = jsonObjectParam(params, 'Data', false);
+  const ids = Object.keys(data);
+  if (ids.length === 0) throw errors.badParam('Data must name at least one property');
+  for (const id of ids) {
+    const def = ctx.model.propertyDefinition(device, id);
+    if (!def) throw errors.propertyNotExist(id);
+    if (def.mode === 'r') throw errors.badParam(`${id} is read-only (mode "r")`);
+    const problem = checkValue(def.define, data[id], id);
+    if (problem) throw errors.badParam(problem);
+  }
+  if (!device.online) throw errors.deviceOffline();
+  for (const id of ids) ctx.model.setProperty(device, id, data[id]);
+  return { Data: '' };
+};
+
+const getDeviceData: TokenHandler = (params, ctx, user) => {
+  const device = visibleDevice(params, ctx, user);
+  return { Data: JSON.stringify(ctx.model.snapshot(device)) };
+};
+
+function statusEntry(device: ModelDevice): Fields {
+  return {
+    DeviceId: device.deviceId,
+    ProductId: device.productId,
+    DeviceName: device.deviceName,
+    Online: device.online ? 1 : 0,
+  };
+}
+
+const getDeviceStatuses: TokenHandler = (params, ctx, user) => {
+  let ids = optionalStringArray(params, 'DeviceIds', MAX_STATUS_DEVICE_IDS);
+  if (ids === undefined) {
+    // The older form: ProductId + ListDeviceName.
+    if (params.ListDeviceName === undefined) throw errors.requiredParam('DeviceIds');
+    const productId = requiredString(params, 'ProductId');
+    const names = optionalStringArray(params, 'ListDeviceName', MAX_STATUS_DEVICE_IDS) ?? [];
+    ids = names.map((name) => `${productId}/${name}`);
+  }
+  const statuses: Fields[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const parts = splitDeviceId(id);
+    if (!parts) throw errors.badParam(`DeviceIds item "${id}" must be "ProductId/DeviceName"`);
+    const device = ctx.model.device(parts.productId, parts.deviceName);
+    if (!device || !ctx.model.canSee(user.UserID, device) || seen.has(device.deviceId)) continue;
+    seen.add(device.deviceId);
+    statuses.push(statusEntry(device));
+  }
+  return { DeviceStatuses: statuses };
+};
+
+const getFamilyList: TokenHandler = (params, ctx, user) => {
+  const { offset, limit } = paging(params);
+  const all = ctx.model.familiesOf(user.UserID);
+  return {
+    FamilyList: all.slice(offset, offset + limit).map(({ family, role }) => ({
+      FamilyId: family.FamilyId,
+      Name: family.Name,
+      Role: role,
+      CreateTime: family.CreateTime,
+      UpdateTime: family.UpdateTime,
+    })),
+    Total: all.length,
+  };
+};
+
+function memberFamily(params: Params, ctx: ApiContext, user: ModelUser): string {
+  const familyId = requiredString(params, 'FamilyId');
+  if (!ctx.model.isMember(user.UserID, familyId)) throw errors.noPermissionToFamily(familyId);
+  return familyId;
+}
+
+const getFamilyDeviceList: TokenHandler = (params, ctx, user) => {
+  const familyId = memberFamily(params, ctx, user);
+  const roomId = optionalString(params, 'RoomId') ?? '';
+  const { offset, limit } = paging(params);
+  const all = ctx.model.devicesInFamily(familyId, roomId);
+  return {
+    DeviceList: all.slice(offset, offset + limit).map((d) => ({
+      ProductId: d.productId,
+      DeviceName: d.deviceName,
+      DeviceId: d.deviceId,
+      AliasName: d.aliasName,
+      UserID: d.userId,
+      RoomId: d.roomId,
+      IconUrl: d.iconUrl,
+      CreateTime: d.createTime,
+      UpdateTime: d.updateTime,
+    })),
+    Total: all.length,
+  };
+};
+
+const getRoomList: TokenHandler = (params, ctx, user) => {
+  const familyId = memberFamily(params, ctx, user);
+  const { offset, limit } = paging(params);
+  const family = ctx.model.families.get(familyId)!;
+  return {
+    RoomList: family.rooms.slice(offset, offset + limit).map((r) => ({
+      RoomId: r.RoomId,
+      RoomName: r.RoomName,
+      DeviceNum: ctx.model.devicesInFamily(familyId, r.RoomId).length,
+      CreateTime: r.CreateTime,
+      UpdateTime: r.UpdateTime,
+    })),
+    Total: family.rooms.length,
+  };
+};
+
+const getProducts: TokenHandler = (params, ctx, user) => {
+  const productIds = optionalStringArray(params, 'ProductIds', 100);
+  const deviceIds = optionalStringArray(params, 'DeviceIds', 100);
+  if (productIds === undefined && deviceIds === undefined) throw errors.requiredParam('ProductIds');
+  const wanted: string[] = [...(productIds ?? [])];
+  for (const id of deviceIds ?? []) {
+    const parts = splitDeviceId(id);
+    const device = parts && ctx.model.device(parts.productId, parts.deviceName);
+    if (device && ctx.model.canSee(user.UserID, device)) wanted.push(device.productId);
+  }
+  const products: Fields[] = [];
+  for (const id of new Set(wanted)) {
+    const p = ctx.model.products.get(id);
+    if (!p) continue;
+    products.push({
+      ProductId: p.ProductId,
+      Name: p.Name,
+      Description: p.Description,
+      State: p.State,
+      NetType: p.NetType,
+      CategoryId: p.CategoryId,
+      DataTemplate: JSON.stringify(p.template),
+    });
+  }
+  return { Products: products };
+};
+
+const getUser: TokenHandler = (_params, _ctx, user) => ({
+  Data: {
+    UserID: user.UserID,
+    UserName: user.UserName,
+    NickName: user.NickName,
+    PhoneNumber: user.PhoneNumber,
+    CountryCode: user.CountryCode,
+    Email: user.Email,
+    Avatar: user.Avatar,
+    CreateTime: user.CreateTime,
+  },
+});
+
+const logoutUser: TokenHandler = (_params, ctx, _user, token) => {
+  ctx.model.revokeToken(token);
+  return { Data: 'OK' };
+};
+
+export const tokenApiActions: Readonly<Record<string, TokenHandler>> = {
+  AppCallDeviceActionSync: callActionSync,
+  AppCallDeviceActionAsync: callActionAsync,
+  AppControlDeviceData: controlDeviceData,
+  AppGetDeviceData: getDeviceData,
+  AppGetDeviceStatuses: getDeviceStatuses,
+  AppGetFamilyList: getFamilyList,
+  AppGetFamilyDeviceList: getFamilyDeviceList,
+  AppGetRoomList: getRoomList,
+  AppGetProducts: getProducts,
+  AppGetUser: getUser,
+  AppLogoutUser: logoutUser,
+};
+
+/** Runs a tokenapi Action after the common params were checked. */
+export async function handleTokenApi(
+  action: string,
+  params: Params,
+  ctx: ApiContext,
+): Promise<Fields> {
+  const handler = Object.hasOwn(tokenApiActions, action) ? tokenApiActions[action] : undefined;
+  if (!handler) throw errors.invalidAction(action, 'tokenapi');
+  const token = params.AccessToken;
+  if (typeof token !== 'string' || token === '') throw errors.invalidToken();
+  const user = ctx.model.userForToken(token);
+  if (!user) throw errors.invalidToken();
+  return handler(params, ctx, user, token);
+}

@@ -1,0 +1,90 @@
+// The simulator's public in-process types (re-exported by index.ts).
+
+import type { EnvelopeMode } from './envelope';
+import type { FaultSpec } from './faults';
+import type { Fixture } from './fixture';
+import type { SimulatorModel } from './model';
+
+export interface SimulatorOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** A path or an object; default: the shipped default fixture. */
+  fixture?: string | Fixture;
+  /** Default 'response'. */
+  envelope?: EnvelopeMode;
+  /** Clock in ms (default Date.now); tests move it to expire tokens. */
+  now?: () => number;
+  /** Default 5000: a device slower than this gives FailedOperation.Timeout. */
+  syncActionTimeoutMs?: number;
+  /** Lifetime of tokens issued by AppGetToken; default from the fixture, else 40 days. */
+  tokenTtlSeconds?: number;
+  /** appapi Timestamp tolerance, default 300. */
+  timestampWindowSeconds?: number;
+  /** Optional request log, one line per request; never carries tokens, secrets or passwords. */
+  log?: (line: string) => void;
+  /**
+   * Keep at most this many entries in `requests` and in `actionCalls` (the oldest go first).
+   * Default: unlimited. The CLI sets 10000 so long soak runs do not grow without bound.
+   */
+  recordLimit?: number;
+}
+
+export interface RecordedRequest {
+  /** The URL path, without the query string. */
+  path: string;
+  action?: string;
+  /** Parsed JSON, or the raw string when not JSON. */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  /** now() when the body had arrived, ms. */
+  receivedAt: number;
+}
+
+export interface ActionCall {
+  productId: string;
+  deviceName: string;
+  actionId: string;
+  params: Record<string, unknown>;
+  mode: 'sync' | 'async';
+  /** now() when the device executed it, ms. */
+  at: number;
+}
+
+export interface Simulator {
+  /** 'http://127.0.0.1:PORT' */
+  readonly url: string;
+  readonly port: number;
+  /** url + '/api/exploreropen/tokenapi' */
+  readonly tokenapiUrl: string;
+  /** url + '/api/exploreropen/appapi' */
+  readonly appapiUrl: string;
+  /** Settable at any time; applies to replies written from then on. */
+  envelope: EnvelopeMode;
+  /** Every API request received, in order (control requests under /_sim are not recorded). */
+  readonly requests: RecordedRequest[];
+  /** Every action a device actually executed (sync and async), in order. */
+  readonly actionCalls: ActionCall[];
+  /** socketsOpened: TCP connections accepted; requests: API requests received. */
+  readonly stats: { socketsOpened: number; requests: number };
+  /** The live model. */
+  readonly model: SimulatorModel;
+  /** Adds a fault. Throws if the spec is invalid. */
+  setFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  setDeviceOnline(productId: string, deviceName: string, online: boolean): void;
+  /** Sets a property (read-only ones too); throws if the value does not fit the template. */
+  setDeviceProperty(
+    productId: string,
+    deviceName: string,
+    propertyId: string,
+    value: unknown,
+  ): void;
+  issueToken(userId: string, ttlSeconds?: number): { Token: string; ExpireAt: number };
+  revokeToken(token: string): void;
+  /** Clears requests, actionCalls and stats. */
+  resetRecords(): void;
+  /** Stops promptly: destroys open sockets, cancels pending device delays and scripts. */
+  close(): Promise<void>;
+}
