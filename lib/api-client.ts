@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IotExplorerError, LocalErrorCode, apiError } from './errors';
-import { parseReply, splitPackedCode, type ApiReply } from './envelope';
+import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
 import { createHttpTransport, type Transport } from './transport';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
@@ -70,10 +70,6 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
-function asText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-}
-
 /**
  * The IoT Explorer tokenapi client: builds the flat request body, posts it over one keep-alive
  * transport, reads both reply envelopes and maps every failure to an {@link IotExplorerError}.
@@ -94,7 +90,11 @@ export class ApiClient {
   }
 
   /** Posts one Action with its params and returns the reply's inner object. */
-  async request(action: string, params: Record<string, unknown>, options: CallOptions = {}): Promise<ApiReply> {
+  async request(
+    action: string,
+    params: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<ApiReply> {
     if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
     const token = await this.tokenSource.getToken();
     try {
@@ -107,7 +107,8 @@ export class ApiClient {
         !options.signal?.aborted
       ) {
         const renewed = await this.tokenSource.renewAfterRejection(token);
-        if (renewed !== undefined && renewed !== token) return this.send(action, params, renewed, options);
+        if (renewed !== undefined && renewed !== token)
+          return this.send(action, params, renewed, options);
       }
       throw err;
     }
@@ -121,7 +122,12 @@ export class ApiClient {
   ): Promise<ApiReply> {
     const requestId = randomUUID();
     // Params first, then the common fields, so that no param can override them.
-    const body = JSON.stringify({ ...params, Action: action, RequestId: requestId, AccessToken: token });
+    const body = JSON.stringify({
+      ...params,
+      Action: action,
+      RequestId: requestId,
+      AccessToken: token,
+    });
     try {
       const response = await this.transport.post({
         url: this.endpoint as URL,
@@ -156,12 +162,16 @@ export class ApiClient {
     }
     const clean = redactSecrets(err.message, [token]);
     if (clean !== err.message || err.requestId === undefined) {
-      const apiMessage = err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, [token]);
+      const apiMessage =
+        err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, [token]);
       const scrubbed = new IotExplorerError({
         code: err.code,
         key: err.key,
         params: Object.fromEntries(
-          Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v, [token]) : v]),
+          Object.entries(err.params).map(([k, v]) => [
+            k,
+            typeof v === 'string' ? redactSecrets(v, [token]) : v,
+          ]),
         ),
         apiMessage,
         httpStatus: err.httpStatus,
@@ -175,7 +185,10 @@ export class ApiClient {
   }
 
   /** `AppCallDeviceActionSync`. A Status of `FailedOperation…` (device offline) is thrown as an error. */
-  async callDeviceActionSync(call: DeviceActionRequest, options: CallOptions = {}): Promise<DeviceActionResult> {
+  async callDeviceActionSync(
+    call: DeviceActionRequest,
+    options: CallOptions = {},
+  ): Promise<DeviceActionResult> {
     const params: Record<string, unknown> = {
       ProductId: call.productId,
       DeviceName: call.deviceName,
@@ -192,7 +205,10 @@ export class ApiClient {
 }
 
 /** Reads an action reply; the doc's table misspells OutputParams as OutputParqams, so accept both. */
-export function toActionResult(requestId: string, data: Record<string, unknown>): DeviceActionResult {
+export function toActionResult(
+  requestId: string,
+  data: Record<string, unknown>,
+): DeviceActionResult {
   const status = asText(data.Status);
   const rawOutput = data.OutputParams ?? data.OutputParqams;
   const result: DeviceActionResult = {

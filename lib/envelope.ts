@@ -25,8 +25,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function asText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+/** A reply field as text: the service sometimes sends numbers where strings are documented. */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function errorFrom(error: Record<string, unknown>, requestId: string): IotExplorerError {
@@ -36,7 +40,8 @@ function errorFrom(error: Record<string, unknown>, requestId: string): IotExplor
   const packedInMessage = splitPackedCode(message);
   if (packedInMessage.code) return apiError(packedInMessage.code, packedInMessage.text, requestId);
   const packedInCode = splitPackedCode(code);
-  if (packedInCode.code) return apiError(packedInCode.code, packedInCode.text || message, requestId);
+  if (packedInCode.code)
+    return apiError(packedInCode.code, packedInCode.text || message, requestId);
   return apiError(code, message, requestId);
 }
 
@@ -80,7 +85,10 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
     if (isObject(unwrapped.Error)) throw errorFrom(unwrapped.Error, requestId);
     if (Number(body.code) !== 0) {
       const msg = asText(body.msg);
-      throw errorFrom({ Code: msg.includes('|') ? msg : `${asText(body.code)}`, Message: msg }, requestId);
+      throw errorFrom(
+        { Code: msg.includes('|') ? msg : `${asText(body.code)}`, Message: msg },
+        requestId,
+      );
     }
     inner = unwrapped;
   } else {
@@ -91,4 +99,14 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
   const requestId = pickRequestId(inner, sentRequestId);
   if (isObject(inner.Error)) throw errorFrom(inner.Error, requestId);
   return { requestId, data: inner };
+}
+
+/** OutputParams is a JSON string: parse it; keep text that is not JSON; null when empty. */
+export function parseOutputParams(raw: string | null): unknown {
+  if (raw === null || raw.trim() === '') return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }

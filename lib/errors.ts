@@ -52,7 +52,11 @@ export class IotExplorerError extends Error {
   readonly reply?: Record<string, unknown>;
 
   constructor(init: IotExplorerErrorInit) {
-    const params = { ...init.params, code: init.code, detail: init.apiMessage ? `: ${init.apiMessage}` : '' };
+    const params = {
+      ...init.params,
+      code: init.code,
+      detail: init.apiMessage ? `: ${init.apiMessage}` : '',
+    };
     super(formatMessage(init.key, params));
     this.name = 'IotExplorerError';
     this.code = init.code;

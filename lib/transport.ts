@@ -32,7 +32,13 @@ export interface HttpTransportOptions {
 }
 
 /** Errors that prove nothing left this machine: retrying cannot run an action twice. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** A URL without user:password, for messages. */
 export function displayUrl(url: URL): string {
@@ -53,7 +59,11 @@ function networkError(err: NodeJS.ErrnoException, url: URL): IotExplorerError {
  * whose default agent closes every connection.
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 64,
+    scheduling: 'lifo' as const,
+  };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
   const maxReplyBytes = options.maxReplyBytes ?? 8 * 1024 * 1024;
@@ -127,7 +137,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
             new IotExplorerError({
               code: LocalErrorCode.BadResponse,
               key: 'badResponse',
-              params: { reason: `the connection broke during the reply (${err.code ?? err.message})` },
+              params: {
+                reason: `the connection broke during the reply (${err.code ?? err.message})`,
+              },
             }),
           ),
         );

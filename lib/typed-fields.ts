@@ -22,8 +22,12 @@ export function evaluateTypedField(
   msg: NodeMessage,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    RED.util.evaluateNodeProperty(field.value, field.type, node, msg, (err: Error | null, value: unknown) =>
-      err ? reject(err) : resolve(value),
+    RED.util.evaluateNodeProperty(
+      field.value,
+      field.type,
+      node,
+      msg,
+      (err: Error | null, value: unknown) => (err ? reject(err) : resolve(value)),
     );
   });
 }
@@ -46,7 +50,10 @@ function readMessageProperty(msg: NodeMessage, property: string): unknown {
 
 /** True when the editor's field is a literal string left blank: the message then supplies it. */
 export function isBlankLiteral(field: TypedField): boolean {
-  return (field.type === 'str' || field.type === '' || field.type === undefined) && (field.value ?? '').trim() === '';
+  return (
+    (field.type === 'str' || field.type === '' || field.type === undefined) &&
+    (field.value ?? '').trim() === ''
+  );
 }
 
 /**
@@ -81,7 +88,8 @@ export async function resolveStringField(
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value))
+    return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }

@@ -51,9 +51,13 @@ export default function register(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType<Node<AccountCredentials>, AccountConfig, unknown, AccountCredentials>('iot-explorer-account', IotExplorerAccountNode, {
-    credentials: { accessToken: { type: 'password' } },
-  });
+  RED.nodes.registerType<Node<AccountCredentials>, AccountConfig, unknown, AccountCredentials>(
+    'iot-explorer-account',
+    IotExplorerAccountNode,
+    {
+      credentials: { accessToken: { type: 'password' } },
+    },
+  );
 }
 
 module.exports = register;

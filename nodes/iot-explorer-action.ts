@@ -3,6 +3,7 @@ import type { DeviceActionResult } from '../lib/api-client';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors';
 import { CallStatus } from '../lib/call-status';
 import { localizeError } from '../lib/node-i18n';
+import { parseOutputParams } from '../lib/envelope';
 import {
   evaluateTypedField,
   isBlankLiteral,
@@ -39,7 +40,9 @@ export interface ActionCallInfo {
 type ActionMessage = NodeMessageInFlow & { iotexplorer?: ActionCallInfo };
 
 /** The editor's fields, with the defaults a node added with only `account` set should get. */
-export function actionFields(config: ActionConfig): Record<'productId' | 'deviceName' | 'actionId' | 'inputParams', TypedField> {
+export function actionFields(
+  config: ActionConfig,
+): Record<'productId' | 'deviceName' | 'actionId' | 'inputParams', TypedField> {
   return {
     productId: { value: config.productId ?? '', type: config.productIdType || 'str' },
     deviceName: { value: config.deviceName ?? '', type: config.deviceNameType || 'str' },
@@ -49,16 +52,6 @@ export function actionFields(config: ActionConfig): Record<'productId' | 'device
       type: config.inputParamsType || 'msg',
     },
   };
-}
-
-/** OutputParams is a JSON string: parse it; keep text that is not JSON; null when empty. */
-export function parseOutputParams(raw: string | null): unknown {
-  if (raw === null || raw.trim() === '') return null;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
 }
 
 export default function register(RED: NodeAPI): void {
@@ -78,11 +71,16 @@ export default function register(RED: NodeAPI): void {
     function warnIfOverridden(msg: ActionMessage): void {
       if (warnedOverride) return;
       const overridden = (['productId', 'deviceName', 'actionId'] as const).filter(
-        (name) => !isBlankLiteral(fields[name]) && (msg as Record<string, unknown>)[name] !== undefined,
+        (name) =>
+          !isBlankLiteral(fields[name]) && (msg as Record<string, unknown>)[name] !== undefined,
       );
       if (overridden.length > 0) {
         warnedOverride = true;
-        node.warn(RED._('iot-explorer-action.warn.overridden', { properties: overridden.map((p) => `msg.${p}`).join(', ') }));
+        node.warn(
+          RED._('iot-explorer-action.warn.overridden', {
+            properties: overridden.map((p) => `msg.${p}`).join(', '),
+          }),
+        );
       }
     }
 
@@ -100,13 +98,39 @@ export default function register(RED: NodeAPI): void {
           throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
         }
         warnIfOverridden(msg);
-        info.productId = await resolveStringField(RED, node, fields.productId, { label: 'ProductId', msgProperty: 'productId' }, msg);
-        info.deviceName = await resolveStringField(RED, node, fields.deviceName, { label: 'DeviceName', msgProperty: 'deviceName' }, msg);
-        info.actionId = await resolveStringField(RED, node, fields.actionId, { label: 'ActionId', msgProperty: 'actionId' }, msg);
-        const inputParams = toJsonObjectString(await evaluateTypedField(RED, node, fields.inputParams, msg), 'InputParams');
+        info.productId = await resolveStringField(
+          RED,
+          node,
+          fields.productId,
+          { label: 'ProductId', msgProperty: 'productId' },
+          msg,
+        );
+        info.deviceName = await resolveStringField(
+          RED,
+          node,
+          fields.deviceName,
+          { label: 'DeviceName', msgProperty: 'deviceName' },
+          msg,
+        );
+        info.actionId = await resolveStringField(
+          RED,
+          node,
+          fields.actionId,
+          { label: 'ActionId', msgProperty: 'actionId' },
+          msg,
+        );
+        const inputParams = toJsonObjectString(
+          await evaluateTypedField(RED, node, fields.inputParams, msg),
+          'InputParams',
+        );
 
         const result: DeviceActionResult = await account.client.callDeviceActionSync(
-          { productId: info.productId, deviceName: info.deviceName, actionId: info.actionId, inputParams },
+          {
+            productId: info.productId,
+            deviceName: info.deviceName,
+            actionId: info.actionId,
+            inputParams,
+          },
           { signal: controller.signal },
         );
         Object.assign(info, result);
@@ -125,7 +149,8 @@ export default function register(RED: NodeAPI): void {
         if (err.requestId !== undefined) info.requestId = err.requestId;
         if (err.reply) {
           info.status = typeof err.reply.Status === 'string' ? err.reply.Status : undefined;
-          info.clientToken = typeof err.reply.ClientToken === 'string' ? err.reply.ClientToken : undefined;
+          info.clientToken =
+            typeof err.reply.ClientToken === 'string' ? err.reply.ClientToken : undefined;
         }
         msg.iotexplorer = info;
         status.failed(err.code);
@@ -136,7 +161,7 @@ export default function register(RED: NodeAPI): void {
     }
 
     node.on('input', (msg, send, done) => {
-      void handle(msg as ActionMessage, send, done);
+      void handle(msg, send, done);
     });
 
     node.on('close', (done: () => void) => {

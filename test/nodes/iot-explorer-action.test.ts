@@ -55,8 +55,18 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
     for (const envelope of ['response', 'wrapper'] as const) {
       it(`passes the device's answer on in msg.payload and msg.iotexplorer (${envelope} envelope)`, async function () {
         sim.envelope = envelope;
-        await load(actionFlow(sim.tokenapiUrl, { productId: LOCK.productId, deviceName: LOCK.deviceName, actionId: LOCK.actionId }));
-        const { output, error } = await call({ topic: 'door', payload: { userid: 'alice', duration: 5 }, mine: 42 });
+        await load(
+          actionFlow(sim.tokenapiUrl, {
+            productId: LOCK.productId,
+            deviceName: LOCK.deviceName,
+            actionId: LOCK.actionId,
+          }),
+        );
+        const { output, error } = await call({
+          topic: 'door',
+          payload: { userid: 'alice', duration: 5 },
+          mine: 42,
+        });
         assert.equal(error, undefined, error && JSON.stringify(error.error));
         assert.ok(output);
         assert.equal(output.topic, 'door');
@@ -85,7 +95,15 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
       const recorded = sim.requests.filter((r) => r.action === 'AppCallDeviceActionSync');
       assert.equal(recorded.length, 2);
       const [first, second] = recorded.map((r) => r.body as Record<string, unknown>);
-      assert.deepEqual(Object.keys(first).sort(), ['AccessToken', 'Action', 'ActionId', 'DeviceName', 'InputParams', 'ProductId', 'RequestId']);
+      assert.deepEqual(Object.keys(first).sort(), [
+        'AccessToken',
+        'Action',
+        'ActionId',
+        'DeviceName',
+        'InputParams',
+        'ProductId',
+        'RequestId',
+      ]);
       assert.equal(first.Action, 'AppCallDeviceActionSync');
       assert.equal(first.AccessToken, DEMO_TOKEN);
       assert.equal(first.InputParams, JSON.stringify({ time: 2, color: 1, total_time: 4 }));
@@ -125,7 +143,7 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
           inputParamsType: 'json',
         }),
       );
-      (helper.getNode('act') as Node).context().flow.set('lightProduct', LIGHT.productId);
+      helper.getNode('act').context().flow.set('lightProduct', LIGHT.productId);
       const { output, error } = await call({ payload: 'ignored' });
       assert.equal(error, undefined, error && error.error.message);
       assert.equal(output?.iotexplorer.productId, LIGHT.productId);
@@ -144,16 +162,23 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
 
     it('answers 50 concurrent messages, each with its own result', async function () {
       await load(actionFlow(sim.tokenapiUrl, { ...LOCK }));
-      const act = helper.getNode('act') as Node;
+      const act = helper.getNode('act');
       const outcomes = collectOutcomes(50);
-      for (let i = 0; i < 50; i += 1) act.receive({ topic: `m${i}`, payload: { userid: `user${i}`, duration: 1 + i } });
+      for (let i = 0; i < 50; i += 1)
+        act.receive({ topic: `m${i}`, payload: { userid: `user${i}`, duration: 1 + i } });
       const results = await outcomes;
-      const sentByRequestId = new Map(actionRequests(sim).map((b) => [String(b.RequestId), JSON.parse(String(b.InputParams))]));
+      const sentByRequestId = new Map(
+        actionRequests(sim).map((b) => [String(b.RequestId), JSON.parse(String(b.InputParams))]),
+      );
       assert.equal(results.filter((o) => o.output).length, 50);
       const topics = new Set<string>();
       for (const { output } of results) {
         const sent = sentByRequestId.get(output!.iotexplorer.requestId);
-        assert.equal(sent.userid, `user${output!.topic.slice(1)}`, 'each reply belongs to its own message');
+        assert.equal(
+          sent.userid,
+          `user${output!.topic.slice(1)}`,
+          'each reply belongs to its own message',
+        );
         topics.add(output!.topic);
       }
       assert.equal(topics.size, 50);
@@ -161,17 +186,71 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
   });
 
   describe('failures reach a catch node with msg.error.code', function () {
-    const cases: Array<{ name: string; action: Record<string, unknown>; payload?: unknown; token?: string; code: string; setup?: (sim: Simulator) => void }> = [
-      { name: 'an invalid token', action: { ...LIGHT }, token: 'not-a-token', code: 'InvalidParameterValue.InvalidAccessToken' },
-      { name: 'an expired token', action: { ...LIGHT }, token: 'expired-access-token', code: 'InvalidParameterValue.InvalidAccessToken' },
-      { name: 'an offline device', action: { ...OFFLINE_LAMP }, code: 'FailedOperation.ActionUnreachable' },
-      { name: 'an unknown action', action: { ...LIGHT, actionId: 'fly' }, code: 'InvalidParameterValue.ActionNilOrNotExist' },
-      { name: 'InputParams out of range', action: { ...LIGHT }, payload: { time: 99 }, code: 'InvalidParameter.ActionInputParamsInvalid' },
-      { name: 'an unknown device', action: { ...LIGHT, deviceName: 'no_such_device' }, code: 'ResourceNotFound.DeviceNotExist' },
-      { name: 'a gateway error', action: { ...LIGHT }, code: 'IOTX_HTTP_STATUS', setup: (s) => s.setFault({ kind: 'http5xx', status: 502 }) },
-      { name: 'a reply that is not JSON', action: { ...LIGHT }, code: 'IOTX_BAD_RESPONSE', setup: (s) => s.setFault({ kind: 'nonJson' }) },
-      { name: 'a reply cut short', action: { ...LIGHT }, code: 'IOTX_BAD_RESPONSE', setup: (s) => s.setFault({ kind: 'truncated' }) },
-      { name: 'a connection reset', action: { ...LIGHT }, code: 'IOTX_BAD_RESPONSE', setup: (s) => s.setFault({ kind: 'reset' }) },
+    const cases: Array<{
+      name: string;
+      action: Record<string, unknown>;
+      payload?: unknown;
+      token?: string;
+      code: string;
+      setup?: (sim: Simulator) => void;
+    }> = [
+      {
+        name: 'an invalid token',
+        action: { ...LIGHT },
+        token: 'not-a-token',
+        code: 'InvalidParameterValue.InvalidAccessToken',
+      },
+      {
+        name: 'an expired token',
+        action: { ...LIGHT },
+        token: 'expired-access-token',
+        code: 'InvalidParameterValue.InvalidAccessToken',
+      },
+      {
+        name: 'an offline device',
+        action: { ...OFFLINE_LAMP },
+        code: 'FailedOperation.ActionUnreachable',
+      },
+      {
+        name: 'an unknown action',
+        action: { ...LIGHT, actionId: 'fly' },
+        code: 'InvalidParameterValue.ActionNilOrNotExist',
+      },
+      {
+        name: 'InputParams out of range',
+        action: { ...LIGHT },
+        payload: { time: 99 },
+        code: 'InvalidParameter.ActionInputParamsInvalid',
+      },
+      {
+        name: 'an unknown device',
+        action: { ...LIGHT, deviceName: 'no_such_device' },
+        code: 'ResourceNotFound.DeviceNotExist',
+      },
+      {
+        name: 'a gateway error',
+        action: { ...LIGHT },
+        code: 'IOTX_HTTP_STATUS',
+        setup: (s) => s.setFault({ kind: 'http5xx', status: 502 }),
+      },
+      {
+        name: 'a reply that is not JSON',
+        action: { ...LIGHT },
+        code: 'IOTX_BAD_RESPONSE',
+        setup: (s) => s.setFault({ kind: 'nonJson' }),
+      },
+      {
+        name: 'a reply cut short',
+        action: { ...LIGHT },
+        code: 'IOTX_BAD_RESPONSE',
+        setup: (s) => s.setFault({ kind: 'truncated' }),
+      },
+      {
+        name: 'a connection reset',
+        action: { ...LIGHT },
+        code: 'IOTX_BAD_RESPONSE',
+        setup: (s) => s.setFault({ kind: 'reset' }),
+      },
     ];
     for (const envelope of ['response', 'wrapper'] as const) {
       for (const c of cases) {
@@ -239,15 +318,65 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
   });
 
   describe('validation before any request', function () {
-    const cases: Array<{ name: string; action?: Record<string, unknown>; msg: Record<string, unknown>; code: string; names: RegExp }> = [
-      { name: 'no ProductId', msg: { deviceName: 'd', actionId: 'a' }, code: 'IOTX_MISSING_FIELD', names: /ProductId/ },
-      { name: 'no DeviceName', msg: { productId: 'p', actionId: 'a' }, code: 'IOTX_MISSING_FIELD', names: /DeviceName/ },
-      { name: 'a blank ActionId', msg: { productId: 'p', deviceName: 'd', actionId: '  ' }, code: 'IOTX_MISSING_FIELD', names: /ActionId/ },
-      { name: 'an object as DeviceName', msg: { productId: 'p', deviceName: { a: 1 }, actionId: 'a' }, code: 'IOTX_INVALID_FIELD', names: /DeviceName/ },
-      { name: 'a number as InputParams', action: LIGHT, msg: { payload: 1700000000 }, code: 'IOTX_INVALID_INPUT_PARAMS', names: /InputParams/ },
-      { name: 'an array as InputParams', action: LIGHT, msg: { payload: [1, 2] }, code: 'IOTX_INVALID_INPUT_PARAMS', names: /InputParams/ },
-      { name: 'a non-JSON string as InputParams', action: LIGHT, msg: { payload: 'time=3' }, code: 'IOTX_INVALID_INPUT_PARAMS', names: /InputParams/ },
-      { name: 'a JSON string of an array', action: LIGHT, msg: { payload: '[1]' }, code: 'IOTX_INVALID_INPUT_PARAMS', names: /InputParams/ },
+    const cases: Array<{
+      name: string;
+      action?: Record<string, unknown>;
+      msg: Record<string, unknown>;
+      code: string;
+      names: RegExp;
+    }> = [
+      {
+        name: 'no ProductId',
+        msg: { deviceName: 'd', actionId: 'a' },
+        code: 'IOTX_MISSING_FIELD',
+        names: /ProductId/,
+      },
+      {
+        name: 'no DeviceName',
+        msg: { productId: 'p', actionId: 'a' },
+        code: 'IOTX_MISSING_FIELD',
+        names: /DeviceName/,
+      },
+      {
+        name: 'a blank ActionId',
+        msg: { productId: 'p', deviceName: 'd', actionId: '  ' },
+        code: 'IOTX_MISSING_FIELD',
+        names: /ActionId/,
+      },
+      {
+        name: 'an object as DeviceName',
+        msg: { productId: 'p', deviceName: { a: 1 }, actionId: 'a' },
+        code: 'IOTX_INVALID_FIELD',
+        names: /DeviceName/,
+      },
+      {
+        name: 'a number as InputParams',
+        action: LIGHT,
+        msg: { payload: 1700000000 },
+        code: 'IOTX_INVALID_INPUT_PARAMS',
+        names: /InputParams/,
+      },
+      {
+        name: 'an array as InputParams',
+        action: LIGHT,
+        msg: { payload: [1, 2] },
+        code: 'IOTX_INVALID_INPUT_PARAMS',
+        names: /InputParams/,
+      },
+      {
+        name: 'a non-JSON string as InputParams',
+        action: LIGHT,
+        msg: { payload: 'time=3' },
+        code: 'IOTX_INVALID_INPUT_PARAMS',
+        names: /InputParams/,
+      },
+      {
+        name: 'a JSON string of an array',
+        action: LIGHT,
+        msg: { payload: '[1]' },
+        code: 'IOTX_INVALID_INPUT_PARAMS',
+        names: /InputParams/,
+      },
     ];
     for (const c of cases) {
       it(`${c.name} → ${c.code}, naming the field, and no HTTP request`, async function () {
@@ -264,12 +393,20 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
       await load(actionFlow(sim.tokenapiUrl, { ...LIGHT }));
       const cyclic: Record<string, unknown> = { a: 1 };
       cyclic.self = cyclic;
-      const act = helper.getNode('act') as Node;
+      const act = helper.getNode('act');
       const errors = collectOutcomes(1);
       // Node-RED clones messages between nodes; calling the input handler directly keeps the cycle.
-      act.emit('input', { _msgid: 'x', payload: cyclic }, () => undefined, (err?: Error) => {
-        if (err) (helper.getNode('err') as Node).receive({ error: { code: (err as Error & { code: string }).code } });
-      });
+      act.emit(
+        'input',
+        { _msgid: 'x', payload: cyclic },
+        () => undefined,
+        (err?: Error) => {
+          if (err)
+            helper.getNode('err').receive({
+              error: { code: (err as Error & { code: string }).code },
+            });
+        },
+      );
       const [outcome] = await errors;
       assert.equal(outcome.error?.error.code, 'IOTX_INVALID_INPUT_PARAMS');
       assert.equal(sim.requests.length, 0);
@@ -284,7 +421,9 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
     });
 
     it('no account at all → IOTX_NO_ACCOUNT', async function () {
-      const flow = actionFlow(sim.tokenapiUrl, { ...LIGHT, account: '' }).filter((n) => n.id !== 'acc');
+      const flow = actionFlow(sim.tokenapiUrl, { ...LIGHT, account: '' }).filter(
+        (n) => n.id !== 'acc',
+      );
       await load(flow, {});
       const { error } = await call({ payload: {} });
       assert.equal(error?.error.code, 'IOTX_NO_ACCOUNT');
@@ -316,7 +455,7 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
       await load(actionFlow(sim.tokenapiUrl, { ...LIGHT }));
       const act = helper.getNode('act') as Node & { _complete: (...args: unknown[]) => void };
       const complete = sinon.spy(act, '_complete');
-      const err = helper.getNode('err') as Node;
+      const err = helper.getNode('err');
       let caught = 0;
       err.on('input', () => (caught += 1));
       for (let i = 0; i < 5; i += 1) act.receive({ payload: { time: i } });
@@ -337,10 +476,22 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
       await new Promise((r) => setTimeout(r, 300));
       await call({ ...OFFLINE_LAMP, payload: {} });
       await new Promise((r) => setTimeout(r, 300));
-      const painted = act.status.getCalls().map((c) => c.args[0] as { fill?: string; text?: string });
-      assert.ok(painted.some((s) => s.fill === 'blue'), 'busy shown');
-      assert.ok(painted.some((s) => s.fill === 'green' && s.text === 'succ'), 'last result shown');
-      assert.deepEqual(painted.at(-1), { fill: 'red', shape: 'ring', text: 'FailedOperation.ActionUnreachable' });
+      const painted = act.status
+        .getCalls()
+        .map((c) => c.args[0] as { fill?: string; text?: string });
+      assert.ok(
+        painted.some((s) => s.fill === 'blue'),
+        'busy shown',
+      );
+      assert.ok(
+        painted.some((s) => s.fill === 'green' && s.text === 'succ'),
+        'last result shown',
+      );
+      assert.deepEqual(painted.at(-1), {
+        fill: 'red',
+        shape: 'ring',
+        text: 'FailedOperation.ActionUnreachable',
+      });
     });
   });
 });

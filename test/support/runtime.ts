@@ -1,5 +1,4 @@
 import helper from 'node-red-node-test-helper';
-import type { Node } from 'node-red';
 import accountNode from '../../nodes/iot-explorer-account';
 import actionNode from '../../nodes/iot-explorer-action';
 
@@ -10,30 +9,64 @@ export const NODES = [accountNode, actionNode];
 
 /** The ids of the default simulator fixture that the tests use. */
 export const DEMO_TOKEN = 'demo-access-token';
-export const LIGHT = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp', actionId: 'light_blink' };
+export const LIGHT = {
+  productId: 'LIGHT0A1B2',
+  deviceName: 'living_lamp',
+  actionId: 'light_blink',
+};
 export const LOCK = { productId: 'LOCK0C3D4E', deviceName: 'front_door', actionId: 'unlock' };
-export const OFFLINE_LAMP = { productId: 'LIGHT0A1B2', deviceName: 'bedroom_lamp', actionId: 'light_blink' };
+export const OFFLINE_LAMP = {
+  productId: 'LIGHT0A1B2',
+  deviceName: 'bedroom_lamp',
+  actionId: 'light_blink',
+};
 
 /** A device that answers after the service's sync limit. */
-export const SLOW = { productId: 'AIRC0F5G6H', deviceName: 'attic_fan', actionId: 'set_schedule' };
+export const SLOW = {
+  productId: 'AIRC0F5G6H',
+  deviceName: 'attic_aircon',
+  actionId: 'set_schedule',
+};
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 /** An account node, a call-action node wired to a helper, and a catch node wired to another helper. */
-export function actionFlow(endpoint: string, action: Record<string, unknown> = {}, account: Record<string, unknown> = {}): FlowNode[] {
+export function actionFlow(
+  endpoint: string,
+  action: Record<string, unknown> = {},
+  account: Record<string, unknown> = {},
+): FlowNode[] {
   return [
     { id: 'tab', type: 'tab', label: 'test' },
-    { id: 'acc', type: 'iot-explorer-account', z: 'tab', name: 'test account', endpoint, timeout: '5000', ...account },
-    { id: 'act', type: 'iot-explorer-action', z: 'tab', account: 'acc', wires: [['out']], ...action },
+    {
+      id: 'acc',
+      type: 'iot-explorer-account',
+      z: 'tab',
+      name: 'test account',
+      endpoint,
+      timeout: '5000',
+      ...account,
+    },
+    {
+      id: 'act',
+      type: 'iot-explorer-action',
+      z: 'tab',
+      account: 'acc',
+      wires: [['out']],
+      ...action,
+    },
     { id: 'out', type: 'helper', z: 'tab' },
-    { id: 'catch', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
     { id: 'err', type: 'helper', z: 'tab' },
   ];
 }
 
 export const credentials = (token: string = DEMO_TOKEN) => ({ acc: { accessToken: token } });
 
-export async function load(flow: FlowNode[], creds: Record<string, unknown> = credentials()): Promise<void> {
+export async function load(
+  flow: FlowNode[],
+  creds: Record<string, unknown> = credentials(),
+): Promise<void> {
   // The catch node is Node-RED's own: load it from the runtime's core nodes.
   await helper.load([...NODES, catchNode], flow, creds);
 }
@@ -48,8 +81,8 @@ export interface Outcome {
 
 /** Waits for the next message on the output helper or on the catch helper, whichever comes first. */
 export function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
-  const out = helper.getNode('out') as Node;
-  const err = helper.getNode('err') as Node;
+  const out = helper.getNode('out');
+  const err = helper.getNode('err');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
@@ -75,8 +108,8 @@ export function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
 
 /** Collects `count` outcomes (outputs and caught errors together). */
 export function collectOutcomes(count: number, timeoutMs = 15000): Promise<Outcome[]> {
-  const out = helper.getNode('out') as Node;
-  const err = helper.getNode('err') as Node;
+  const out = helper.getNode('out');
+  const err = helper.getNode('err');
   const outcomes: Outcome[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -105,6 +138,6 @@ export function collectOutcomes(count: number, timeoutMs = 15000): Promise<Outco
 /** Sends a message into the action node and waits for its outcome. */
 export async function call(msg: Record<string, unknown>): Promise<Outcome> {
   const outcome = nextOutcome();
-  (helper.getNode('act') as Node).receive(msg);
+  helper.getNode('act').receive(msg);
   return outcome;
 }

@@ -17,24 +17,36 @@ function thrown(fn: () => unknown): IotExplorerError {
 
 describe('reply envelopes', function () {
   it('reads the documented Response envelope', function () {
-    const reply = parseReply(JSON.stringify({ Response: { Status: 'succ', RequestId: 'r1' } }), SENT);
+    const reply = parseReply(
+      JSON.stringify({ Response: { Status: 'succ', RequestId: 'r1' } }),
+      SENT,
+    );
     assert.deepEqual(reply, { requestId: 'r1', data: { Status: 'succ', RequestId: 'r1' } });
   });
 
   it('reads the {code,msg,data} wrapper the official clients parse', function () {
-    const reply = parseReply(JSON.stringify({ code: 0, msg: '', data: { Status: 'succ', RequestId: 'r2' } }), SENT);
+    const reply = parseReply(
+      JSON.stringify({ code: 0, msg: '', data: { Status: 'succ', RequestId: 'r2' } }),
+      SENT,
+    );
     assert.equal(reply.requestId, 'r2');
     assert.equal(reply.data.Status, 'succ');
   });
 
   it('tolerates a wrapper whose data nests a Response, and a reply with no envelope at all', function () {
-    assert.equal(parseReply('{"code":0,"data":{"Response":{"Status":"x","RequestId":"r"}}}', SENT).data.Status, 'x');
+    assert.equal(
+      parseReply('{"code":0,"data":{"Response":{"Status":"x","RequestId":"r"}}}', SENT).data.Status,
+      'x',
+    );
     assert.equal(parseReply('{"Status":"bare","RequestId":"r"}', SENT).data.Status, 'bare');
   });
 
   it('falls back to the RequestId we sent when the reply has an empty one', function () {
     const err = thrown(() =>
-      parseReply('{"Response":{"Error":{"Code":"InvalidParameterValue.InvalidAccessToken","Message":"Token无效"},"RequestId":""}}', SENT),
+      parseReply(
+        '{"Response":{"Error":{"Code":"InvalidParameterValue.InvalidAccessToken","Message":"Token无效"},"RequestId":""}}',
+        SENT,
+      ),
     );
     assert.equal(err.code, 'InvalidParameterValue.InvalidAccessToken');
     assert.equal(err.requestId, SENT);
@@ -42,9 +54,17 @@ describe('reply envelopes', function () {
   });
 
   it('reads errors from both envelopes with the same code', function () {
-    const documented = thrown(() => parseReply('{"Response":{"Error":{"Code":"InternalError","Message":"内部错误"},"RequestId":"a"}}', SENT));
+    const documented = thrown(() =>
+      parseReply(
+        '{"Response":{"Error":{"Code":"InternalError","Message":"内部错误"},"RequestId":"a"}}',
+        SENT,
+      ),
+    );
     const wrapped = thrown(() =>
-      parseReply('{"code":-1000,"msg":"内部错误","data":{"Error":{"Code":"InternalError","Message":"内部错误"},"RequestId":"a"}}', SENT),
+      parseReply(
+        '{"code":-1000,"msg":"内部错误","data":{"Error":{"Code":"InternalError","Message":"内部错误"},"RequestId":"a"}}',
+        SENT,
+      ),
     );
     assert.equal(documented.code, 'InternalError');
     assert.equal(wrapped.code, 'InternalError');
@@ -59,7 +79,10 @@ describe('reply envelopes', function () {
 
   it('unpacks a real sub-code packed as "Code|中文" into the Message', function () {
     const err = thrown(() =>
-      parseReply('{"Response":{"Error":{"Code":"InternalError","Message":"InvalidParameterValue.UserLoginFailed|用户登录失败"},"RequestId":"x"}}', SENT),
+      parseReply(
+        '{"Response":{"Error":{"Code":"InternalError","Message":"InvalidParameterValue.UserLoginFailed|用户登录失败"},"RequestId":"x"}}',
+        SENT,
+      ),
     );
     assert.equal(err.code, 'InvalidParameterValue.UserLoginFailed');
     assert.equal(err.apiMessage, '用户登录失败');
@@ -83,16 +106,30 @@ describe('reply envelopes', function () {
 
 describe('action results', function () {
   it('keeps OutputParams raw and accepts the doc table spelling OutputParqams', function () {
-    assert.equal(toActionResult('r', { Status: 'succ', OutputParams: '{"a":1}' }).outputParams, '{"a":1}');
-    assert.equal(toActionResult('r', { Status: 'succ', OutputParqams: '{"b":2}' }).outputParams, '{"b":2}');
+    assert.equal(
+      toActionResult('r', { Status: 'succ', OutputParams: '{"a":1}' }).outputParams,
+      '{"a":1}',
+    );
+    assert.equal(
+      toActionResult('r', { Status: 'succ', OutputParqams: '{"b":2}' }).outputParams,
+      '{"b":2}',
+    );
     assert.equal(toActionResult('r', { Status: 'succ', OutputParams: null }).outputParams, null);
   });
 
   it('a FailedOperation Status is an error carrying the packed code, in bare and packed form', function () {
-    const packed = thrown(() => toActionResult('r', { Status: 'FailedOperation.ActionUnreachable|动作消息不可达', ClientToken: '' }));
+    const packed = thrown(() =>
+      toActionResult('r', {
+        Status: 'FailedOperation.ActionUnreachable|动作消息不可达',
+        ClientToken: '',
+      }),
+    );
     assert.equal(packed.code, 'FailedOperation.ActionUnreachable');
     assert.equal(packed.reply?.Status, 'FailedOperation.ActionUnreachable|动作消息不可达');
-    assert.equal(thrown(() => toActionResult('r', { Status: 'FailedOperation.ActionUnreachable' })).code, 'FailedOperation.ActionUnreachable');
+    assert.equal(
+      thrown(() => toActionResult('r', { Status: 'FailedOperation.ActionUnreachable' })).code,
+      'FailedOperation.ActionUnreachable',
+    );
   });
 
   it('any other Status is the device’s own reply', function () {

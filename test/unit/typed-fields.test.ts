@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describeValue, toJsonObjectString } from '../../lib/typed-fields';
-import { parseOutputParams } from '../../nodes/iot-explorer-action';
+import { parseOutputParams } from '../../lib/envelope';
 import { IotExplorerError } from '../../lib/errors';
 
 function codeOf(fn: () => unknown): string {
@@ -21,17 +21,38 @@ describe('InputParams conversion', function () {
   });
 
   it('leaves the field out for undefined, null and blank text', function () {
-    for (const value of [undefined, null, '', '   ']) assert.equal(toJsonObjectString(value, 'InputParams'), undefined);
+    for (const value of [undefined, null, '', '   '])
+      assert.equal(toJsonObjectString(value, 'InputParams'), undefined);
   });
 
   it('refuses anything else with IOTX_INVALID_INPUT_PARAMS', function () {
-    for (const value of [0, true, [1], Buffer.from('{}'), new Date(), '"text"', '[]', '{bad', 'null']) {
-      assert.equal(codeOf(() => toJsonObjectString(value, 'InputParams')), 'IOTX_INVALID_INPUT_PARAMS', String(value));
+    for (const value of [
+      0,
+      true,
+      [1],
+      Buffer.from('{}'),
+      new Date(),
+      '"text"',
+      '[]',
+      '{bad',
+      'null',
+    ]) {
+      assert.equal(
+        codeOf(() => toJsonObjectString(value, 'InputParams')),
+        'IOTX_INVALID_INPUT_PARAMS',
+        String(value),
+      );
     }
     const cyclic: Record<string, unknown> = {};
     cyclic.me = cyclic;
-    assert.equal(codeOf(() => toJsonObjectString(cyclic, 'InputParams')), 'IOTX_INVALID_INPUT_PARAMS');
-    assert.equal(codeOf(() => toJsonObjectString({ n: 1n }, 'InputParams')), 'IOTX_INVALID_INPUT_PARAMS');
+    assert.equal(
+      codeOf(() => toJsonObjectString(cyclic, 'InputParams')),
+      'IOTX_INVALID_INPUT_PARAMS',
+    );
+    assert.equal(
+      codeOf(() => toJsonObjectString({ n: 1n }, 'InputParams')),
+      'IOTX_INVALID_INPUT_PARAMS',
+    );
   });
 
   it('names the field in its message', function () {

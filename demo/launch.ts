@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The checkout's root: Node-RED loads our nodes from here, as a palette install would from npm. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const PACKAGE_NAME = '@homeflow/node-red-tencent-iot-explorer';
+const ACCOUNT_TYPE = 'iot-explorer-account';
+
+type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+export interface UserDirOptions {
+  userDir: string;
+  /** The tokenapi URL every account node in the flows is pointed at. */
+  endpoint: string;
+  /** Written as each account's credential (flows_cred.json, unencrypted: a local demo only). */
+  accessToken: string;
+  /** Example files (names in examples/) merged into the flows; all when omitted. */
+  examples?: string[];
+  /** Language of the editor and runtime messages, e.g. 'zh-CN'. */
+  lang?: string;
+}
+
+/** The example flows, each account node redirected to `endpoint`. Accounts shared by id merge. */
+export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
+  const dir = path.join(PROJECT_ROOT, 'examples');
+  const files =
+    examples ??
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+  const byId = new Map<string, FlowNode>();
+  for (const file of files) {
+    for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[]) {
+      byId.set(
+        node.id,
+        node.type === ACCOUNT_TYPE ? { ...node, endpoint, name: 'Demo home (simulator)' } : node,
+      );
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Lays out a Node-RED user directory with our package linked in, the flows and the credentials. */
+export function prepareUserDir(options: UserDirOptions): void {
+  const { userDir } = options;
+  fs.mkdirSync(path.join(userDir, 'node_modules', '@homeflow'), { recursive: true });
+  const link = path.join(userDir, 'node_modules', PACKAGE_NAME);
+  fs.rmSync(link, { force: true, recursive: true });
+  fs.symlinkSync(PROJECT_ROOT, link, 'dir');
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'node-red-demo',
+        private: true,
+        dependencies: { [PACKAGE_NAME]: 'file:' + PROJECT_ROOT },
+      },
+      null,
+      2,
+    ),
+  );
+  const flows = demoFlows(options.endpoint, options.examples);
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+  const credentials = Object.fromEntries(
+    flows
+      .filter((n) => n.type === ACCOUNT_TYPE)
+      .map((n) => [n.id, { accessToken: options.accessToken }]),
+  );
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    `module.exports = ${JSON.stringify(
+      {
+        uiHost: '127.0.0.1',
+        flowFile: 'flows.json',
+        credentialSecret: false,
+        lang: options.lang,
+        diagnostics: { enabled: false },
+        telemetry: { enabled: false },
+        externalModules: { autoInstall: false, palette: { allowInstall: false } },
+        editorTheme: { tours: false, projects: { enabled: false } },
+        logging: { console: { level: 'info', metrics: false, audit: false } },
+      },
+      null,
+      2,
+    )};\n`,
+  );
+}
+
+export interface NodeRedInstance {
+  url: string;
+  process: ChildProcess;
+  /** Everything Node-RED printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts Node-RED 4 from our devDependencies on 127.0.0.1; resolves once its flows have started. */
+export function startNodeRed(
+  userDir: string,
+  port: number,
+  options: { echo?: boolean; timeoutMs?: number } = {},
+): Promise<NodeRedInstance> {
+  const redJs = require.resolve('node-red/red.js', { paths: [PROJECT_ROOT] });
+  const child = spawn(
+    process.execPath,
+    [
+      redJs,
+      '--userDir',
+      userDir,
+      '--settings',
+      path.join(userDir, 'settings.js'),
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: userDir,
+      env: { ...process.env, NODE_RED_ENABLE_TOURS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    let url = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`Node-RED did not start within ${options.timeoutMs ?? 60000} ms:\n${output}`),
+      );
+    }, options.timeoutMs ?? 60000);
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString();
+      output += text;
+      if (options.echo) process.stdout.write(text);
+      const running = /Server now running at (http:\/\/[^\s]+)/.exec(output);
+      if (running) url = running[1].replace(/\/$/, '');
+      if (url && /Started flows/.test(output)) {
+        clearTimeout(timer);
+        resolve({
+          url,
+          process: child,
+          output: () => output,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+            }),
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Node-RED exited with code ${code}:\n${output}`));
+    });
+  });
+}

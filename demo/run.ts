@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { startSimulator } from '../simulator';
+import { PROJECT_ROOT, prepareUserDir, startNodeRed } from './launch';
+
+/**
+ * `npm start`: the simulator, and Node-RED with our nodes and the example flows deployed
+ * against it, all on 127.0.0.1. Ports: NODE_RED_PORT (1880) and SIMULATOR_PORT (8700).
+ */
+async function main(): Promise<void> {
+  const nodeRedPort = Number(process.env.NODE_RED_PORT ?? 1880);
+  const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 8700);
+  const simulator = await startSimulator({
+    port: simulatorPort,
+    log: (line) => console.log(`[simulator] ${line}`),
+  });
+  const userDir = path.join(PROJECT_ROOT, '.demo');
+  prepareUserDir({
+    userDir,
+    endpoint: simulator.tokenapiUrl,
+    accessToken: 'demo-access-token',
+    examples: [
+      '01 - Blink a lamp every minute.json',
+      '02 - Unlock the door from an HTTP endpoint.json',
+      '03 - Route errors by code.json',
+    ],
+    lang: process.env.NODE_RED_LANG,
+  });
+  const nodeRed = await startNodeRed(userDir, nodeRedPort, { echo: true });
+  console.log(`
+  Simulator:  ${simulator.tokenapiUrl}
+  Node-RED:   ${nodeRed.url}/   (open it: the "Blink a lamp" tab's debug sidebar shows the device's answers)
+  Try:        curl '${nodeRed.url}/unlock?user=alice'
+  Stop:       Ctrl+C
+`);
+  const stop = (): void => {
+    void nodeRed
+      .stop()
+      .then(() => simulator.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
