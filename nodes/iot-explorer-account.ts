@@ -11,11 +11,6 @@ export interface AccountCredentials {
   accessToken?: string;
 }
 
-/** The account node as the other nodes see it. */
-export interface AccountNode extends Node<AccountCredentials> {
-  readonly client: ApiClient;
-}
-
 /** A timeout from the editor: a positive number of ms, else the default. */
 export function parseTimeout(raw: string | number | undefined): number {
   const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);

@@ -1,17 +1,13 @@
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import type { DeviceActionResult } from '../lib/api-client';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors';
-import { CallStatus } from '../lib/call-status';
-import { localizeError } from '../lib/node-i18n';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parseOutputParams } from '../lib/envelope';
+import { IotExplorerError } from '../lib/errors';
 import {
-  evaluateTypedField,
-  isBlankLiteral,
-  resolveStringField,
-  toJsonObjectString,
-  type TypedField,
-} from '../lib/typed-fields';
-import type { AccountNode } from './iot-explorer-account';
+  createFieldResolver,
+  handleDeviceMessages,
+  type AccountNode,
+  type CallInfo,
+} from '../lib/device-node';
+import { evaluateTypedField, toJsonObjectString, type TypedField } from '../lib/typed-fields';
 
 export interface ActionConfig extends NodeDef {
   account: string;
@@ -26,23 +22,28 @@ export interface ActionConfig extends NodeDef {
 }
 
 /** What `msg.iotexplorer` holds after a call, on success and (as far as known) on error. */
-export interface ActionCallInfo {
+export interface ActionCallInfo extends CallInfo {
   action: 'AppCallDeviceActionSync';
   productId?: string;
   deviceName?: string;
   actionId?: string;
   status?: string;
   clientToken?: string;
-  requestId?: string;
   outputParams?: string | null;
 }
 
-type ActionMessage = NodeMessageInFlow & { iotexplorer?: ActionCallInfo };
+type ActionField = 'productId' | 'deviceName' | 'actionId';
+
+const TARGET_SPECS = {
+  productId: { label: 'ProductId', msgProperty: 'productId' },
+  deviceName: { label: 'DeviceName', msgProperty: 'deviceName' },
+  actionId: { label: 'ActionId', msgProperty: 'actionId' },
+};
 
 /** The editor's fields, with the defaults a node added with only `account` set should get. */
 export function actionFields(
   config: ActionConfig,
-): Record<'productId' | 'deviceName' | 'actionId' | 'inputParams', TypedField> {
+): Record<ActionField | 'inputParams', TypedField> {
   return {
     productId: { value: config.productId ?? '', type: config.productIdType || 'str' },
     deviceName: { value: config.deviceName ?? '', type: config.deviceNameType || 'str' },
@@ -58,130 +59,48 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerActionNode(this: Node, config: ActionConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const account = RED.nodes.getNode(config.account) as AccountNode | null;
     const fields = actionFields(config);
-    const status = new CallStatus(node, {
-      calling: (count) => RED._('iot-explorer-action.status.calling', { count }),
-    });
-    const inFlight = new Set<AbortController>();
-    let closing = false;
-    let warnedOverride = false;
+    const resolve = createFieldResolver<ActionField>(RED, node, fields, TARGET_SPECS);
 
-    /** The editor wins over msg; say so once, as the core http request node does. */
-    function warnIfOverridden(msg: ActionMessage): void {
-      if (warnedOverride) return;
-      const overridden = (['productId', 'deviceName', 'actionId'] as const).filter(
-        (name) =>
-          !isBlankLiteral(fields[name]) && (msg as Record<string, unknown>)[name] !== undefined,
-      );
-      if (overridden.length > 0) {
-        warnedOverride = true;
-        node.warn(
-          RED._('iot-explorer-action.warn.overridden', {
-            properties: overridden.map((p) => `msg.${p}`).join(', '),
-          }),
-        );
-      }
-    }
-
-    async function handle(
-      msg: ActionMessage,
-      send: (msg: NodeMessageInFlow) => void,
-      done: (err?: Error) => void,
-    ): Promise<void> {
-      const controller = new AbortController();
-      inFlight.add(controller);
-      status.begin();
-      const info: ActionCallInfo = { action: 'AppCallDeviceActionSync' };
-      try {
-        if (!account) {
-          throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
-        }
-        warnIfOverridden(msg);
-        info.productId = await resolveStringField(
-          RED,
-          node,
-          fields.productId,
-          { label: 'ProductId', msgProperty: 'productId' },
-          msg,
-        );
-        info.deviceName = await resolveStringField(
-          RED,
-          node,
-          fields.deviceName,
-          { label: 'DeviceName', msgProperty: 'deviceName' },
-          msg,
-        );
-        info.actionId = await resolveStringField(
-          RED,
-          node,
-          fields.actionId,
-          { label: 'ActionId', msgProperty: 'actionId' },
-          msg,
-        );
+    handleDeviceMessages<ActionCallInfo>(RED, node, {
+      account: RED.nodes.getNode(config.account) as AccountNode | null,
+      action: 'AppCallDeviceActionSync',
+      async run(msg, { account, signal, info }) {
+        info.productId = await resolve(msg, 'productId');
+        info.deviceName = await resolve(msg, 'deviceName');
+        info.actionId = await resolve(msg, 'actionId');
         const inputParams = toJsonObjectString(
           await evaluateTypedField(RED, node, fields.inputParams, msg),
           'InputParams',
         );
-
-        const result: DeviceActionResult = await account.client.callDeviceActionSync(
-          {
-            productId: info.productId,
-            deviceName: info.deviceName,
-            actionId: info.actionId,
-            inputParams,
-          },
-          { signal: controller.signal },
-        );
-        Object.assign(info, result);
-        msg.iotexplorer = info;
-        msg.payload = parseOutputParams(result.outputParams);
-        status.succeeded(result.status || 'OK');
-        send(msg);
-        done();
-      } catch (caught) {
-        if (closing) {
-          // The flow is stopping: end the message without reporting into a flow that is going away.
-          done();
-          return;
+        try {
+          const result = await account.client.callDeviceActionSync(
+            {
+              productId: info.productId,
+              deviceName: info.deviceName,
+              actionId: info.actionId,
+              inputParams,
+            },
+            { signal },
+          );
+          Object.assign(info, result);
+          msg.payload = parseOutputParams(result.outputParams);
+          return result.status || 'OK';
+        } catch (err) {
+          // A failed Status arrives in a success envelope: keep what the reply said.
+          const reply = err instanceof IotExplorerError ? err.reply : undefined;
+          if (reply) {
+            info.status = typeof reply.Status === 'string' ? reply.Status : undefined;
+            info.clientToken =
+              typeof reply.ClientToken === 'string' ? reply.ClientToken : undefined;
+          }
+          throw err;
         }
-        const err = caught instanceof IotExplorerError ? caught : wrapUnexpected(caught);
-        if (err.requestId !== undefined) info.requestId = err.requestId;
-        if (err.reply) {
-          info.status = typeof err.reply.Status === 'string' ? err.reply.Status : undefined;
-          info.clientToken =
-            typeof err.reply.ClientToken === 'string' ? err.reply.ClientToken : undefined;
-        }
-        msg.iotexplorer = info;
-        status.failed(err.code);
-        done(localizeError(RED, err));
-      } finally {
-        inFlight.delete(controller);
-      }
-    }
-
-    node.on('input', (msg, send, done) => {
-      void handle(msg, send, done);
-    });
-
-    node.on('close', (done: () => void) => {
-      closing = true;
-      for (const controller of inFlight) controller.abort();
-      status.clear();
-      done();
+      },
     });
   }
 
   RED.nodes.registerType('iot-explorer-action', IotExplorerActionNode);
-}
-
-/** A failure that is not ours (a context store error, say) still reaches the catch node with a code. */
-function wrapUnexpected(caught: unknown): IotExplorerError {
-  return new IotExplorerError({
-    code: LocalErrorCode.InvalidField,
-    key: 'unexpected',
-    params: { reason: caught instanceof Error ? caught.message : String(caught) },
-  });
 }
 
 module.exports = register;

@@ -1,0 +1,154 @@
+import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
+import type { ApiClient } from './api-client';
+import { CallStatus } from './call-status';
+import { IotExplorerError, LocalErrorCode } from './errors';
+// Status and warning texts shared by all device nodes live in the account catalogue.
+import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './node-i18n';
+import { isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
+
+/** The account config node as the device nodes see it. */
+export interface AccountNode extends Node {
+  readonly client: ApiClient;
+}
+
+/** What every device node puts in `msg.iotexplorer`: the Action, then what it learns. */
+export interface CallInfo {
+  action: string;
+  requestId?: string;
+  [key: string]: unknown;
+}
+
+export type DeviceMessage = NodeMessageInFlow & { iotexplorer?: CallInfo };
+
+export interface CallContext<I extends CallInfo> {
+  account: AccountNode;
+  /** Aborted when the node closes; pass it to every client call. */
+  signal: AbortSignal;
+  /** Filled as the call goes; becomes `msg.iotexplorer`, also on errors. */
+  info: I;
+}
+
+export interface DeviceNodeOptions<I extends CallInfo> {
+  account: AccountNode | null;
+  /** The API Action, for `msg.iotexplorer.action`. */
+  action: I['action'];
+  /**
+   * Does the node's work for one message: resolves its fields, calls the client, and sets the
+   * outgoing msg's properties. Throws on any failure. Returns the text for the node's status.
+   */
+  run(msg: DeviceMessage, context: CallContext<I>): Promise<string>;
+}
+
+/**
+ * The message life cycle every device node shares: status while calls are in flight, exactly one
+ * `done` per message, every failure as `done(err)` with a code and a translated text, and calls
+ * ended promptly when the node closes. The node itself only says what one call does.
+ */
+export function handleDeviceMessages<I extends CallInfo>(
+  RED: NodeAPI,
+  node: Node,
+  options: DeviceNodeOptions<I>,
+): void {
+  const status = new CallStatus(node, {
+    calling: (count) => RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
+  });
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+
+  async function handle(
+    msg: DeviceMessage,
+    send: (msg: NodeMessageInFlow) => void,
+    done: (err?: Error) => void,
+  ): Promise<void> {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    status.begin();
+    const info = { action: options.action } as I;
+    try {
+      if (!options.account) {
+        throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
+      }
+      const statusText = await options.run(msg, {
+        account: options.account,
+        signal: controller.signal,
+        info,
+      });
+      msg.iotexplorer = info;
+      status.succeeded(statusText);
+      send(msg);
+      done();
+    } catch (caught) {
+      if (closing) {
+        // The flow is stopping: end the message without reporting into a flow that is going away.
+        done();
+        return;
+      }
+      const err = caught instanceof IotExplorerError ? caught : wrapUnexpected(caught);
+      if (err.requestId !== undefined) info.requestId = err.requestId;
+      msg.iotexplorer = info;
+      status.failed(err.code);
+      done(localizeError(RED, err));
+    } finally {
+      inFlight.delete(controller);
+    }
+  }
+
+  node.on('input', (msg, send, done) => {
+    void handle(msg, send, done);
+  });
+
+  node.on('close', (done: () => void) => {
+    closing = true;
+    for (const controller of inFlight) controller.abort();
+    status.clear();
+    done();
+  });
+}
+
+/** A failure that is not ours (a context store error, say) still reaches the catch node with a code. */
+function wrapUnexpected(caught: unknown): IotExplorerError {
+  return new IotExplorerError({
+    code: LocalErrorCode.InvalidField,
+    key: 'unexpected',
+    params: { reason: caught instanceof Error ? caught.message : String(caught) },
+  });
+}
+
+export interface DeviceFieldSpec {
+  /** The API's name, for messages: `ProductId`. */
+  label: string;
+  /** The msg property used when the editor's field is blank: `productId`. */
+  msgProperty: string;
+}
+
+/**
+ * Resolves a node's device-target fields for one message (editor value, else `msg.<property>`),
+ * warning once per node when the editor's value hides one the message carries.
+ */
+export function createFieldResolver<K extends string>(
+  RED: NodeAPI,
+  node: Node,
+  fields: Record<K, TypedField>,
+  specs: Record<K, DeviceFieldSpec>,
+): (msg: DeviceMessage, name: K) => Promise<string> {
+  let warned = false;
+  const names = Object.keys(specs) as K[];
+  return async (msg, name) => {
+    if (!warned) {
+      const hidden = names.filter(
+        (n) =>
+          !isBlankLiteral(fields[n]) &&
+          (msg as Record<string, unknown>)[specs[n].msgProperty] !== undefined,
+      );
+      if (hidden.length > 0) {
+        warned = true;
+        node.warn(
+          RED._(`${ACCOUNT_STATUS_NS}:warn.overridden`, {
+            properties: hidden.map((n) => `msg.${specs[n].msgProperty}`).join(', '),
+          }),
+        );
+      }
+    }
+    return resolveStringField(RED, node, fields[name], specs[name], msg);
+  };
+}
