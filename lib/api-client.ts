@@ -18,6 +18,8 @@ export interface TokenSource {
    * acting, so the retry cannot run an action twice. A pasted token returns undefined.
    */
   renewAfterRejection?(rejected: string): Promise<string | undefined>;
+  /** When the current token expires (UNIX seconds), if the source knows; a pasted token does not. */
+  expiresAt?(): number | undefined;
 }
 
 export interface ApiClientOptions {

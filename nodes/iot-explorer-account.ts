@@ -1,15 +1,14 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS } from '../lib/api-client';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors';
+import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin-endpoints';
+import { tokenSourceFor, type AccountCredentials } from '../lib/token-source';
 
 export interface AccountConfig extends NodeDef {
   endpoint?: string;
   timeout?: string | number;
 }
 
-export interface AccountCredentials {
-  accessToken?: string;
-}
+export type { AccountCredentials };
 
 /** A timeout from the editor: a positive number of ms, else the default. */
 export function parseTimeout(raw: string | number | undefined): number {
@@ -17,28 +16,30 @@ export function parseTimeout(raw: string | number | undefined): number {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }
 
+/** The configured endpoint, or mainland China's when blank. */
+export function accountEndpoint(raw: string | undefined): string {
+  return (raw ?? '').trim() || CHINA_TOKENAPI;
+}
+
 export default function register(RED: NodeAPI): void {
+  registerAdminEndpoints(RED);
+
   function IotExplorerAccountNode(this: Node<AccountCredentials>, config: AccountConfig): void {
     RED.nodes.createNode(this, config);
     const accountName = config.name || this.id;
-    const token = (this.credentials?.accessToken ?? '').trim();
-    const client = new ApiClient({
-      endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,
+    const settings: DeployedAccountSettings = {
+      name: accountName,
+      endpoint: accountEndpoint(config.endpoint),
       timeoutMs: parseTimeout(config.timeout),
-      tokenSource: {
-        getToken: () => {
-          if (token === '') {
-            throw new IotExplorerError({
-              code: LocalErrorCode.NoToken,
-              key: 'noToken',
-              params: { account: accountName },
-            });
-          }
-          return token;
-        },
-      },
+    };
+    const client = new ApiClient({
+      endpoint: settings.endpoint,
+      timeoutMs: settings.timeoutMs,
+      tokenSource: tokenSourceFor({ name: accountName }, this.credentials ?? {}),
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
+    // Read by the editor's admin endpoints; holds no secret.
+    Object.defineProperty(this, 'accountSettings', { value: settings, enumerable: false });
 
     this.on('close', (_removed: boolean, done: () => void) => {
       client.close();

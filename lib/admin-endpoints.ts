@@ -1,0 +1,387 @@
+// The account node's admin endpoints: they feed the editor's device, action and InputParams
+// pickers from what the user's account holds. The token stays on the server: the editor may
+// send one it has just typed (an account not yet deployed), but no answer ever carries it.
+
+import type { NextFunction, Request, Response } from 'express';
+import type { NodeAPI } from 'node-red';
+import { ApiClient, DEFAULT_TIMEOUT_MS, type TokenSource } from './api-client';
+import { asText } from './envelope';
+import { IotExplorerError, LocalErrorCode, type MessageParams } from './errors';
+import { localizeError } from './node-i18n';
+import { tokenSourceFor, type AccountCredentials } from './token-source';
+
+/** Base path of every route; `:id` is the account config node's id. */
+export const ADMIN_BASE = '/iot-explorer/accounts/:id';
+
+/** What Node-RED's editor sends for a password credential the user has not changed. */
+export const UNCHANGED_PASSWORD = '__PWRD__';
+
+/** The API's page size limit (AppGetFamilyList, AppGetFamilyDeviceList, AppGetRoomList). */
+export const PAGE_LIMIT = 50;
+/** Stops paging after this many pages (5000 items), whatever Total says. */
+const MAX_PAGES = 100;
+/** AppGetDeviceStatuses takes at most this many DeviceIds per call. */
+const STATUS_BATCH = 100;
+
+/** The account settings the editor may send: what it shows now, deployed or not. */
+export interface AdminRequestBody {
+  endpoint?: unknown;
+  timeout?: unknown;
+  name?: unknown;
+  accessToken?: unknown;
+  familyId?: unknown;
+  productId?: unknown;
+}
+
+/** What a deployed account node exposes to the admin endpoints (non-enumerable on the node). */
+export interface DeployedAccountSettings {
+  name: string;
+  endpoint: string;
+  timeoutMs: number;
+}
+
+export interface AdminAnswer<T> {
+  success: boolean;
+  data?: T;
+  /** A message in the runtime's language; the editor prefers `key` + `params` in its own. */
+  message?: string;
+  code?: string;
+  key?: string;
+  params?: MessageParams;
+}
+
+export interface FamilySummary {
+  familyId: string;
+  name: string;
+  role: number;
+}
+
+export interface DeviceSummary {
+  familyId: string;
+  productId: string;
+  deviceName: string;
+  deviceId: string;
+  aliasName: string;
+  roomId: string;
+  roomName: string;
+  /** Undefined when the status could not be read. */
+  online?: boolean;
+}
+
+export interface ProductSummary {
+  productId: string;
+  name: string;
+  /** The parsed data template (the API sends it as a JSON string). */
+  dataTemplate: Record<string, unknown>;
+}
+
+export interface UserSummary {
+  userId: string;
+  userName: string;
+  nickName: string;
+  /** UNIX seconds, when the token source knows it. */
+  expiresAt?: number;
+}
+
+/** One short-lived client per admin request: the same request path as the nodes use. */
+interface AdminAccount {
+  client: ApiClient;
+  tokenSource: TokenSource;
+}
+
+type AdminHandler<T> = (account: AdminAccount, body: AdminRequestBody) => Promise<T>;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function typedToken(body: AdminRequestBody): string | undefined {
+  const token = text(body.accessToken);
+  return token === undefined || token === UNCHANGED_PASSWORD ? undefined : token;
+}
+
+function deployedSettings(RED: NodeAPI, id: string): DeployedAccountSettings | undefined {
+  const node = RED.nodes.getNode(id) as { accountSettings?: DeployedAccountSettings } | null;
+  return node?.accountSettings;
+}
+
+function timeoutOf(raw: unknown, fallback: number): number {
+  const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 60000) : fallback;
+}
+
+/**
+ * The settings and token one request uses: what the editor sent, else what is deployed; the
+ * stored credential when the editor has no new token.
+ */
+function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAccount {
+  const deployed = deployedSettings(RED, id);
+  const endpoint = text(body.endpoint) ?? deployed?.endpoint ?? '';
+  const credentials: AccountCredentials = {
+    ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined),
+  };
+  const token = typedToken(body);
+  if (token !== undefined) credentials.accessToken = token;
+  const name = text(body.name) ?? deployed?.name ?? id;
+  const tokenSource = tokenSourceFor({ name }, credentials);
+  const client = new ApiClient({
+    endpoint,
+    timeoutMs: timeoutOf(body.timeout, deployed?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    tokenSource,
+  });
+  if (endpoint === '') {
+    client.close();
+    throw new IotExplorerError({ code: LocalErrorCode.InvalidEndpoint, key: 'invalidEndpoint' });
+  }
+  return { client, tokenSource };
+}
+
+/**
+ * Read permission is enough to use the deployed account as it is. A typed-in token, or the
+ * stored token sent to an endpoint other than the deployed one, needs write permission: else
+ * a read-only user could send the stored token to a server of their choosing.
+ */
+function permissionFor(RED: NodeAPI, req: Request): 'read' | 'write' {
+  const body = (req.body ?? {}) as AdminRequestBody;
+  if (typedToken(body) !== undefined) return 'write';
+  const endpoint = text(body.endpoint);
+  const deployed = deployedSettings(RED, String(req.params.id));
+  if (endpoint !== undefined && endpoint !== deployed?.endpoint) return 'write';
+  return 'read';
+}
+
+function guard(RED: NodeAPI) {
+  const read = RED.auth.needsPermission('iot-explorer-account.read');
+  const write = RED.auth.needsPermission('iot-explorer-account.write');
+  return (req: Request, res: Response, next: NextFunction): void => {
+    read(req, res, (err?: unknown) => {
+      if (err !== undefined) return next(err);
+      if (permissionFor(RED, req) === 'write') return write(req, res, next);
+      next();
+    });
+  };
+}
+
+function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
+  const known =
+    err instanceof IotExplorerError
+      ? err
+      : new IotExplorerError({
+          code: LocalErrorCode.BadResponse,
+          key: 'badResponse',
+          params: { reason: err instanceof Error ? err.message : String(err) },
+        });
+  const localized = localizeError(RED, known);
+  return {
+    success: false,
+    code: localized.code,
+    key: localized.key,
+    params: localized.params,
+    message: localized.message,
+  };
+}
+
+/** Removes every occurrence of the secrets from an answer before it is sent. */
+function withoutSecrets<T>(answer: AdminAnswer<T>, secrets: string[]): string {
+  let json = JSON.stringify(answer);
+  for (const secret of secrets) {
+    if (secret.length >= 4) json = json.split(JSON.stringify(secret).slice(1, -1)).join('***');
+  }
+  return json;
+}
+
+function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
+  return (req: Request, res: Response): void => {
+    const body = (req.body ?? {}) as AdminRequestBody;
+    const id = String(req.params.id);
+    const secrets: string[] = [];
+    const finish = (answer: AdminAnswer<T>): void => {
+      res.type('application/json').send(withoutSecrets(answer, secrets));
+    };
+    let account: AdminAccount | undefined;
+    Promise.resolve()
+      .then(async () => {
+        account = accountFor(RED, id, body);
+        const token = await Promise.resolve(account.tokenSource.getToken()).catch(() => '');
+        if (token) secrets.push(token);
+        return handler(account, body);
+      })
+      .then(
+        (data) => finish({ success: true, data }),
+        (err: unknown) => finish(toAnswer(RED, err)),
+      )
+      .catch(() => res.status(500).end())
+      .finally(() => account?.client.close());
+  };
+}
+
+/** Pages through a list Action until Total items (bounded) have been read. */
+async function allPages(
+  client: ApiClient,
+  action: string,
+  params: Record<string, unknown>,
+  listField: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { data } = await client.request(action, {
+      ...params,
+      Offset: items.length,
+      Limit: PAGE_LIMIT,
+    });
+    const list = Array.isArray(data[listField])
+      ? (data[listField] as Record<string, unknown>[])
+      : [];
+    items.push(...list);
+    const total = Number(data.Total);
+    if (list.length === 0 || (Number.isFinite(total) && items.length >= total)) break;
+    if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
+  }
+  return items;
+}
+
+export async function listFamilies(client: ApiClient): Promise<FamilySummary[]> {
+  const families = await allPages(client, 'AppGetFamilyList', {}, 'FamilyList');
+  return families.map((f) => ({
+    familyId: asText(f.FamilyId),
+    name: asText(f.Name),
+    role: Number(f.Role) || 0,
+  }));
+}
+
+async function onlineStates(client: ApiClient, deviceIds: string[]): Promise<Map<string, boolean>> {
+  const online = new Map<string, boolean>();
+  for (let i = 0; i < deviceIds.length; i += STATUS_BATCH) {
+    const batch = deviceIds.slice(i, i + STATUS_BATCH);
+    const { data } = await client.request('AppGetDeviceStatuses', { DeviceIds: batch });
+    // The doc's table says Devices, its example DeviceStatuses: read either.
+    const list = data.DeviceStatuses ?? data.Devices;
+    for (const entry of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
+      online.set(asText(entry.DeviceId), Number(entry.Online) === 1);
+    }
+  }
+  return online;
+}
+
+/** The devices of one family, every room, with room names and online state. */
+export async function listDevices(client: ApiClient, familyId: string): Promise<DeviceSummary[]> {
+  const devices = await allPages(
+    client,
+    'AppGetFamilyDeviceList',
+    { FamilyId: familyId, RoomId: '' },
+    'DeviceList',
+  );
+  // Room names and online state only decorate the list: a failure there leaves them blank.
+  const rooms = await allPages(client, 'AppGetRoomList', { FamilyId: familyId }, 'RoomList').catch(
+    () => [],
+  );
+  const roomNames = new Map(rooms.map((r) => [asText(r.RoomId), asText(r.RoomName)]));
+  const ids = devices.map(
+    (d) => asText(d.DeviceId) || `${asText(d.ProductId)}/${asText(d.DeviceName)}`,
+  );
+  const online = await onlineStates(client, ids).catch(() => new Map<string, boolean>());
+  return devices.map((d, i) => {
+    const roomId = asText(d.RoomId);
+    return {
+      familyId,
+      productId: asText(d.ProductId),
+      deviceName: asText(d.DeviceName),
+      deviceId: ids[i],
+      aliasName: asText(d.AliasName),
+      roomId,
+      roomName: roomNames.get(roomId) ?? '',
+      online: online.get(ids[i]),
+    };
+  });
+}
+
+export async function getProduct(client: ApiClient, productId: string): Promise<ProductSummary> {
+  const { data, requestId } = await client.request('AppGetProducts', { ProductIds: [productId] });
+  const products = Array.isArray(data.Products) ? (data.Products as Record<string, unknown>[]) : [];
+  const product = products.find((p) => asText(p.ProductId) === productId);
+  if (!product) {
+    throw new IotExplorerError({
+      code: 'ResourceNotFound.StudioProductNotExist',
+      key: 'api.productNotExist',
+      requestId,
+    });
+  }
+  let dataTemplate: unknown;
+  try {
+    const raw = product.DataTemplate;
+    dataTemplate = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch (err) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: `DataTemplate: ${(err as Error).message}` },
+      requestId,
+    });
+  }
+  return {
+    productId,
+    name: asText(product.Name),
+    dataTemplate:
+      typeof dataTemplate === 'object' && dataTemplate !== null && !Array.isArray(dataTemplate)
+        ? (dataTemplate as Record<string, unknown>)
+        : {},
+  };
+}
+
+export async function getUser(account: AdminAccount): Promise<UserSummary> {
+  const { data } = await account.client.request('AppGetUser', {});
+  const user = (typeof data.Data === 'object' && data.Data !== null ? data.Data : data) as Record<
+    string,
+    unknown
+  >;
+  const summary: UserSummary = {
+    userId: asText(user.UserID ?? user.UserId),
+    userName: asText(user.UserName),
+    nickName: asText(user.NickName),
+  };
+  const expiresAt = account.tokenSource.expiresAt?.();
+  if (expiresAt !== undefined) summary.expiresAt = expiresAt;
+  return summary;
+}
+
+function requiredText(value: unknown, field: string): string {
+  const found = text(value);
+  if (found === undefined) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.MissingField,
+      key: 'missingField',
+      params: { field, msgProperty: field },
+    });
+  }
+  return found;
+}
+
+const registered = new WeakSet<object>();
+
+/** Registers the routes once per runtime (the account node's module calls it). */
+export function registerAdminEndpoints(RED: NodeAPI): void {
+  const app = RED.httpAdmin;
+  if (registered.has(app)) return;
+  registered.add(app);
+  const allowed = guard(RED);
+  app.post(
+    `${ADMIN_BASE}/user`,
+    allowed,
+    route(RED, (account) => getUser(account)),
+  );
+  app.post(
+    `${ADMIN_BASE}/families`,
+    allowed,
+    route(RED, ({ client }) => listFamilies(client)),
+  );
+  app.post(
+    `${ADMIN_BASE}/devices`,
+    allowed,
+    route(RED, ({ client }, body) => listDevices(client, requiredText(body.familyId, 'familyId'))),
+  );
+  app.post(
+    `${ADMIN_BASE}/product`,
+    allowed,
+    route(RED, ({ client }, body) => getProduct(client, requiredText(body.productId, 'productId'))),
+  );
+}
