@@ -106,7 +106,8 @@ function deployedSettings(RED: NodeAPI, id: string): DeployedAccountSettings | u
 }
 
 function timeoutOf(raw: unknown, fallback: number): number {
-  const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
+  const value =
+    typeof raw === 'number' ? raw : typeof raw === 'string' ? Number.parseInt(raw, 10) : NaN;
   return Number.isFinite(value) && value > 0 ? Math.min(value, 60000) : fallback;
 }
 
