@@ -134,9 +134,10 @@ export function startNodeRed(
       const text = chunk.toString();
       output += text;
       if (options.echo) process.stdout.write(text);
-      const running = /Server now running at (http:\/\/[^\s]+)/.exec(output);
+      // The runtime logs in its own language (settings.lang): read the English and Chinese lines.
+      const running = /(?:Server now running at |服务器现在在)(http:\/\/[0-9.:[\]a-z]+)/.exec(output);
       if (running) url = running[1].replace(/\/$/, '');
-      if (url && /Started flows/.test(output)) {
+      if (url && /Started flows|流程已启动/.test(output)) {
         clearTimeout(timer);
         resolve({
           url,

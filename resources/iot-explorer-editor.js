@@ -442,7 +442,7 @@
 
   /**
    * Adds an action select before `options.before`, listing the actions of the product in the
-   * ProductId field. Picking fills ActionId and calls onPick(action, template).
+   * ProductId field. Picking fills ActionId and calls onPick(action, {byUser}).
    * Options: accountField, productField ('productId'), actionField ('actionId'), before, onPick,
    * onTemplate(template) when the product's template arrives.
    */
@@ -467,7 +467,8 @@
       var action = actions[Number($action.val())];
       if (!$action.val() || !action) return;
       if (notify) setLiteral(actionField, action.id);
-      if (options.onPick) options.onPick(action);
+      // `byUser` is false when the saved ActionId was found again on opening the dialog.
+      if (options.onPick) options.onPick(action, { byUser: notify });
     }
 
     function load() {
@@ -601,6 +602,7 @@
         if (initial !== undefined && initial !== null) $number.val(String(initial));
         read = function () {
           var raw = String($number.val() || '').trim();
+          $number.removeClass('input-error');
           if (raw === '') return { value: undefined };
           var value = Number(raw);
           var problem = checkValue(define, value, label);
@@ -697,6 +699,7 @@
         if (typeof initial === 'string') $el.val(initial);
         read = function () {
           var raw = String($el.val() || '');
+          $el.removeClass('input-error');
           if (raw === '') return { value: undefined };
           var problem = define.type === 'string' ? checkValue(define, raw, label) : undefined;
           $el.toggleClass('input-error', !!problem);
@@ -789,7 +792,8 @@
       else write();
     }
 
-    function render(action) {
+    /** Shows the form for `action`; `useForm` turns from a msg/flow/global source to the form. */
+    function render(action, useForm) {
       current = action;
       fields = [];
       $fields.empty();
@@ -814,8 +818,8 @@
       $row.show();
       $output.show();
       showOutput(action);
-      // A message-sourced InputParams stays as it is until the user turns to the form.
-      setRaw($input.typedInput('type') !== 'json');
+      // A saved message-sourced InputParams stays as it is until the user turns to the form.
+      setRaw(!useForm && $input.typedInput('type') !== 'json');
     }
 
     $row.insertBefore(options.before);
