@@ -262,7 +262,11 @@
       .addClass('iotx-error')
       .append($('<i class="fa fa-exclamation-triangle"></i>'))
       .append(
-        document.createTextNode(' ' + error.text + (error.code ? ' (' + error.code + ')' : '')),
+        document.createTextNode(
+          ' ' +
+            error.text +
+            (error.code && error.text.indexOf(error.code) < 0 ? ' (' + error.code + ')' : ''),
+        ),
       )
       .show();
   }
@@ -356,7 +360,7 @@
     var $device = $('<select id="node-input-iotx-device" style="width: 70%"></select>').appendTo(
       $rowDevice,
     );
-    var $line = $('<div class="form-row iotx-line" style="display:none"></div>');
+    var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
     var devices = [];
     var generation = 0;
 
@@ -454,7 +458,7 @@
     var $action = $('<select id="node-input-iotx-action" style="width: 70%"></select>').appendTo(
       $row,
     );
-    var $line = $('<div class="form-row iotx-line" style="display:none"></div>');
+    var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
     var actions = [];
     var loadedProduct = null;
     var generation = 0;
@@ -721,7 +725,7 @@
     var $input = $('#node-input-' + inputField);
     var $row = $('<div class="form-row iotx-form" style="display:none"></div>');
     var $header = $('<div style="margin-bottom: 6px"></div>').appendTo($row);
-    $('<label></label>')
+    $('<label style="width: auto; margin-right: 10px"></label>')
       .append($('<i class="fa fa-list-alt"></i>'))
       .append(document.createTextNode(' ' + t('form')))
       .appendTo($header);

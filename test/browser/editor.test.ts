@@ -123,7 +123,7 @@ async function open(options: { lang: string; deployedAccount: boolean }): Promis
     headless: true,
     args: CHROMIUM_ARGS,
     locale: options.lang,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1600, height: 1000 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20000);
@@ -274,7 +274,8 @@ describe('the editor in a real browser', function () {
     assert.equal(text.includes('wrong-token-5d1e'), false);
     await shot(page, 'en-wrong-token-test-connection');
     await page.locator('#node-config-dialog-ok').click();
-    const pickerLine = page.locator('.iotx-line.iotx-error', {
+    await page.waitForSelector('#node-config-input-accessToken', { state: 'detached' });
+    const pickerLine = page.locator('.iotx-picker-line.iotx-error', {
       hasText: 'InvalidParameterValue.InvalidAccessToken',
     });
     await pickerLine.first().waitFor({ state: 'visible' });
