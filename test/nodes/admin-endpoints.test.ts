@@ -1,0 +1,306 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import express from 'express';
+import type { NodeAPI } from 'node-red';
+import request from 'supertest';
+import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin-endpoints';
+import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
+import { DEMO_TOKEN, actionFlow, credentials, helper, load } from '../support/runtime';
+
+const BASE = '/iot-explorer/accounts';
+const WRONG = 'wrong-token-3f9a2c71';
+
+/** The default fixture with `count` more lamps in the demo home, for paging past 50. */
+function crowdedFixture(count: number): Fixture {
+  const fixture = JSON.parse(fs.readFileSync(defaultFixturePath(), 'utf8')) as Fixture;
+  for (let i = 0; i < count; i++) {
+    fixture.devices.push({
+      ProductId: 'LIGHT0A1B2',
+      DeviceName: `extra_lamp_${String(i).padStart(3, '0')}`,
+      AliasName: `灯 ${i}`,
+      FamilyId: 'f_demo_home',
+      RoomId: 'r_living',
+      online: i % 2 === 0,
+    });
+  }
+  return fixture;
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Every answer, as text: no token may appear in any of them. */
+const answers: string[] = [];
+
+async function post(path: string, body: Record<string, unknown> = {}): Promise<any> {
+  const res = await helper.request().post(path).send(body).expect(200);
+  answers.push(res.text);
+  return res.body;
+}
+
+describe('admin endpoints for the editor', function () {
+  let sim: Simulator;
+
+  before(async function () {
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  after(async function () {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    for (const text of answers) {
+      assert.equal(text.includes(DEMO_TOKEN), false, `token in an answer: ${text}`);
+      assert.equal(text.includes(WRONG), false, `typed token in an answer: ${text}`);
+    }
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await sim?.close();
+  });
+
+  describe('with the deployed account and its stored token', function () {
+    beforeEach(async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl));
+    });
+
+    it('lists the families', async function () {
+      const answer = await post(`${BASE}/acc/families`);
+      assert.equal(answer.success, true);
+      assert.deepEqual(answer.data, [{ familyId: 'f_demo_home', name: '我的家', role: 1 }]);
+      const sent = sim.requests.find((r) => r.action === 'AppGetFamilyList');
+      assert.equal((sent?.body as Record<string, unknown>).AccessToken, DEMO_TOKEN);
+    });
+
+    it('lists the devices of a family with room names and online state', async function () {
+      const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      const byName = new Map<string, any>(answer.data.map((d: any) => [d.deviceName, d]));
+      assert.deepEqual(byName.get('living_lamp'), {
+        familyId: 'f_demo_home',
+        productId: 'LIGHT0A1B2',
+        deviceName: 'living_lamp',
+        deviceId: 'LIGHT0A1B2/living_lamp',
+        aliasName: '客厅台灯',
+        roomId: 'r_living',
+        roomName: '客厅',
+        online: true,
+      });
+      assert.equal(byName.get('bedroom_lamp').online, false);
+      assert.equal(byName.has('neighbor_lamp'), false);
+    });
+
+    it('gives a product with its data template parsed', async function () {
+      const answer = await post(`${BASE}/acc/product`, { productId: 'LIGHT0A1B2' });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.productId, 'LIGHT0A1B2');
+      const blink = answer.data.dataTemplate.actions.find((a: any) => a.id === 'light_blink');
+      assert.deepEqual(
+        blink.input.map((p: any) => [p.id, p.define.type]),
+        [
+          ['time', 'int'],
+          ['color', 'bool'],
+          ['total_time', 'int'],
+        ],
+      );
+    });
+
+    it('says which user the token belongs to', async function () {
+      const answer = await post(`${BASE}/acc/user`);
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.userId, 'u-demo');
+      assert.equal(answer.data.nickName, '演示用户 Demo');
+      assert.equal(answer.data.expiresAt, undefined);
+    });
+
+    it('uses the stored token when the editor sends the unchanged-password marker', async function () {
+      const answer = await post(`${BASE}/acc/user`, {
+        endpoint: sim.tokenapiUrl,
+        accessToken: UNCHANGED_PASSWORD,
+      });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.userId, 'u-demo');
+    });
+
+    it('uses a token typed in the editor over the stored one', async function () {
+      const answer = await post(`${BASE}/acc/user`, { accessToken: 'neighbor-access-token' });
+      assert.equal(answer.data.userId, 'u-neighbor');
+    });
+
+    it('names a missing field', async function () {
+      const answer = await post(`${BASE}/acc/devices`, {});
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'IOTX_MISSING_FIELD');
+      assert.equal(answer.params.field, 'familyId');
+    });
+
+    it('reports an unknown product with the API code', async function () {
+      const answer = await post(`${BASE}/acc/product`, { productId: 'NOPE000000' });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'ResourceNotFound.StudioProductNotExist');
+    });
+  });
+
+  describe('for an account not yet deployed', function () {
+    beforeEach(async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl), {});
+    });
+
+    it('uses the endpoint and token the editor sends', async function () {
+      const answer = await post(`${BASE}/brand-new/families`, {
+        endpoint: sim.tokenapiUrl,
+        timeout: '3000',
+        accessToken: DEMO_TOKEN,
+      });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data[0].familyId, 'f_demo_home');
+    });
+
+    it('says there is no token when the editor has none and none is stored', async function () {
+      const answer = await post(`${BASE}/brand-new/families`, {
+        endpoint: sim.tokenapiUrl,
+        name: 'Home',
+        accessToken: UNCHANGED_PASSWORD,
+      });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'IOTX_NO_TOKEN');
+      assert.equal(sim.requests.length, 0);
+    });
+
+    it('gives the API code of a refused token, without the token', async function () {
+      const answer = await post(`${BASE}/brand-new/user`, {
+        endpoint: sim.tokenapiUrl,
+        accessToken: WRONG,
+      });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'InvalidParameterValue.InvalidAccessToken');
+      assert.equal(answer.key, 'api.invalidToken');
+      assert.ok(answer.message.length > 20);
+    });
+
+    it('reports an unreachable endpoint as IOTX_NETWORK', async function () {
+      const port = await closedPort();
+      const answer = await post(`${BASE}/brand-new/user`, {
+        endpoint: `http://127.0.0.1:${port}/api/exploreropen/tokenapi`,
+        accessToken: DEMO_TOKEN,
+      });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'IOTX_NETWORK');
+    });
+
+    it('reports an endpoint that is not a URL as IOTX_INVALID_ENDPOINT', async function () {
+      const answer = await post(`${BASE}/brand-new/user`, {
+        endpoint: 'not a url',
+        accessToken: DEMO_TOKEN,
+      });
+      assert.equal(answer.code, 'IOTX_INVALID_ENDPOINT');
+    });
+  });
+
+  describe('paging', function () {
+    it('reads every device of a family past the API limit of 50', async function () {
+      sim = await startSimulator({ fixture: crowdedFixture(120) });
+      await load(actionFlow(sim.tokenapiUrl), credentials());
+      const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.length, 126);
+      assert.equal(new Set(answer.data.map((d: any) => d.deviceId)).size, 126);
+      const pages = sim.requests
+        .filter((r) => r.action === 'AppGetFamilyDeviceList')
+        .map((r) => {
+          const body = r.body as Record<string, unknown>;
+          return [body.Offset, body.Limit];
+        });
+      assert.deepEqual(pages, [
+        [0, 50],
+        [50, 50],
+        [100, 50],
+      ]);
+      const extra = answer.data.find((d: any) => d.deviceName === 'extra_lamp_119');
+      assert.equal(extra.online, false);
+      assert.equal(extra.roomName, '客厅');
+    });
+  });
+});
+
+describe('admin endpoint permissions', function () {
+  let sim: Simulator;
+  before(async function () {
+    sim = await startSimulator();
+  });
+  after(async function () {
+    await sim.close();
+  });
+
+  /** A runtime stand-in whose needsPermission lets through only the granted permissions. */
+  function app(granted: string[]): express.Express {
+    const httpAdmin = express();
+    httpAdmin.use(express.json());
+    const asked: string[] = [];
+    const red = {
+      httpAdmin,
+      auth: {
+        needsPermission: (permission: string) => {
+          asked.push(permission);
+          return (_req: unknown, res: express.Response, next: () => void) => {
+            if (granted.includes(permission)) next();
+            else res.status(401).end();
+          };
+        },
+      },
+      nodes: {
+        getNode: (id: string) =>
+          id === 'acc'
+            ? { accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 } }
+            : null,
+        getCredentials: (id: string) => (id === 'acc' ? { accessToken: DEMO_TOKEN } : undefined),
+      },
+      _: (key: string) => key,
+    } as unknown as NodeAPI;
+    registerAdminEndpoints(red);
+    registerAdminEndpoints(red);
+    assert.deepEqual(asked, ['iot-explorer-account.read', 'iot-explorer-account.write']);
+    return httpAdmin;
+  }
+
+  it('refuses a user without read permission', async function () {
+    await request(app([])).post(`${BASE}/acc/families`).send({}).expect(401);
+  });
+
+  it('lets a reader use the deployed account as it is', async function () {
+    const res = await request(app(['iot-explorer-account.read']))
+      .post(`${BASE}/acc/families`)
+      .send({ endpoint: sim.tokenapiUrl, accessToken: UNCHANGED_PASSWORD })
+      .expect(200);
+    assert.equal(res.body.success, true);
+  });
+
+  it('needs write permission for a typed-in token', async function () {
+    const reader = app(['iot-explorer-account.read']);
+    await request(reader)
+      .post(`${BASE}/acc/families`)
+      .send({ accessToken: DEMO_TOKEN })
+      .expect(401);
+    const writer = app(['iot-explorer-account.read', 'iot-explorer-account.write']);
+    const res = await request(writer)
+      .post(`${BASE}/new/families`)
+      .send({ endpoint: sim.tokenapiUrl, accessToken: DEMO_TOKEN })
+      .expect(200);
+    assert.equal(res.body.success, true);
+  });
+
+  it('needs write permission to send the stored token to another endpoint', async function () {
+    const before = sim.requests.length;
+    await request(app(['iot-explorer-account.read']))
+      .post(`${BASE}/acc/user`)
+      .send({ endpoint: 'http://127.0.0.1:9/elsewhere' })
+      .expect(401);
+    assert.equal(sim.requests.length, before);
+  });
+});
