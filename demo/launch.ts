@@ -135,7 +135,9 @@ export function startNodeRed(
       output += text;
       if (options.echo) process.stdout.write(text);
       // The runtime logs in its own language (settings.lang): read the English and Chinese lines.
-      const running = /(?:Server now running at |服务器现在在)(http:\/\/[0-9.:[\]a-z]+)/.exec(output);
+      const running = /(?:Server now running at |服务器现在在)(http:\/\/[0-9.:[\]a-z]+)/.exec(
+        output,
+      );
       if (running) url = running[1].replace(/\/$/, '');
       if (url && /Started flows|流程已启动/.test(output)) {
         clearTimeout(timer);

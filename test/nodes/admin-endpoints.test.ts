@@ -80,7 +80,9 @@ describe('admin endpoints for the editor', function () {
     it('lists the devices of a family with room names and online state', async function () {
       const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
       assert.equal(answer.success, true);
-      const byName = new Map<string, any>(answer.data.map((d: any) => [d.deviceName, d]));
+      const byName = new Map<string, any>(
+        answer.data.map((d: any): [string, any] => [d.deviceName as string, d]),
+      );
       assert.deepEqual(byName.get('living_lamp'), {
         familyId: 'f_demo_home',
         productId: 'LIGHT0A1B2',
@@ -101,7 +103,7 @@ describe('admin endpoints for the editor', function () {
       assert.equal(answer.data.productId, 'LIGHT0A1B2');
       const blink = answer.data.dataTemplate.actions.find((a: any) => a.id === 'light_blink');
       assert.deepEqual(
-        blink.input.map((p: any) => [p.id, p.define.type]),
+        blink.input.map((p: any): string[] => [p.id as string, p.define.type as string]),
         [
           ['time', 'int'],
           ['color', 'bool'],
@@ -210,7 +212,7 @@ describe('admin endpoints for the editor', function () {
       const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
       assert.equal(answer.success, true);
       assert.equal(answer.data.length, 126);
-      assert.equal(new Set(answer.data.map((d: any) => d.deviceId)).size, 126);
+      assert.equal(new Set(answer.data.map((d: any): string => d.deviceId as string)).size, 126);
       const pages = sim.requests
         .filter((r) => r.action === 'AppGetFamilyDeviceList')
         .map((r) => {
