@@ -24,7 +24,11 @@ describe('in a real Node-RED process', function () {
       userDir,
       endpoint: sim.tokenapiUrl,
       accessToken: TOKEN,
-      examples: ['01 - Blink a lamp every minute.json', '02 - Unlock the door from an HTTP endpoint.json', '03 - Route errors by code.json'],
+      examples: [
+        '01 - Blink a lamp every minute.json',
+        '02 - Unlock the door from an HTTP endpoint.json',
+        '03 - Route errors by code.json',
+      ],
     });
     red = await startNodeRed(userDir, 0);
   });
@@ -44,25 +48,34 @@ describe('in a real Node-RED process', function () {
     const nodes = await get('/nodes');
     assert.equal(nodes.status, 200);
     assert.match(nodes.text, /iot-explorer-action/);
-    const examples = await get('/library/examples/flows/@homeflow/node-red-tencent-iot-explorer/01%20-%20Blink%20a%20lamp%20every%20minute');
+    const examples = await get(
+      '/library/examples/flows/@homeflow/node-red-tencent-iot-explorer/01%20-%20Blink%20a%20lamp%20every%20minute',
+    );
     assert.equal(examples.status, 200, examples.text);
     assert.match(examples.text, /light_blink/);
   });
 
   it('serves the shared editor resource and the help in both languages', async function () {
-    const resource = await get('/resources/@homeflow/node-red-tencent-iot-explorer/iot-explorer-editor.js');
+    const resource = await get(
+      '/resources/@homeflow/node-red-tencent-iot-explorer/iot-explorer-editor.js',
+    );
     assert.equal(resource.status, 200);
     assert.match(resource.text, /IotExplorerEditor/);
     const en = await get('/nodes?lng=en-US');
     assert.match(en.text, /Calls an action on a device/);
-    const zh = await fetch(red.url + '/nodes', { headers: { Accept: 'text/html', 'Accept-Language': 'zh-CN' } });
+    const zh = await fetch(red.url + '/nodes', {
+      headers: { Accept: 'text/html', 'Accept-Language': 'zh-CN' },
+    });
     assert.match(await zh.text(), /调用用户账号下已绑定设备的行为/);
   });
 
   it('answers the HTTP example by unlocking the simulated door', async function () {
     const res = await fetch(red.url + '/unlock?user=alice');
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { unlocked: true, battery: sim.model.device('LOCK0C3D4E', 'front_door')?.properties.battery.Value ?? 87 });
+    assert.deepEqual(await res.json(), {
+      unlocked: true,
+      battery: sim.model.device('LOCK0C3D4E', 'front_door')?.properties.battery.Value ?? 87,
+    });
     assert.ok(sim.actionCalls.some((c) => c.actionId === 'unlock'));
   });
 
@@ -71,9 +84,9 @@ describe('in a real Node-RED process', function () {
     const flows = await get('/flows');
     assert.equal(flows.status, 200);
     assert.match(flows.text, /iot-explorer-account/);
-    const accountId = (JSON.parse(flows.text) as { flows: Array<{ id: string; type: string }> }).flows.find(
-      (n) => n.type === 'iot-explorer-account',
-    )!.id;
+    const accountId = (
+      JSON.parse(flows.text) as { flows: Array<{ id: string; type: string }> }
+    ).flows.find((n) => n.type === 'iot-explorer-account')!.id;
     const credentials = await get(`/credentials/iot-explorer-account/${accountId}`);
     assert.equal(credentials.status, 200);
     assert.deepEqual(JSON.parse(credentials.text), { has_accessToken: true });
@@ -86,6 +99,9 @@ describe('in a real Node-RED process', function () {
     ]) {
       assert.equal(text.includes(TOKEN), false, `the token appears in ${what}`);
     }
-    assert.ok(sim.requests.some((r) => (r.body as { AccessToken?: string }).AccessToken === TOKEN), 'the token was used');
+    assert.ok(
+      sim.requests.some((r) => (r.body as { AccessToken?: string }).AccessToken === TOKEN),
+      'the token was used',
+    );
   });
 });
