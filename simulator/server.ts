@@ -196,12 +196,13 @@ export class SimulatorServer implements Simulator {
           this.log(`${method} ${shown} -> ${status}`);
           return;
         }
-        const request = this.record(pathname, req, text ?? '');
         if (text === undefined) {
+          if (!isControl) this.record(pathname, req, '');
           writePlain(res, 413, 'Payload Too Large', { Connection: 'close' });
           this.log(`${method} ${pathname} -> 413 body too large`);
           return;
         }
+        const request = this.record(pathname, req, text);
         if (!endpoint) {
           writePlain(res, 404, 'Not Found');
           this.log(`${method} ${pathname} -> 404`);
