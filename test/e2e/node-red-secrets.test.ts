@@ -79,6 +79,15 @@ describe('in a real Node-RED process', function () {
     assert.ok(sim.actionCalls.some((c) => c.actionId === 'unlock'));
   });
 
+  it('reports a failure to the catch node with its code and an English text', async function () {
+    sim.setFault({ kind: 'http5xx', status: 503, count: 1 });
+    const res = await fetch(red.url + '/unlock?user=carol');
+    assert.equal(res.status, 502);
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(body.code, 'IOTX_HTTP_STATUS');
+    assert.match(body.message, /answered HTTP 503/);
+  });
+
   it('never shows the token in the flows, the credentials, the node list or the log', async function () {
     await fetch(red.url + '/unlock?user=bob');
     const flows = await get('/flows');
@@ -103,5 +112,40 @@ describe('in a real Node-RED process', function () {
       sim.requests.some((r) => (r.body as { AccessToken?: string }).AccessToken === TOKEN),
       'the token was used',
     );
+  });
+});
+
+describe('in a real Node-RED process set to Chinese', function () {
+  this.timeout(90000);
+  let sim: Simulator;
+  let red: NodeRedInstance;
+  let userDir: string;
+
+  before(async function () {
+    sim = await startSimulator({ port: 0 });
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-nr-zh-'));
+    prepareUserDir({
+      userDir,
+      endpoint: sim.tokenapiUrl,
+      accessToken: 'demo-access-token',
+      examples: ['02 - Unlock the door from an HTTP endpoint.json'],
+      lang: 'zh-CN',
+    });
+    red = await startNodeRed(userDir, 0);
+  });
+
+  after(async function () {
+    await red?.stop();
+    await sim?.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('gives the catch node a Chinese error text with the same code', async function () {
+    sim.setDeviceOnline('LOCK0C3D4E', 'front_door', false);
+    const res = await fetch(red.url + '/unlock?user=dan');
+    assert.equal(res.status, 502);
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(body.code, 'FailedOperation.ActionUnreachable');
+    assert.match(body.message, /设备无法送达/);
   });
 });
