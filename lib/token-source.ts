@@ -73,6 +73,7 @@ export interface SignInTokenSourceOptions {
 }
 
 export interface SignInTokenSource extends TokenSource {
+  getToken(): Promise<string>;
   renewAfterRejection(rejected: string): Promise<string>;
   /** Signs in now, in the background; the outcome arrives through `onEvent`. */
   start(): void;
