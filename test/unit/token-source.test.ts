@@ -212,7 +212,10 @@ describe('token sources', function () {
       assert.equal(await s.getToken(), 'token-3');
       const failures = events.filter((e) => e.type === 'failed');
       assert.equal(failures.length, 2);
-      assert.equal(failures[0].type === 'failed' && failures[0].retryAt, Date.UTC(2025, 0, 1) + 30_000);
+      assert.equal(
+        failures[0].type === 'failed' && failures[0].retryAt,
+        Date.UTC(2025, 0, 1) + 30_000,
+      );
     });
 
     it('retries a sign-in that got no answer by itself, soon and then less often', async function () {
