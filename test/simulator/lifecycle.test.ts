@@ -279,10 +279,22 @@ describe('simulator lifecycle', function () {
       assert.equal(cli.lines.length, 1);
     });
 
+    it('--latency delays every reply', async function () {
+      const cli = runCli(['--port', '0', '--quiet', '--latency', '200']);
+      const tokenapi = (await cli.firstLine).replace('simulator listening on ', '');
+      const started = Date.now();
+      await postJson(tokenapi, { Action: 'AppGetUser', RequestId: 'l', AccessToken: DEMO_TOKEN });
+      assert.ok(Date.now() - started >= 195);
+      cli.kill('SIGTERM');
+      assert.equal(await cli.exit, 0);
+    });
+
     it('prints usage with --help and refuses bad options', async function () {
       const help = runCli(['--help']);
       assert.equal(await help.exit, 0);
       assert.match(help.lines.join('\n'), /Usage: node dist\/simulator\/cli\.js/);
+      const ttl = runCli(['--token-ttl', '0']);
+      assert.equal(await ttl.exit, 2);
       const bad = runCli(['--envelope', 'soap']);
       assert.equal(await bad.exit, 2);
       assert.match(bad.lines.join('\n'), /--envelope must be response or wrapper/);

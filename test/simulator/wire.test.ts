@@ -156,7 +156,17 @@ describe('simulator wire format', function () {
       ...LAMP,
     });
     await rawRequest(sim.tokenapiUrl, { method: 'GET' });
-    assert.equal(sim.requests.length, 1, 'a 405 is not an API request');
+    await rawRequest(`${sim.url}/elsewhere?x=1`, { body: 'hi' });
+    await rawRequest(`${sim.url}/_sim/stats`, { method: 'GET' });
+    assert.deepEqual(
+      sim.requests.map((q) => [q.path, q.action, q.body]),
+      [
+        ['/api/exploreropen/tokenapi', 'AppGetDeviceData', sim.requests[0].body],
+        ['/api/exploreropen/tokenapi', undefined, ''],
+        ['/elsewhere', undefined, 'hi'],
+      ],
+      'every request but the control ones is recorded, 404 and 405 too',
+    );
     const [r] = sim.requests;
     assert.equal(r.path, '/api/exploreropen/tokenapi');
     assert.equal(r.action, 'AppGetDeviceData');
@@ -168,7 +178,7 @@ describe('simulator wire format', function () {
     });
     assert.equal(r.headers['content-type'], 'application/json');
     assert.ok(r.receivedAt >= before && r.receivedAt <= Date.now());
-    assert.equal(sim.stats.requests, 1);
+    assert.equal(sim.stats.requests, 3);
     sim.resetRecords();
     assert.equal(sim.requests.length, 0);
     assert.deepEqual(sim.stats, { socketsOpened: 0, requests: 0 });
