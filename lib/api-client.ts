@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { IotExplorerError, LocalErrorCode, apiError } from './errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
+import { signAppApi, type AppApiParams } from './signature';
 import { createHttpTransport, type Transport } from './transport';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
   'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/tokenapi';
+export const CHINA_APPAPI = 'https://iot.cloud.tencent.com/api/exploreropen/appapi';
+export const INTERNATIONAL_APPAPI =
+  'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/appapi';
 export const DEFAULT_TIMEOUT_MS = 10000;
 
 /** Where the client gets the user's AccessToken for each call. */
@@ -21,7 +25,10 @@ export interface TokenSource {
 }
 
 export interface ApiClientOptions {
+  /** The tokenapi URL. */
   endpoint: string;
+  /** The appapi URL, for sign-in; by default the tokenapi URL with `tokenapi` → `appapi`. */
+  appApiEndpoint?: string;
   timeoutMs?: number;
   tokenSource: TokenSource;
   transport?: Transport;
@@ -30,6 +37,24 @@ export interface ApiClientOptions {
 export interface CallOptions {
   /** Aborts the call (e.g. when the node closes); the promise then rejects with IOTX_CLOSED. */
   signal?: AbortSignal;
+}
+
+/** The application's keys, from the IoT Explorer console (应用开发 → the app's settings). */
+export interface AppCredentials {
+  appKey: string;
+  appSecret: string;
+}
+
+/** What AppGetToken needs to know about the user. */
+export type UserLogin =
+  | { type: 'phone'; countryCode: string; phoneNumber: string; password: string }
+  | { type: 'email'; email: string; password: string };
+
+/** A token as AppGetToken issues it. */
+export interface IssuedToken {
+  token: string;
+  /** UNIX seconds. */
+  expireAt: number;
 }
 
 export interface DeviceTarget {
@@ -61,6 +86,28 @@ function parseEndpoint(endpoint: string): URL | IotExplorerError {
   return new IotExplorerError({ code: LocalErrorCode.InvalidEndpoint, key: 'invalidEndpoint' });
 }
 
+/** The appapi URL that belongs to a tokenapi URL (same host and path, last segment swapped). */
+export function appApiEndpointFor(tokenApiEndpoint: string): string | undefined {
+  const swapped = tokenApiEndpoint.replace(/\/tokenapi(\/?)$/, '/appapi$1');
+  return swapped === tokenApiEndpoint ? undefined : swapped;
+}
+
+export const INVALID_TOKEN_CODE = 'InvalidParameterValue.InvalidAccessToken';
+
+function isTokenRejection(err: unknown): err is IotExplorerError {
+  return err instanceof IotExplorerError && err.code === INVALID_TOKEN_CODE;
+}
+
+/** A fresh token refused too: signing in again will not help, so the text says what might. */
+function refusedAfterRenewal(err: IotExplorerError): IotExplorerError {
+  return new IotExplorerError({
+    code: err.code,
+    key: 'api.invalidTokenAfterSignIn',
+    apiMessage: err.apiMessage,
+    requestId: err.requestId,
+  });
+}
+
 /** Replaces every occurrence of each secret in a text, so that no error or log can carry one. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -78,12 +125,16 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export class ApiClient {
   /** The parsed endpoint, or the error every call reports when the configured one is unusable. */
   private readonly endpoint: URL | IotExplorerError;
+  private readonly appApiEndpoint: URL | IotExplorerError;
   readonly timeoutMs: number;
   private readonly tokenSource: TokenSource;
   private readonly transport: Transport;
 
   constructor(options: ApiClientOptions) {
     this.endpoint = parseEndpoint(options.endpoint);
+    this.appApiEndpoint = parseEndpoint(
+      options.appApiEndpoint || appApiEndpointFor(options.endpoint) || '',
+    );
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.tokenSource = options.tokenSource;
     this.transport = options.transport ?? createHttpTransport();
@@ -101,20 +152,22 @@ export class ApiClient {
       return await this.send(action, params, token, options);
     } catch (err) {
       if (
-        err instanceof IotExplorerError &&
-        err.code === 'InvalidParameterValue.InvalidAccessToken' &&
+        isTokenRejection(err) &&
         this.tokenSource.renewAfterRejection &&
         !options.signal?.aborted
       ) {
         const renewed = await this.tokenSource.renewAfterRejection(token);
-        if (renewed !== undefined && renewed !== token)
-          return this.send(action, params, renewed, options);
+        if (renewed !== undefined && renewed !== token) {
+          return this.send(action, params, renewed, options).catch((retryErr: unknown) => {
+            throw isTokenRejection(retryErr) ? refusedAfterRenewal(retryErr) : retryErr;
+          });
+        }
       }
       throw err;
     }
   }
 
-  private async send(
+  private send(
     action: string,
     params: Record<string, unknown>,
     token: string,
@@ -122,16 +175,83 @@ export class ApiClient {
   ): Promise<ApiReply> {
     const requestId = randomUUID();
     // Params first, then the common fields, so that no param can override them.
-    const body = JSON.stringify({
+    const body = { ...params, Action: action, RequestId: requestId, AccessToken: token };
+    return this.post(this.endpoint as URL, body, requestId, [token], options);
+  }
+
+  /**
+   * Posts one signed appapi Action (sign-in and the like): adds the common params AppKey,
+   * Timestamp, Nonce and RequestId, then the Signature over all of them.
+   */
+  async appApiRequest(
+    action: string,
+    params: AppApiParams,
+    app: AppCredentials,
+    options: CallOptions = {},
+  ): Promise<ApiReply> {
+    if (this.appApiEndpoint instanceof IotExplorerError) throw this.appApiEndpoint;
+    const requestId = randomUUID();
+    const body: AppApiParams = {
       ...params,
       Action: action,
       RequestId: requestId,
-      AccessToken: token,
-    });
+      AppKey: app.appKey,
+      Timestamp: Math.floor(Date.now() / 1000),
+      Nonce: randomInt(1, 2 ** 31 - 1),
+    };
+    body.Signature = signAppApi(body, app.appSecret);
+    const secrets = [app.appSecret, typeof params.Password === 'string' ? params.Password : ''];
+    return this.post(this.appApiEndpoint, body, requestId, secrets, options);
+  }
+
+  /** `AppGetToken`: signs the user in and returns the token with its ExpireAt. */
+  async appGetToken(
+    app: AppCredentials,
+    login: UserLogin,
+    options: CallOptions = {},
+  ): Promise<IssuedToken> {
+    const params: AppApiParams =
+      login.type === 'phone'
+        ? {
+            Type: 'phone',
+            CountryCode: login.countryCode,
+            PhoneNumber: login.phoneNumber,
+            Password: login.password,
+          }
+        : { Type: 'email', Email: login.email, Password: login.password };
+    const { requestId, data } = await this.appApiRequest('AppGetToken', params, app, options);
+    const issued = data.Data as Record<string, unknown> | undefined;
+    const token = typeof issued?.Token === 'string' ? issued.Token : '';
+    const expireAt = Number(issued?.ExpireAt);
+    if (token === '' || !Number.isFinite(expireAt)) {
+      throw new IotExplorerError({
+        code: LocalErrorCode.BadResponse,
+        key: 'badResponse',
+        params: { reason: 'AppGetToken returned no Data.Token and Data.ExpireAt' },
+        requestId,
+      });
+    }
+    return { token, expireAt };
+  }
+
+  /** `AppLogoutUser`: ends a token we signed in for, so it does not outlive us. */
+  async logoutUser(token: string, options: CallOptions = {}): Promise<void> {
+    if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
+    await this.send('AppLogoutUser', {}, token, options);
+  }
+
+  /** The package's one HTTP exchange: post a JSON body, check the status, read the envelope. */
+  private async post(
+    url: URL,
+    body: Record<string, unknown>,
+    requestId: string,
+    secrets: readonly string[],
+    options: CallOptions,
+  ): Promise<ApiReply> {
     try {
       const response = await this.transport.post({
-        url: this.endpoint as URL,
-        body,
+        url,
+        body: JSON.stringify(body),
         timeoutMs: this.timeoutMs,
         signal: options.signal,
       });
@@ -146,42 +266,8 @@ export class ApiClient {
       }
       return parseReply(response.body, requestId);
     } catch (err) {
-      throw this.scrub(err, token, requestId);
+      throw scrub(err, secrets, requestId);
     }
-  }
-
-  /** Keeps secrets out of any text an error carries, and attaches the RequestId we sent. */
-  private scrub(err: unknown, token: string, requestId: string): IotExplorerError {
-    if (!(err instanceof IotExplorerError)) {
-      return new IotExplorerError({
-        code: LocalErrorCode.BadResponse,
-        key: 'badResponse',
-        params: { reason: redactSecrets(String(err), [token]) },
-        requestId,
-      });
-    }
-    const clean = redactSecrets(err.message, [token]);
-    if (clean !== err.message || err.requestId === undefined) {
-      const apiMessage =
-        err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, [token]);
-      const scrubbed = new IotExplorerError({
-        code: err.code,
-        key: err.key,
-        params: Object.fromEntries(
-          Object.entries(err.params).map(([k, v]) => [
-            k,
-            typeof v === 'string' ? redactSecrets(v, [token]) : v,
-          ]),
-        ),
-        apiMessage,
-        httpStatus: err.httpStatus,
-        requestId: err.requestId ?? requestId,
-        notSent: err.notSent,
-        reply: err.reply,
-      });
-      return scrubbed;
-    }
-    return err;
   }
 
   /** `AppCallDeviceActionSync`. A Status of `FailedOperation…` (device offline) is thrown as an error. */
@@ -222,4 +308,33 @@ export function toActionResult(
     throw apiError(packed.code ?? status, packed.code ? packed.text : '', requestId, data);
   }
   return result;
+}
+
+/** Keeps secrets out of any text an error carries, and attaches the RequestId we sent. */
+function scrub(err: unknown, secrets: readonly string[], requestId: string): IotExplorerError {
+  if (!(err instanceof IotExplorerError)) {
+    return new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: redactSecrets(String(err), secrets) },
+      requestId,
+    });
+  }
+  const clean = redactSecrets(err.message, secrets);
+  if (clean === err.message && err.requestId !== undefined) return err;
+  return new IotExplorerError({
+    code: err.code,
+    key: err.key,
+    params: Object.fromEntries(
+      Object.entries(err.params).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? redactSecrets(v, secrets) : v,
+      ]),
+    ),
+    apiMessage: err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, secrets),
+    httpStatus: err.httpStatus,
+    requestId: err.requestId ?? requestId,
+    notSent: err.notSent,
+    reply: err.reply,
+  });
 }

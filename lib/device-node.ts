@@ -1,5 +1,6 @@
-import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { ApiClient } from './api-client';
+import type { TokenHealth, TokenNotice } from './token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from './errors';
 // Status and warning texts shared by all device nodes live in the account catalogue.
@@ -9,6 +10,32 @@ import { isBlankLiteral, resolveStringField, type TypedField } from './typed-fie
 /** The account config node as the device nodes see it. */
 export interface AccountNode extends Node {
   readonly client: ApiClient;
+  /** The token's notice (expiring, expired, sign-in failing), painted on idle device nodes. */
+  readonly tokenHealth?: TokenHealth;
+}
+
+/** A token notice as a node status, in the runtime's language. */
+export function noticeStatus(RED: NodeAPI, notice: TokenNotice): NodeStatus {
+  switch (notice.kind) {
+    case 'expiresSoon':
+      return {
+        fill: 'yellow',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.tokenExpiresIn`, { days: notice.days }),
+      };
+    case 'expired':
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.tokenExpired`),
+      };
+    case 'signInFailed':
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.signInFailed`, { code: notice.code }),
+      };
+  }
 }
 
 /** What every device node puts in `msg.iotexplorer`: the Action, then what it learns. */
@@ -49,9 +76,16 @@ export function handleDeviceMessages<I extends CallInfo>(
   node: Node,
   options: DeviceNodeOptions<I>,
 ): void {
+  const health = options.account?.tokenHealth;
   const status = new CallStatus(node, {
     calling: (count) => RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
+    notice: () => {
+      const notice = health?.current();
+      return notice && noticeStatus(RED, notice);
+    },
   });
+  const unsubscribe = health?.subscribe(() => status.refresh());
+  if (health?.current()) status.refresh();
   const inFlight = new Set<AbortController>();
   let closing = false;
 
@@ -99,6 +133,7 @@ export function handleDeviceMessages<I extends CallInfo>(
 
   node.on('close', (done: () => void) => {
     closing = true;
+    unsubscribe?.();
     for (const controller of inFlight) controller.abort();
     status.clear();
     done();

@@ -98,7 +98,14 @@ describe('in a real Node-RED process', function () {
     ).flows.find((n) => n.type === 'iot-explorer-account')!.id;
     const credentials = await get(`/credentials/iot-explorer-account/${accountId}`);
     assert.equal(credentials.status, 200);
-    assert.deepEqual(JSON.parse(credentials.text), { has_accessToken: true });
+    // Password-type credentials come back only as has_<name> flags; sign-in's are unset here.
+    assert.deepEqual(JSON.parse(credentials.text), {
+      has_accessToken: true,
+      has_appSecret: false,
+      has_password: false,
+      phoneNumber: '',
+      email: '',
+    });
     const nodes = await get('/nodes');
     for (const [what, text] of [
       ['flows', flows.text],
