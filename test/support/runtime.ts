@@ -97,30 +97,9 @@ export interface Outcome {
 }
 
 /** Waits for the next message on the output helper or on the catch helper, whichever comes first. */
-export function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
-  const out = helper.getNode('out');
-  const err = helper.getNode('err');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error('no outcome within ' + timeoutMs + ' ms'));
-    }, timeoutMs);
-    const onOut = (msg: Record<string, any>): void => {
-      cleanup();
-      resolve({ output: msg });
-    };
-    const onErr = (msg: Record<string, any>): void => {
-      cleanup();
-      resolve({ error: msg });
-    };
-    function cleanup(): void {
-      clearTimeout(timer);
-      out.removeListener('input', onOut);
-      err.removeListener('input', onErr);
-    }
-    out.on('input', onOut);
-    err.on('input', onErr);
-  });
+export async function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
+  const [outcome] = await collectOutcomes(1, timeoutMs);
+  return outcome;
 }
 
 /** Collects `count` outcomes (outputs and caught errors together). */
