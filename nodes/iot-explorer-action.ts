@@ -10,7 +10,12 @@ import {
   type CallInfo,
   type DeviceTargetConfig,
 } from '../lib/device-node';
-import { evaluateTypedField, toJsonObjectString, type TypedField } from '../lib/typed-fields';
+import {
+  evaluateTypedField,
+  payloadField,
+  toJsonObjectString,
+  type TypedField,
+} from '../lib/typed-fields';
 
 /** `sync` waits for the device's answer; `async` only hands the call to the cloud. */
 export type ActionMode = 'sync' | 'async';
@@ -50,10 +55,7 @@ export function actionFields(
   return {
     ...deviceTargetFields(config),
     actionId: { value: config.actionId ?? '', type: config.actionIdType || 'str' },
-    inputParams: {
-      value: config.inputParamsType ? (config.inputParams ?? '') : 'payload',
-      type: config.inputParamsType || 'msg',
-    },
+    inputParams: payloadField(config.inputParams, config.inputParamsType),
   };
 }
 

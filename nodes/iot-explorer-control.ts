@@ -11,7 +11,7 @@ import {
 } from '../lib/device-node';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors';
 import { ACCOUNT_NAMESPACE } from '../lib/node-i18n';
-import { evaluateTypedField, toJsonObjectString, type TypedField } from '../lib/typed-fields';
+import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/typed-fields';
 
 export interface ControlConfig extends NodeDef, DeviceTargetConfig {
   account: string;
@@ -30,20 +30,13 @@ export interface ControlCallInfo extends CallInfo {
   templateChecked?: boolean;
 }
 
-/** Control data: an object of property id → value, or a string holding one. */
-export function controlDataField(config: ControlConfig): TypedField {
-  return {
-    value: config.dataType ? (config.data ?? '') : 'payload',
-    type: config.dataType || 'msg',
-  };
-}
-
 export default function register(RED: NodeAPI): void {
   function IotExplorerControlNode(this: Node, config: ControlConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const fields = deviceTargetFields(config);
-    const dataField = controlDataField(config);
+    // Control data: an object of property id → value, or a string holding one.
+    const dataField = payloadField(config.data, config.dataType);
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
     let warnedUnchecked = false;
 
