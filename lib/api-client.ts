@@ -3,6 +3,7 @@ import { IotExplorerError, LocalErrorCode, apiError } from './errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
 import { signAppApi, type AppApiParams } from './signature';
 import { createHttpTransport, type Transport } from './transport';
+import { TemplateCache } from './template-cache';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -11,6 +12,8 @@ export const CHINA_APPAPI = 'https://iot.cloud.tencent.com/api/exploreropen/appa
 export const INTERNATIONAL_APPAPI =
   'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/appapi';
 export const DEFAULT_TIMEOUT_MS = 10000;
+/** AppGetDeviceStatuses takes at most this many DeviceIds per call (reference §1.6). */
+export const MAX_STATUS_DEVICE_IDS = 1000;
 
 /** Where the client gets the user's AccessToken for each call. */
 export interface TokenSource {
@@ -76,6 +79,43 @@ export interface DeviceActionResult {
   outputParams: string | null;
 }
 
+export interface ControlDataRequest extends DeviceTarget {
+  /** Property id → value, already a JSON string. */
+  data: string;
+}
+
+/** One property as `AppGetDeviceData` reports it. */
+export interface PropertyReading {
+  value: unknown;
+  /** ms since the epoch; null when the reply gives none. */
+  lastUpdate: number | null;
+}
+
+export interface DeviceDataResult {
+  requestId: string;
+  properties: Record<string, PropertyReading>;
+}
+
+export interface DeviceStatus extends DeviceTarget {
+  /** 'ProductId/DeviceName' */
+  deviceId: string;
+  online: boolean;
+}
+
+export interface DeviceStatusesResult {
+  /** One per batch of {@link MAX_STATUS_DEVICE_IDS} ids, in order. */
+  requestIds: string[];
+  /** The devices the API reported, in its order; ids it does not know are left out. */
+  statuses: DeviceStatus[];
+}
+
+export interface ProductInfo {
+  productId: string;
+  name: string;
+  /** The raw DataTemplate JSON string. */
+  dataTemplate: string;
+}
+
 function parseEndpoint(endpoint: string): URL | IotExplorerError {
   try {
     const url = new URL(endpoint);
@@ -129,6 +169,8 @@ export class ApiClient {
   readonly timeoutMs: number;
   private readonly tokenSource: TokenSource;
   private readonly transport: Transport;
+  /** Data templates of this account's products, fetched once and kept a few minutes. */
+  readonly templates: TemplateCache;
 
   constructor(options: ApiClientOptions) {
     this.endpoint = parseEndpoint(options.endpoint);
@@ -138,6 +180,7 @@ export class ApiClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.tokenSource = options.tokenSource;
     this.transport = options.transport ?? createHttpTransport();
+    this.templates = new TemplateCache((ids, callOptions) => this.getProducts(ids, callOptions));
   }
 
   /** Posts one Action with its params and returns the reply's inner object. */
@@ -275,19 +318,164 @@ export class ApiClient {
     call: DeviceActionRequest,
     options: CallOptions = {},
   ): Promise<DeviceActionResult> {
-    const params: Record<string, unknown> = {
-      ProductId: call.productId,
-      DeviceName: call.deviceName,
-      ActionId: call.actionId,
-    };
-    if (call.inputParams !== undefined) params.InputParams = call.inputParams;
-    const { requestId, data } = await this.request('AppCallDeviceActionSync', params, options);
+    const { requestId, data } = await this.request(
+      'AppCallDeviceActionSync',
+      actionParams(call),
+      options,
+    );
     return toActionResult(requestId, data);
+  }
+
+  /** `AppCallDeviceActionAsync`: the device gets the call later; the reply says `Sent`. */
+  async callDeviceActionAsync(
+    call: DeviceActionRequest,
+    options: CallOptions = {},
+  ): Promise<DeviceActionResult> {
+    const { requestId, data } = await this.request(
+      'AppCallDeviceActionAsync',
+      actionParams(call),
+      options,
+    );
+    return toActionResult(requestId, data);
+  }
+
+  /** `AppControlDeviceData`: sets properties of a device. */
+  async controlDeviceData(
+    call: ControlDataRequest,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string }> {
+    const { requestId } = await this.request(
+      'AppControlDeviceData',
+      { ProductId: call.productId, DeviceName: call.deviceName, Data: call.data },
+      options,
+    );
+    return { requestId };
+  }
+
+  /** `AppGetDeviceData`: the device's last reported property values with their times. */
+  async getDeviceData(target: DeviceTarget, options: CallOptions = {}): Promise<DeviceDataResult> {
+    const { requestId, data } = await this.request(
+      'AppGetDeviceData',
+      { ProductId: target.productId, DeviceName: target.deviceName },
+      options,
+    );
+    return { requestId, properties: toPropertyReadings(data.Data, requestId) };
+  }
+
+  /**
+   * `AppGetDeviceStatuses` for any number of 'ProductId/DeviceName' ids: sent in batches of
+   * {@link MAX_STATUS_DEVICE_IDS}, one after another, so a long list never trips the limit.
+   */
+  async getDeviceStatuses(
+    deviceIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<DeviceStatusesResult> {
+    const result: DeviceStatusesResult = { requestIds: [], statuses: [] };
+    for (let start = 0; start < deviceIds.length; start += MAX_STATUS_DEVICE_IDS) {
+      const batch = deviceIds.slice(start, start + MAX_STATUS_DEVICE_IDS);
+      const { requestId, data } = await this.request(
+        'AppGetDeviceStatuses',
+        { DeviceIds: batch },
+        options,
+      );
+      result.requestIds.push(requestId);
+      // The doc's table says Devices, its example DeviceStatuses: read both.
+      const list = data.DeviceStatuses ?? data.Devices;
+      if (Array.isArray(list)) {
+        for (const entry of list as unknown[]) {
+          const status = toDeviceStatus(entry);
+          if (status) result.statuses.push(status);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** `AppGetProducts`: the products with their data templates. */
+  async getProducts(
+    productIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ProductInfo[]> {
+    const { data } = await this.request('AppGetProducts', { ProductIds: productIds }, options);
+    const list = Array.isArray(data.Products) ? (data.Products as unknown[]) : [];
+    return list.filter(isRecord).map((p) => ({
+      productId: asText(p.ProductId),
+      name: asText(p.Name),
+      dataTemplate:
+        typeof p.DataTemplate === 'string' ? p.DataTemplate : asText(p.DataTemplate ?? ''),
+    }));
   }
 
   close(): void {
     this.transport.close();
   }
+}
+
+function actionParams(call: DeviceActionRequest): Record<string, unknown> {
+  const params: Record<string, unknown> = {
+    ProductId: call.productId,
+    DeviceName: call.deviceName,
+    ActionId: call.actionId,
+  };
+  if (call.inputParams !== undefined) params.InputParams = call.inputParams;
+  return params;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads AppGetDeviceData's `Data`: a JSON string of `{id: {Value, LastUpdate}}` (an object is
+ * tolerated). Anything else is a reply we cannot read.
+ */
+export function toPropertyReadings(
+  raw: unknown,
+  requestId: string,
+): Record<string, PropertyReading> {
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!isRecord(parsed)) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: 'Data is not a JSON object of properties' },
+      requestId,
+    });
+  }
+  const readings: Record<string, PropertyReading> = {};
+  for (const [id, entry] of Object.entries(parsed)) {
+    const lastUpdate = isRecord(entry) ? Number(entry.LastUpdate) : NaN;
+    readings[id] = {
+      value: isRecord(entry) && 'Value' in entry ? entry.Value : entry,
+      lastUpdate: Number.isFinite(lastUpdate) ? lastUpdate : null,
+    };
+  }
+  return readings;
+}
+
+/**
+ * One entry of AppGetDeviceStatuses. The doc's comment says 0 = online, but the official app
+ * and SDK treat `Online: 1` as online (reference §1.6): so do we.
+ */
+function toDeviceStatus(entry: unknown): DeviceStatus | undefined {
+  if (!isRecord(entry)) return undefined;
+  let productId = asText(entry.ProductId);
+  let deviceName = asText(entry.DeviceName);
+  const deviceId = asText(entry.DeviceId) || `${productId}/${deviceName}`;
+  if (productId === '' || deviceName === '') {
+    const slash = deviceId.indexOf('/');
+    if (slash <= 0) return undefined;
+    productId = deviceId.slice(0, slash);
+    deviceName = deviceId.slice(slash + 1);
+  }
+  return { deviceId, productId, deviceName, online: Number(entry.Online) === 1 };
 }
 
 /** Reads an action reply; the doc's table misspells OutputParams as OutputParqams, so accept both. */

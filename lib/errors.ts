@@ -9,6 +9,8 @@ export const LocalErrorCode = {
   MissingField: 'IOTX_MISSING_FIELD',
   InvalidField: 'IOTX_INVALID_FIELD',
   InvalidInputParams: 'IOTX_INVALID_INPUT_PARAMS',
+  /** Control data that is not an object, or that the product's data template rejects. */
+  InvalidData: 'IOTX_INVALID_DATA',
   NoAccount: 'IOTX_NO_ACCOUNT',
   NoToken: 'IOTX_NO_TOKEN',
   InvalidEndpoint: 'IOTX_INVALID_ENDPOINT',

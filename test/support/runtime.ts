@@ -1,11 +1,15 @@
 import helper from 'node-red-node-test-helper';
 import accountNode from '../../nodes/iot-explorer-account';
 import actionNode from '../../nodes/iot-explorer-action';
+import controlNode from '../../nodes/iot-explorer-control';
+import stateNode from '../../nodes/iot-explorer-state';
+import statusNode from '../../nodes/iot-explorer-status';
+import watchNode from '../../nodes/iot-explorer-watch';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
-export const NODES = [accountNode, actionNode];
+export const NODES = [accountNode, actionNode, controlNode, stateNode, statusNode, watchNode];
 
 /** The ids of the default simulator fixture that the tests use. */
 export const DEMO_TOKEN = 'demo-access-token';
@@ -59,6 +63,19 @@ export function actionFlow(
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
     { id: 'err', type: 'helper', z: 'tab' },
   ];
+}
+
+/**
+ * Like {@link actionFlow}, for any device node type: the node under test is still `act`, wired
+ * to `out`. A node without inputs (the watch node) works the same way.
+ */
+export function deviceFlow(
+  endpoint: string,
+  type: string,
+  props: Record<string, unknown> = {},
+  account: Record<string, unknown> = {},
+): FlowNode[] {
+  return actionFlow(endpoint, { type, ...props }, account);
 }
 
 export const credentials = (token: string = DEMO_TOKEN) => ({ acc: { accessToken: token } });
