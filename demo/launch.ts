@@ -134,11 +134,11 @@ export function startNodeRed(
       const text = chunk.toString();
       output += text;
       if (options.echo) process.stdout.write(text);
-      // The runtime logs in its own language (settings.lang): read the English and Chinese lines.
-      const running = /(?:Server now running at |服务器现在在)(http:\/\/[0-9.:[\]a-z]+)/.exec(
+      // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
+      const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(
         output,
       );
-      if (running) url = running[1].replace(/\/$/, '');
+      if (running) url = (running[1] ?? running[2]).replace(/\/$/, '');
       if (url && /Started flows|流程已启动/.test(output)) {
         clearTimeout(timer);
         resolve({

@@ -8,7 +8,8 @@ import { ApiClient, DEFAULT_TIMEOUT_MS, type TokenSource } from './api-client';
 import { asText } from './envelope';
 import { IotExplorerError, LocalErrorCode, type MessageParams } from './errors';
 import { localizeError } from './node-i18n';
-import { tokenSourceFor, type AccountCredentials } from './token-source';
+import { parseExpireAt } from './token-health';
+import { createPastedTokenSource } from './token-source';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';
@@ -23,12 +24,19 @@ const MAX_PAGES = 100;
 /** AppGetDeviceStatuses takes at most this many DeviceIds per call. */
 const STATUS_BATCH = 100;
 
+/** An account's stored credentials (lib/ knows only the pasted token among them). */
+type AccountCredentials = Record<string, unknown> & { accessToken?: string };
+
 /** The account settings the editor may send: what it shows now, deployed or not. */
 export interface AdminRequestBody {
   endpoint?: unknown;
   timeout?: unknown;
   name?: unknown;
   accessToken?: unknown;
+  /** 'token' (default) or 'signin'. */
+  authMode?: unknown;
+  /** A pasted token's ExpireAt as typed in the account dialog. */
+  tokenExpireAt?: unknown;
   familyId?: unknown;
   productId?: unknown;
 }
@@ -38,6 +46,13 @@ export interface DeployedAccountSettings {
   name: string;
   endpoint: string;
   timeoutMs: number;
+  /** UNIX seconds: typed in for a pasted token, or the last sign-in's ExpireAt. */
+  tokenExpireAt?: number;
+}
+
+interface DeployedAccount {
+  accountSettings: DeployedAccountSettings;
+  client: ApiClient;
 }
 
 export interface AdminAnswer<T> {
@@ -83,10 +98,14 @@ export interface UserSummary {
   expiresAt?: number;
 }
 
-/** One short-lived client per admin request: the same request path as the nodes use. */
+/** The client one admin request uses, and what is known of its token's expiry. */
 interface AdminAccount {
   client: ApiClient;
-  tokenSource: TokenSource;
+  /** A client made for this request, closed after it; false for the deployed node's own. */
+  shortLived: boolean;
+  expiresAt?: number;
+  /** Texts that must not appear in an answer: the typed token and the stored credentials. */
+  secrets: string[];
 }
 
 type AdminHandler<T> = (account: AdminAccount, body: AdminRequestBody) => Promise<T>;
@@ -100,9 +119,11 @@ function typedToken(body: AdminRequestBody): string | undefined {
   return token === undefined || token === UNCHANGED_PASSWORD ? undefined : token;
 }
 
-function deployedSettings(RED: NodeAPI, id: string): DeployedAccountSettings | undefined {
-  const node = RED.nodes.getNode(id) as { accountSettings?: DeployedAccountSettings } | null;
-  return node?.accountSettings;
+function deployedAccount(RED: NodeAPI, id: string): DeployedAccount | undefined {
+  const node = RED.nodes.getNode(id) as Partial<DeployedAccount> | null;
+  return node?.accountSettings && node.client
+    ? { accountSettings: node.accountSettings, client: node.client }
+    : undefined;
 }
 
 function timeoutOf(raw: unknown, fallback: number): number {
@@ -112,29 +133,59 @@ function timeoutOf(raw: unknown, fallback: number): number {
 }
 
 /**
- * The settings and token one request uses: what the editor sent, else what is deployed; the
- * stored credential when the editor has no new token.
+ * The token source of an account that is not deployed as the editor shows it: a typed token,
+ * else the stored one. The one place to extend when the editor may sign in for such an account;
+ * until then a sign-in account must be deployed once (its node then holds the token).
+ */
+export function adminTokenSource(
+  name: string,
+  body: AdminRequestBody,
+  stored: AccountCredentials,
+): TokenSource {
+  const token = typedToken(body);
+  if (token === undefined && body.authMode === 'signin') {
+    return {
+      getToken: () => {
+        throw new IotExplorerError({
+          code: LocalErrorCode.NoToken,
+          key: 'signInNotDeployed',
+          params: { account: name },
+        });
+      },
+    };
+  }
+  return createPastedTokenSource({ token: token ?? stored.accessToken ?? '', account: name });
+}
+
+/**
+ * The deployed node's own client when the editor asks with the deployed settings as they are
+ * (a sign-in account's token lives there); else a short-lived client with what the editor sent.
  */
 function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAccount {
-  const deployed = deployedSettings(RED, id);
-  const endpoint = text(body.endpoint) ?? deployed?.endpoint ?? '';
-  const credentials: AccountCredentials = {
-    ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined),
-  };
-  const token = typedToken(body);
-  if (token !== undefined) credentials.accessToken = token;
-  const name = text(body.name) ?? deployed?.name ?? id;
-  const tokenSource = tokenSourceFor({ name }, credentials);
-  const client = new ApiClient({
-    endpoint,
-    timeoutMs: timeoutOf(body.timeout, deployed?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    tokenSource,
-  });
+  const deployed = deployedAccount(RED, id);
+  const settings = deployed?.accountSettings;
+  const endpoint = text(body.endpoint) ?? settings?.endpoint ?? '';
+  const stored = { ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined) };
+  const secrets = [typedToken(body), ...Object.values(stored)].filter(
+    (v): v is string => typeof v === 'string',
+  );
+  const expiresAt =
+    body.tokenExpireAt === undefined
+      ? settings?.tokenExpireAt
+      : parseExpireAt(text(body.tokenExpireAt));
+  if (deployed && settings && typedToken(body) === undefined && endpoint === settings.endpoint) {
+    return { client: deployed.client, shortLived: false, expiresAt, secrets };
+  }
   if (endpoint === '') {
-    client.close();
     throw new IotExplorerError({ code: LocalErrorCode.InvalidEndpoint, key: 'invalidEndpoint' });
   }
-  return { client, tokenSource };
+  const name = text(body.name) ?? settings?.name ?? id;
+  const client = new ApiClient({
+    endpoint,
+    timeoutMs: timeoutOf(body.timeout, settings?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    tokenSource: adminTokenSource(name, body, stored),
+  });
+  return { client, shortLived: true, expiresAt, secrets };
 }
 
 /**
@@ -146,8 +197,8 @@ function permissionFor(RED: NodeAPI, req: Request): 'read' | 'write' {
   const body = (req.body ?? {}) as AdminRequestBody;
   if (typedToken(body) !== undefined) return 'write';
   const endpoint = text(body.endpoint);
-  const deployed = deployedSettings(RED, String(req.params.id));
-  if (endpoint !== undefined && endpoint !== deployed?.endpoint) return 'write';
+  const deployed = deployedAccount(RED, String(req.params.id));
+  if (endpoint !== undefined && endpoint !== deployed?.accountSettings.endpoint) return 'write';
   return 'read';
 }
 
@@ -194,25 +245,23 @@ function withoutSecrets<T>(answer: AdminAnswer<T>, secrets: string[]): string {
 function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
   return (req: Request, res: Response): void => {
     const body = (req.body ?? {}) as AdminRequestBody;
-    const id = String(req.params.id);
-    const secrets: string[] = [];
-    const finish = (answer: AdminAnswer<T>): void => {
-      res.type('application/json').send(withoutSecrets(answer, secrets));
-    };
     let account: AdminAccount | undefined;
     Promise.resolve()
-      .then(async () => {
-        account = accountFor(RED, id, body);
-        const token = await Promise.resolve(account.tokenSource.getToken()).catch(() => '');
-        if (token) secrets.push(token);
+      .then(() => {
+        account = accountFor(RED, String(req.params.id), body);
         return handler(account, body);
       })
       .then(
-        (data) => finish({ success: true, data }),
-        (err: unknown) => finish(toAnswer(RED, err)),
+        (data): AdminAnswer<T> => ({ success: true, data }),
+        (err: unknown): AdminAnswer<T> => toAnswer(RED, err),
       )
+      .then((answer) => {
+        res.type('application/json').send(withoutSecrets(answer, account?.secrets ?? []));
+      })
       .catch(() => res.status(500).end())
-      .finally(() => account?.client.close());
+      .finally(() => {
+        if (account?.shortLived) account.client.close();
+      });
   };
 }
 
@@ -340,8 +389,7 @@ export async function getUser(account: AdminAccount): Promise<UserSummary> {
     userName: asText(user.UserName),
     nickName: asText(user.NickName),
   };
-  const expiresAt = account.tokenSource.expiresAt?.();
-  if (expiresAt !== undefined) summary.expiresAt = expiresAt;
+  if (account.expiresAt !== undefined) summary.expiresAt = account.expiresAt;
   return summary;
 }
 

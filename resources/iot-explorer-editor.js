@@ -207,7 +207,12 @@
   function accountBody(accountId) {
     var account = root.RED.nodes.node(accountId);
     if (!account) return null;
-    var body = { endpoint: account.endpoint, timeout: account.timeout, name: account.name };
+    var body = {
+      endpoint: account.endpoint,
+      timeout: account.timeout,
+      name: account.name,
+      authMode: account.authMode,
+    };
     var typed = account.credentials && account.credentials.accessToken;
     if (typeof typed === 'string' && typed !== '' && typed !== '__PWRD__') body.accessToken = typed;
     return body;
@@ -318,6 +323,47 @@
       .append(document.createTextNode(' ' + t(labelKey)))
       .appendTo($row);
     return $row;
+  }
+
+  /**
+   * An editableList of devices, one row per device with a ProductId and a DeviceName input
+   * (classes `iotx-product-id` / `iotx-device-name`, so pickers can be attached to them here).
+   * `devices`: [{productId, deviceName}] or ['PID/DN']. `placeholders`: {productId, deviceName}.
+   */
+  function deviceList($list, devices, placeholders) {
+    $list.editableList({
+      addItem: function (row, index, data) {
+        var id = typeof data === 'string' ? data.split('/') : [];
+        var productId = data.productId || id[0] || '';
+        var deviceName = data.deviceName || id.slice(1).join('/') || '';
+        $('<input type="text" class="iotx-product-id" style="width: 45%">')
+          .attr('placeholder', placeholders.productId)
+          .val(productId)
+          .appendTo(row);
+        $('<span> / </span>').appendTo(row);
+        $('<input type="text" class="iotx-device-name" style="width: 45%">')
+          .attr('placeholder', placeholders.deviceName)
+          .val(deviceName)
+          .appendTo(row);
+      },
+      removable: true,
+      sortable: true,
+      height: 'auto',
+    });
+    (devices || []).forEach(function (device) {
+      $list.editableList('addItem', device);
+    });
+  }
+
+  /** The rows of a {@link deviceList} that name both ids, as [{productId, deviceName}]. */
+  function readDeviceList($list) {
+    var devices = [];
+    $list.editableList('items').each(function () {
+      var productId = $(this).find('.iotx-product-id').val().trim();
+      var deviceName = $(this).find('.iotx-device-name').val().trim();
+      if (productId && deviceName) devices.push({ productId: productId, deviceName: deviceName });
+    });
+    return devices;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -856,12 +902,18 @@
     var $button = $(options.button);
     var $line = $(options.result);
     $button.on('click', function () {
+      var signIn = $('#node-config-input-authMode').val() === 'signin';
       var body = {
         endpoint: $('#node-config-input-endpoint').val(),
         timeout: $('#node-config-input-timeout').val(),
         name: $('#node-config-input-name').val(),
-        accessToken: $('#node-config-input-accessToken').val(),
+        authMode: signIn ? 'signin' : 'token',
       };
+      // A sign-in account's token lives in its deployed node; a pasted one may be new here.
+      if (!signIn) {
+        body.accessToken = $('#node-config-input-accessToken').val();
+        body.tokenExpireAt = $('#node-config-input-tokenExpireAt').val() || '';
+      }
       showInfo($line, t('testing'));
       $button.prop('disabled', true);
       accountRequest(options.nodeId, 'user', body, function (error, user) {
@@ -884,6 +936,8 @@
     TARGET_TYPES: TARGET_TYPES,
     typedField: typedField,
     deviceTargetFields: deviceTargetFields,
+    deviceList: deviceList,
+    readDeviceList: readDeviceList,
     devicePicker: devicePicker,
     actionPicker: actionPicker,
     inputParamsForm: inputParamsForm,

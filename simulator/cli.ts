@@ -17,7 +17,8 @@ Options:
   --token-ttl S        lifetime of tokens issued by AppGetToken, seconds (default: fixture, else 40 days)
   --fault SPEC         add a fault, kind[:PID/DN][:count]; repeatable. Kinds: latency, http5xx,
                        requestLimit, nonJson, truncated, reset, noAnswer
-  --latency MS         add MS of latency to every reply (and the delay of --fault latency)
+  --latency MS         the delay of --fault latency entries (default 500); without any
+                       --fault latency, adds MS of latency to every reply
   --record-limit N     keep at most N recorded requests / action calls (default 10000)
   --quiet              do not print a line per request
   --help               show this help
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     faults.push({ kind: 'latency', latencyMs: latency });
   }
   const tokenTtl = intOption(v['token-ttl'], '--token-ttl');
+  if (tokenTtl === 0) fail('--token-ttl must be at least 1');
   const quiet = v.quiet ?? false;
 
   let simulator;
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
       fixture: v.fixture,
       envelope,
       syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
-      tokenTtlSeconds: tokenTtl === 0 ? undefined : tokenTtl,
+      tokenTtlSeconds: tokenTtl,
       recordLimit: intOption(v['record-limit'], '--record-limit', 10000),
       log: quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
     });
