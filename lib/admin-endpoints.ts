@@ -103,7 +103,8 @@ interface AdminAccount {
   client: ApiClient;
   /** A client made for this request, closed after it; false for the deployed node's own. */
   shortLived: boolean;
-  expiresAt?: number;
+  /** UNIX seconds, when known. */
+  expiresAt(): number | undefined;
   /** Texts that must not appear in an answer: the typed token and the stored credentials. */
   secrets: string[];
 }
@@ -169,7 +170,8 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
   const secrets = [typedToken(body), ...Object.values(stored)].filter(
     (v): v is string => typeof v === 'string',
   );
-  const expiresAt =
+  // Read after the call: a sign-in account learns its ExpireAt while signing in for it.
+  const expiresAt = (): number | undefined =>
     body.tokenExpireAt === undefined
       ? settings?.tokenExpireAt
       : parseExpireAt(text(body.tokenExpireAt));
@@ -389,7 +391,8 @@ export async function getUser(account: AdminAccount): Promise<UserSummary> {
     userName: asText(user.UserName),
     nickName: asText(user.NickName),
   };
-  if (account.expiresAt !== undefined) summary.expiresAt = account.expiresAt;
+  const expiresAt = account.expiresAt();
+  if (expiresAt !== undefined) summary.expiresAt = expiresAt;
   return summary;
 }
 

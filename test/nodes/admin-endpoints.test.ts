@@ -4,6 +4,7 @@ import net from 'node:net';
 import express from 'express';
 import type { NodeAPI } from 'node-red';
 import request from 'supertest';
+import { ApiClient } from '../../lib/api-client';
 import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin-endpoints';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
 import { DEMO_TOKEN, actionFlow, credentials, helper, load } from '../support/runtime';
@@ -164,6 +165,16 @@ describe('admin endpoints for the editor', function () {
       assert.equal(answer.data[0].familyId, 'f_demo_home');
     });
 
+    it('gives the expiry typed in with a pasted token', async function () {
+      const answer = await post(`${BASE}/brand-new/user`, {
+        endpoint: sim.tokenapiUrl,
+        accessToken: DEMO_TOKEN,
+        tokenExpireAt: '4102444800',
+      });
+      assert.equal(answer.data.userId, 'u-demo');
+      assert.equal(answer.data.expiresAt, 4102444800);
+    });
+
     it('says there is no token when the editor has none and none is stored', async function () {
       const answer = await post(`${BASE}/brand-new/families`, {
         endpoint: sim.tokenapiUrl,
@@ -205,6 +216,45 @@ describe('admin endpoints for the editor', function () {
     });
   });
 
+  describe('with an account in sign-in mode', function () {
+    const SIGN_IN = { authMode: 'signin', appKey: 'demoAppKey', loginType: 'email' };
+    const SECRETS = {
+      appSecret: 'demoAppSecret',
+      email: 'demo@example.com',
+      password: 'demo-password',
+    };
+
+    it('uses the deployed node, which signs in, and says when its token expires', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl, {}, SIGN_IN), { acc: SECRETS });
+      const answer = await post(`${BASE}/acc/user`, {
+        endpoint: sim.tokenapiUrl,
+        authMode: 'signin',
+      });
+      assert.equal(answer.success, true, JSON.stringify(answer));
+      assert.equal(answer.data.userId, 'u-demo');
+      assert.equal(typeof answer.data.expiresAt, 'number');
+      assert.ok(answer.data.expiresAt > Date.now() / 1000);
+      for (const secret of Object.values(SECRETS)) {
+        assert.equal(answers.at(-1)?.includes(secret), false, 'a sign-in secret in the answer');
+      }
+    });
+
+    it('asks to deploy a sign-in account that is not deployed yet', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl), {});
+      const answer = await post(`${BASE}/brand-new/families`, {
+        endpoint: sim.tokenapiUrl,
+        name: 'Home',
+        authMode: 'signin',
+      });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'IOTX_NO_TOKEN');
+      assert.equal(answer.key, 'signInNotDeployed');
+      assert.equal(sim.requests.length, 0);
+    });
+  });
+
   describe('paging', function () {
     it('reads every device of a family past the API limit of 50', async function () {
       sim = await startSimulator({ fixture: crowdedFixture(120) });
@@ -240,6 +290,17 @@ describe('admin endpoint permissions', function () {
     await sim.close();
   });
 
+  let deployedClient: ApiClient;
+  beforeEach(function () {
+    deployedClient = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: { getToken: () => DEMO_TOKEN },
+    });
+  });
+  afterEach(function () {
+    deployedClient.close();
+  });
+
   /** A runtime stand-in whose needsPermission lets through only the granted permissions. */
   function app(granted: string[]): express.Express {
     const httpAdmin = express();
@@ -259,7 +320,10 @@ describe('admin endpoint permissions', function () {
       nodes: {
         getNode: (id: string) =>
           id === 'acc'
-            ? { accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 } }
+            ? {
+                accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
+                client: deployedClient,
+              }
             : null,
         getCredentials: (id: string) => (id === 'acc' ? { accessToken: DEMO_TOKEN } : undefined),
       },
