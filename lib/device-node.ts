@@ -2,6 +2,7 @@ import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import type { ApiClient } from './api-client';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from './errors';
+import { observeQueue } from './flow-control';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './node-i18n';
 import { isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
@@ -50,7 +51,10 @@ export function handleDeviceMessages<I extends CallInfo>(
   options: DeviceNodeOptions<I>,
 ): void {
   const status = new CallStatus(node, {
-    calling: (count) => RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
+    calling: (count, queued) =>
+      queued > 0
+        ? RED._(`${ACCOUNT_STATUS_NS}:status.callingQueued`, { count, queued })
+        : RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
   });
   const inFlight = new Set<AbortController>();
   let closing = false;
@@ -61,6 +65,7 @@ export function handleDeviceMessages<I extends CallInfo>(
     done: (err?: Error) => void,
   ): Promise<void> {
     const controller = new AbortController();
+    observeQueue(controller.signal, status);
     inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
