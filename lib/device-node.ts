@@ -59,6 +59,35 @@ export function handleDeviceMessages<I extends CallInfo>(
   const inFlight = new Set<AbortController>();
   let closing = false;
 
+  /**
+   * Never lets anything escape: the runtime itself can throw from `send` or `done` (it clones a
+   * message for a second wire or a catch node, which fails on one too deep for the stack). The
+   * message still gets its one `done`, and the failure goes to the log.
+   */
+  async function guarded(
+    msg: DeviceMessage,
+    send: (msg: NodeMessageInFlow) => void,
+    done: (err?: Error) => void,
+  ): Promise<void> {
+    let ended = false;
+    const end = (err?: Error): void => {
+      if (ended) return; // a second done, after the runtime threw from the first, must not count
+      ended = true;
+      done(err);
+    };
+    try {
+      await handle(msg, send, end);
+    } catch (failure) {
+      const err = failure instanceof IotExplorerError ? failure : wrapUnexpected(failure);
+      try {
+        if (!ended) end(localizeError(RED, err));
+      } catch {
+        // reported just below, without the message that the runtime could not handle
+      }
+      node.error(localizeError(RED, err).message);
+    }
+  }
+
   async function handle(
     msg: DeviceMessage,
     send: (msg: NodeMessageInFlow) => void,
@@ -99,7 +128,7 @@ export function handleDeviceMessages<I extends CallInfo>(
   }
 
   node.on('input', (msg, send, done) => {
-    void handle(msg, send, done);
+    void guarded(msg, send, done);
   });
 
   node.on('close', (done: () => void) => {

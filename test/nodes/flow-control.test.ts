@@ -90,8 +90,8 @@ describe('flow control per account', function () {
     const times = sim.requests.map((r) => r.receivedAt);
     // A bucket of 4 lets 4 go at once; the next 4 come one per 250 ms.
     assert.ok(
-      times[7]! - times[0]! >= 900,
-      `8 calls at 4/s spread over ${times[7]! - times[0]!} ms`,
+      times[7] - times[0] >= 900,
+      `8 calls at 4/s spread over ${times[7] - times[0]} ms`,
     );
     for (const record of done.values()) assert.equal(record.error, undefined);
   });
@@ -99,7 +99,7 @@ describe('flow control per account', function () {
   it('shows calls in flight and queued in the node status', async function () {
     sim.setFault({ kind: 'latency', latencyMs: 400 });
     await load(actionFlow(sim.tokenapiUrl, { ...LOCK }, { maxInFlight: '2' }));
-    const act = helper.getNode('act') as Node;
+    const act = helper.getNode('act');
     const statuses: NodeStatus[] = [];
     const original = act.status.bind(act);
     act.status = (s: NodeStatus) => {
@@ -119,7 +119,7 @@ describe('flow control per account', function () {
   it('repaints the status at most four times a second under a burst', async function () {
     await load(actionFlow(sim.tokenapiUrl, { ...LIGHT }, { maxInFlight: '16' }));
     sim.clearFaults();
-    const act = helper.getNode('act') as Node;
+    const act = helper.getNode('act');
     let repaints = 0;
     const original = act.status.bind(act);
     act.status = (s: NodeStatus) => {
