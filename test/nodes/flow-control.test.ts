@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeStatus } from 'node-red';
+import type { NodeStatus } from 'node-red';
 import { startSimulator, type Simulator } from '../../simulator';
 import { MIN_REPAINT_MS } from '../../lib/call-status';
 import type { AccountNode } from '../../lib/device-node';
