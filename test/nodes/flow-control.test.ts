@@ -89,10 +89,7 @@ describe('flow control per account', function () {
     await waitForDone(done, 8);
     const times = sim.requests.map((r) => r.receivedAt);
     // A bucket of 4 lets 4 go at once; the next 4 come one per 250 ms.
-    assert.ok(
-      times[7] - times[0] >= 900,
-      `8 calls at 4/s spread over ${times[7] - times[0]} ms`,
-    );
+    assert.ok(times[7] - times[0] >= 900, `8 calls at 4/s spread over ${times[7] - times[0]} ms`);
     for (const record of done.values()) assert.equal(record.error, undefined);
   });
 
