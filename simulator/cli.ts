@@ -17,6 +17,7 @@ Options:
   --token-ttl S        lifetime of tokens issued by AppGetToken, seconds (default: fixture, else 40 days)
   --fault SPEC         add a fault, kind[:PID/DN][:count]; repeatable. Kinds: latency, http5xx,
                        requestLimit, nonJson, truncated, reset, noAnswer
+  --device-delay MS    every device takes MS for every action (default: the fixture's delays)
   --latency MS         add MS of latency to every reply (and the delay of --fault latency)
   --record-limit N     keep at most N recorded requests / action calls (default 10000)
   --quiet              do not print a line per request
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         'token-ttl': { type: 'string' },
         fault: { type: 'string', multiple: true },
         latency: { type: 'string' },
+        'device-delay': { type: 'string' },
         'record-limit': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
       host: v.host ?? '127.0.0.1',
       fixture: v.fixture,
       envelope,
+      deviceDelayMs: intOption(v['device-delay'], '--device-delay'),
       syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
       tokenTtlSeconds: tokenTtl === 0 ? undefined : tokenTtl,
       recordLimit: intOption(v['record-limit'], '--record-limit', 10000),
