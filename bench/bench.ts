@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       for (const concurrency of CONCURRENCIES) {
         const calls = delay === 0 ? CALLS_AT_0MS : concurrency * ROUNDS_WITH_DELAY;
         // Rotate the order so that no case always runs first or last.
-        const order = ids.map((_, i) => ids[(i + rep) % ids.length] as CaseId);
+        const order = ids.map((_, i) => ids[(i + rep) % ids.length]);
         for (const id of order) {
           const run = await runCase(id, calls, concurrency);
           const list = results.get(key(delay, concurrency, id)) ?? [];

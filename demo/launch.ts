@@ -134,9 +134,12 @@ export function startNodeRed(
       const text = chunk.toString();
       output += text;
       if (options.echo) process.stdout.write(text);
-      const running = /Server now running at (http:\/\/[^\s]+)/.exec(output);
-      if (running) url = running[1].replace(/\/$/, '');
-      if (url && /Started flows/.test(output)) {
+      // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
+      const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(
+        output,
+      );
+      if (running) url = (running[1] ?? running[2]).replace(/\/$/, '');
+      if (url && /Started flows|流程已启动/.test(output)) {
         clearTimeout(timer);
         resolve({
           url,

@@ -22,13 +22,18 @@ async function main(): Promise<void> {
       '01 - Blink a lamp every minute.json',
       '02 - Unlock the door from an HTTP endpoint.json',
       '03 - Route errors by code.json',
+      '05 - Switch the lamp on at sunset.json',
+      '06 - Read the lock at night.json',
+      '07 - Watch devices.json',
+      '08 - Who is online.json',
     ],
     lang: process.env.NODE_RED_LANG,
   });
   const nodeRed = await startNodeRed(userDir, nodeRedPort, { echo: true });
   console.log(`
   Simulator:  ${simulator.tokenapiUrl}
-  Node-RED:   ${nodeRed.url}/   (open it: the "Blink a lamp" tab's debug sidebar shows the device's answers)
+  Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
+              the "Watch devices" tab shows each change as it arrives)
   Try:        curl '${nodeRed.url}/unlock?user=alice'
   Stop:       Ctrl+C
 `);

@@ -1,13 +1,20 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { IotExplorerError, LocalErrorCode, apiError } from './errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
 import { FlowControl, type FlowControlOptions } from './flow-control';
+import { signAppApi, type AppApiParams } from './signature';
 import { createHttpTransport, type Transport } from './transport';
+import { TemplateCache } from './template-cache';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
   'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/tokenapi';
+export const CHINA_APPAPI = 'https://iot.cloud.tencent.com/api/exploreropen/appapi';
+export const INTERNATIONAL_APPAPI =
+  'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/appapi';
 export const DEFAULT_TIMEOUT_MS = 10000;
+/** AppGetDeviceStatuses takes at most this many DeviceIds per call (reference §1.6). */
+export const MAX_STATUS_DEVICE_IDS = 1000;
 
 /** Where the client gets the user's AccessToken for each call. */
 export interface TokenSource {
@@ -38,8 +45,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
 
 export interface ApiClientOptions {
+  /** The tokenapi URL. */
   endpoint: string;
   /** The longest a call may take once it has left the queue, retries included. */
+  /** The appapi URL, for sign-in; by default the tokenapi URL with `tokenapi` → `appapi`. */
+  appApiEndpoint?: string;
   timeoutMs?: number;
   tokenSource: TokenSource;
   transport?: Transport;
@@ -51,6 +61,24 @@ export interface ApiClientOptions {
 export interface CallOptions {
   /** Aborts the call (e.g. when the node closes); the promise then rejects with IOTX_CLOSED. */
   signal?: AbortSignal;
+}
+
+/** The application's keys, from the IoT Explorer console (应用开发 → the app's settings). */
+export interface AppCredentials {
+  appKey: string;
+  appSecret: string;
+}
+
+/** What AppGetToken needs to know about the user. */
+export type UserLogin =
+  | { type: 'phone'; countryCode: string; phoneNumber: string; password: string }
+  | { type: 'email'; email: string; password: string };
+
+/** A token as AppGetToken issues it. */
+export interface IssuedToken {
+  token: string;
+  /** UNIX seconds. */
+  expireAt: number;
 }
 
 export interface DeviceTarget {
@@ -72,6 +100,43 @@ export interface DeviceActionResult {
   outputParams: string | null;
 }
 
+export interface ControlDataRequest extends DeviceTarget {
+  /** Property id → value, already a JSON string. */
+  data: string;
+}
+
+/** One property as `AppGetDeviceData` reports it. */
+export interface PropertyReading {
+  value: unknown;
+  /** ms since the epoch; null when the reply gives none. */
+  lastUpdate: number | null;
+}
+
+export interface DeviceDataResult {
+  requestId: string;
+  properties: Record<string, PropertyReading>;
+}
+
+export interface DeviceStatus extends DeviceTarget {
+  /** 'ProductId/DeviceName' */
+  deviceId: string;
+  online: boolean;
+}
+
+export interface DeviceStatusesResult {
+  /** One per batch of {@link MAX_STATUS_DEVICE_IDS} ids, in order. */
+  requestIds: string[];
+  /** The devices the API reported, in its order; ids it does not know are left out. */
+  statuses: DeviceStatus[];
+}
+
+export interface ProductInfo {
+  productId: string;
+  name: string;
+  /** The raw DataTemplate JSON string. */
+  dataTemplate: string;
+}
+
 function parseEndpoint(endpoint: string): URL | IotExplorerError {
   try {
     const url = new URL(endpoint);
@@ -80,6 +145,28 @@ function parseEndpoint(endpoint: string): URL | IotExplorerError {
     // reported below
   }
   return new IotExplorerError({ code: LocalErrorCode.InvalidEndpoint, key: 'invalidEndpoint' });
+}
+
+/** The appapi URL that belongs to a tokenapi URL (same host and path, last segment swapped). */
+export function appApiEndpointFor(tokenApiEndpoint: string): string | undefined {
+  const swapped = tokenApiEndpoint.replace(/\/tokenapi(\/?)$/, '/appapi$1');
+  return swapped === tokenApiEndpoint ? undefined : swapped;
+}
+
+export const INVALID_TOKEN_CODE = 'InvalidParameterValue.InvalidAccessToken';
+
+function isTokenRejection(err: unknown): err is IotExplorerError {
+  return err instanceof IotExplorerError && err.code === INVALID_TOKEN_CODE;
+}
+
+/** A fresh token refused too: signing in again will not help, so the text says what might. */
+function refusedAfterRenewal(err: IotExplorerError): IotExplorerError {
+  return new IotExplorerError({
+    code: err.code,
+    key: 'api.invalidTokenAfterSignIn',
+    apiMessage: err.apiMessage,
+    requestId: err.requestId,
+  });
 }
 
 /** Replaces every occurrence of each secret in a text, so that no error or log can carry one. */
@@ -99,20 +186,27 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export class ApiClient {
   /** The parsed endpoint, or the error every call reports when the configured one is unusable. */
   private readonly endpoint: URL | IotExplorerError;
+  private readonly appApiEndpoint: URL | IotExplorerError;
   readonly timeoutMs: number;
   private readonly tokenSource: TokenSource;
   private readonly transport: Transport;
   readonly flowControl: FlowControl;
   private readonly retry: RetryPolicy;
   private closed = false;
+  /** Data templates of this account's products, fetched once and kept a few minutes. */
+  readonly templates: TemplateCache;
 
   constructor(options: ApiClientOptions) {
     this.endpoint = parseEndpoint(options.endpoint);
+    this.appApiEndpoint = parseEndpoint(
+      options.appApiEndpoint || appApiEndpointFor(options.endpoint) || '',
+    );
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.tokenSource = options.tokenSource;
     this.transport = options.transport ?? createHttpTransport();
     this.flowControl = new FlowControl(options.flowControl);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.templates = new TemplateCache((ids, callOptions) => this.getProducts(ids, callOptions));
   }
 
   /**
@@ -147,11 +241,8 @@ export class ApiClient {
         return await this.send(action, params, token, options, remaining);
       } catch (err) {
         if (!(err instanceof IotExplorerError) || options.signal?.aborted || this.closed) throw err;
-        if (
-          err.code === 'InvalidParameterValue.InvalidAccessToken' &&
-          this.tokenSource.renewAfterRejection &&
-          !renewed
-        ) {
+        if (isTokenRejection(err) && renewed) throw refusedAfterRenewal(err);
+        if (isTokenRejection(err) && this.tokenSource.renewAfterRejection) {
           // The server refused the call before acting, so a retry cannot act twice.
           renewed = true;
           const fresh = await this.tokenSource.renewAfterRejection(token);
@@ -168,26 +259,93 @@ export class ApiClient {
     }
   }
 
-  private async send(
+  private send(
     action: string,
     params: Record<string, unknown>,
     token: string,
     options: CallOptions,
-    timeoutMs: number,
+    timeoutMs = this.timeoutMs,
   ): Promise<ApiReply> {
     const requestId = randomUUID();
     // Params first, then the common fields, so that no param can override them.
-    const body = JSON.stringify({
+    const body = { ...params, Action: action, RequestId: requestId, AccessToken: token };
+    return this.post(this.endpoint as URL, body, requestId, [token], { ...options, timeoutMs });
+  }
+
+  /**
+   * Posts one signed appapi Action (sign-in and the like): adds the common params AppKey,
+   * Timestamp, Nonce and RequestId, then the Signature over all of them.
+   */
+  async appApiRequest(
+    action: string,
+    params: AppApiParams,
+    app: AppCredentials,
+    options: CallOptions = {},
+  ): Promise<ApiReply> {
+    if (this.appApiEndpoint instanceof IotExplorerError) throw this.appApiEndpoint;
+    const requestId = randomUUID();
+    const body: AppApiParams = {
       ...params,
       Action: action,
       RequestId: requestId,
-      AccessToken: token,
-    });
+      AppKey: app.appKey,
+      Timestamp: Math.floor(Date.now() / 1000),
+      Nonce: randomInt(1, 2 ** 31 - 1),
+    };
+    body.Signature = signAppApi(body, app.appSecret);
+    const secrets = [app.appSecret, typeof params.Password === 'string' ? params.Password : ''];
+    return this.post(this.appApiEndpoint, body, requestId, secrets, options);
+  }
+
+  /** `AppGetToken`: signs the user in and returns the token with its ExpireAt. */
+  async appGetToken(
+    app: AppCredentials,
+    login: UserLogin,
+    options: CallOptions = {},
+  ): Promise<IssuedToken> {
+    const params: AppApiParams =
+      login.type === 'phone'
+        ? {
+            Type: 'phone',
+            CountryCode: login.countryCode,
+            PhoneNumber: login.phoneNumber,
+            Password: login.password,
+          }
+        : { Type: 'email', Email: login.email, Password: login.password };
+    const { requestId, data } = await this.appApiRequest('AppGetToken', params, app, options);
+    const issued = data.Data as Record<string, unknown> | undefined;
+    const token = typeof issued?.Token === 'string' ? issued.Token : '';
+    const expireAt = Number(issued?.ExpireAt);
+    if (token === '' || !Number.isFinite(expireAt)) {
+      throw new IotExplorerError({
+        code: LocalErrorCode.BadResponse,
+        key: 'badResponse',
+        params: { reason: 'AppGetToken returned no Data.Token and Data.ExpireAt' },
+        requestId,
+      });
+    }
+    return { token, expireAt };
+  }
+
+  /** `AppLogoutUser`: ends a token we signed in for, so it does not outlive us. */
+  async logoutUser(token: string, options: CallOptions = {}): Promise<void> {
+    if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
+    await this.send('AppLogoutUser', {}, token, options);
+  }
+
+  /** The package's one HTTP exchange: post a JSON body, check the status, read the envelope. */
+  private async post(
+    url: URL,
+    body: Record<string, unknown>,
+    requestId: string,
+    secrets: readonly string[],
+    options: CallOptions & { timeoutMs?: number },
+  ): Promise<ApiReply> {
     try {
       const response = await this.transport.post({
-        url: this.endpoint as URL,
-        body,
-        timeoutMs,
+        url,
+        body: JSON.stringify(body),
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
         signal: options.signal,
       });
       if (response.status !== 200) {
@@ -201,42 +359,8 @@ export class ApiClient {
       }
       return parseReply(response.body, requestId);
     } catch (err) {
-      throw this.scrub(err, token, requestId);
+      throw scrub(err, secrets, requestId);
     }
-  }
-
-  /** Keeps secrets out of any text an error carries, and attaches the RequestId we sent. */
-  private scrub(err: unknown, token: string, requestId: string): IotExplorerError {
-    if (!(err instanceof IotExplorerError)) {
-      return new IotExplorerError({
-        code: LocalErrorCode.BadResponse,
-        key: 'badResponse',
-        params: { reason: redactSecrets(String(err), [token]) },
-        requestId,
-      });
-    }
-    const clean = redactSecrets(err.message, [token]);
-    if (clean !== err.message || err.requestId === undefined) {
-      const apiMessage =
-        err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, [token]);
-      const scrubbed = new IotExplorerError({
-        code: err.code,
-        key: err.key,
-        params: Object.fromEntries(
-          Object.entries(err.params).map(([k, v]) => [
-            k,
-            typeof v === 'string' ? redactSecrets(v, [token]) : v,
-          ]),
-        ),
-        apiMessage,
-        httpStatus: err.httpStatus,
-        requestId: err.requestId ?? requestId,
-        notSent: err.notSent,
-        reply: err.reply,
-      });
-      return scrubbed;
-    }
-    return err;
   }
 
   /** `AppCallDeviceActionSync`. A Status of `FailedOperation…` (device offline) is thrown as an error. */
@@ -244,14 +368,92 @@ export class ApiClient {
     call: DeviceActionRequest,
     options: CallOptions = {},
   ): Promise<DeviceActionResult> {
-    const params: Record<string, unknown> = {
-      ProductId: call.productId,
-      DeviceName: call.deviceName,
-      ActionId: call.actionId,
-    };
-    if (call.inputParams !== undefined) params.InputParams = call.inputParams;
-    const { requestId, data } = await this.request('AppCallDeviceActionSync', params, options);
+    const { requestId, data } = await this.request(
+      'AppCallDeviceActionSync',
+      actionParams(call),
+      options,
+    );
     return toActionResult(requestId, data);
+  }
+
+  /** `AppCallDeviceActionAsync`: the device gets the call later; the reply says `Sent`. */
+  async callDeviceActionAsync(
+    call: DeviceActionRequest,
+    options: CallOptions = {},
+  ): Promise<DeviceActionResult> {
+    const { requestId, data } = await this.request(
+      'AppCallDeviceActionAsync',
+      actionParams(call),
+      options,
+    );
+    return toActionResult(requestId, data);
+  }
+
+  /** `AppControlDeviceData`: sets properties of a device. */
+  async controlDeviceData(
+    call: ControlDataRequest,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string }> {
+    const { requestId } = await this.request(
+      'AppControlDeviceData',
+      { ProductId: call.productId, DeviceName: call.deviceName, Data: call.data },
+      options,
+    );
+    return { requestId };
+  }
+
+  /** `AppGetDeviceData`: the device's last reported property values with their times. */
+  async getDeviceData(target: DeviceTarget, options: CallOptions = {}): Promise<DeviceDataResult> {
+    const { requestId, data } = await this.request(
+      'AppGetDeviceData',
+      { ProductId: target.productId, DeviceName: target.deviceName },
+      options,
+    );
+    return { requestId, properties: toPropertyReadings(data.Data, requestId) };
+  }
+
+  /**
+   * `AppGetDeviceStatuses` for any number of 'ProductId/DeviceName' ids: sent in batches of
+   * {@link MAX_STATUS_DEVICE_IDS}, one after another, so a long list never trips the limit.
+   */
+  async getDeviceStatuses(
+    deviceIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<DeviceStatusesResult> {
+    const result: DeviceStatusesResult = { requestIds: [], statuses: [] };
+    for (let start = 0; start < deviceIds.length; start += MAX_STATUS_DEVICE_IDS) {
+      const batch = deviceIds.slice(start, start + MAX_STATUS_DEVICE_IDS);
+      const { requestId, data } = await this.request(
+        'AppGetDeviceStatuses',
+        { DeviceIds: batch },
+        options,
+      );
+      result.requestIds.push(requestId);
+      // The doc's table says Devices, its example DeviceStatuses: read both.
+      const list = data.DeviceStatuses ?? data.Devices;
+      if (Array.isArray(list)) {
+        for (const entry of list as unknown[]) {
+          const status = toDeviceStatus(entry);
+          if (status) result.statuses.push(status);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** `AppGetProducts`: the products with their data templates. */
+  async getProducts(
+    productIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ProductInfo[]> {
+    const { data } = await this.request('AppGetProducts', { ProductIds: productIds }, options);
+    const list = Array.isArray(data.Products) ? (data.Products as unknown[]) : [];
+    return list.filter(isRecord).map((p) => ({
+      productId: asText(p.ProductId),
+      name: asText(p.Name),
+      dataTemplate:
+        typeof p.DataTemplate === 'string' ? p.DataTemplate : asText(p.DataTemplate ?? ''),
+    }));
   }
 
   /** Refuses queued and later calls, and ends idle sockets. In-flight calls end by their signals. */
@@ -296,6 +498,73 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+function actionParams(call: DeviceActionRequest): Record<string, unknown> {
+  const params: Record<string, unknown> = {
+    ProductId: call.productId,
+    DeviceName: call.deviceName,
+    ActionId: call.actionId,
+  };
+  if (call.inputParams !== undefined) params.InputParams = call.inputParams;
+  return params;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads AppGetDeviceData's `Data`: a JSON string of `{id: {Value, LastUpdate}}` (an object is
+ * tolerated). Anything else is a reply we cannot read.
+ */
+export function toPropertyReadings(
+  raw: unknown,
+  requestId: string,
+): Record<string, PropertyReading> {
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!isRecord(parsed)) {
+    throw new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: 'Data is not a JSON object of properties' },
+      requestId,
+    });
+  }
+  const readings: Record<string, PropertyReading> = {};
+  for (const [id, entry] of Object.entries(parsed)) {
+    const lastUpdate = isRecord(entry) ? Number(entry.LastUpdate) : NaN;
+    readings[id] = {
+      value: isRecord(entry) && 'Value' in entry ? entry.Value : entry,
+      lastUpdate: Number.isFinite(lastUpdate) ? lastUpdate : null,
+    };
+  }
+  return readings;
+}
+
+/**
+ * One entry of AppGetDeviceStatuses. The doc's comment says 0 = online, but the official app
+ * and SDK treat `Online: 1` as online (reference §1.6): so do we.
+ */
+function toDeviceStatus(entry: unknown): DeviceStatus | undefined {
+  if (!isRecord(entry)) return undefined;
+  let productId = asText(entry.ProductId);
+  let deviceName = asText(entry.DeviceName);
+  const deviceId = asText(entry.DeviceId) || `${productId}/${deviceName}`;
+  if (productId === '' || deviceName === '') {
+    const slash = deviceId.indexOf('/');
+    if (slash <= 0) return undefined;
+    productId = deviceId.slice(0, slash);
+    deviceName = deviceId.slice(slash + 1);
+  }
+  return { deviceId, productId, deviceName, online: Number(entry.Online) === 1 };
+}
+
 /** Reads an action reply; the doc's table misspells OutputParams as OutputParqams, so accept both. */
 export function toActionResult(
   requestId: string,
@@ -314,4 +583,33 @@ export function toActionResult(
     throw apiError(packed.code ?? status, packed.code ? packed.text : '', requestId, data);
   }
   return result;
+}
+
+/** Keeps secrets out of any text an error carries, and attaches the RequestId we sent. */
+function scrub(err: unknown, secrets: readonly string[], requestId: string): IotExplorerError {
+  if (!(err instanceof IotExplorerError)) {
+    return new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: redactSecrets(String(err), secrets) },
+      requestId,
+    });
+  }
+  const clean = redactSecrets(err.message, secrets);
+  if (clean === err.message && err.requestId !== undefined) return err;
+  return new IotExplorerError({
+    code: err.code,
+    key: err.key,
+    params: Object.fromEntries(
+      Object.entries(err.params).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? redactSecrets(v, secrets) : v,
+      ]),
+    ),
+    apiMessage: err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, secrets),
+    httpStatus: err.httpStatus,
+    requestId: err.requestId ?? requestId,
+    notSent: err.notSent,
+    reply: err.reply,
+  });
 }

@@ -3,6 +3,8 @@ import type { Node, NodeStatus } from 'node-red';
 export interface CallStatusTexts {
   /** e.g. "2 calling…", or with a queue "10 calling, 5 queued". */
   calling(count: number, queued: number): string;
+  /** What to show when no call is in flight, above the last result (e.g. a token about to expire). */
+  notice?(): NodeStatus | undefined;
 }
 
 /** At most this often does a busy node repaint its status: a status costs a message to the editor. */
@@ -10,8 +12,9 @@ export const MIN_REPAINT_MS = 250;
 
 /**
  * A node's status: a blue dot with the calls in flight (and those waiting in the account's
- * queue), then a green dot with the last result
- * or a red ring with the last error's code. Repaints are throttled so that a burst of messages
+ * queue), then a green dot with the last result or a red ring with the last error's code; an
+ * account's notice, when there is one, replaces the last result. Repaints are throttled so that
+ * a burst of messages
  * does not become a burst of status events.
  */
 export class CallStatus {
@@ -56,6 +59,11 @@ export class CallStatus {
     this.schedule();
   }
 
+  /** Repaints, e.g. when the notice changed. */
+  refresh(): void {
+    this.schedule();
+  }
+
   /** Clears the status and stops any pending repaint (on close). */
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -74,7 +82,7 @@ export class CallStatus {
         text: this.texts.calling(this.inFlight - waiting, waiting),
       };
     }
-    return this.last ?? {};
+    return this.texts.notice?.() ?? this.last ?? {};
   }
 
   private schedule(): void {

@@ -1,15 +1,42 @@
-import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { ApiClient } from './api-client';
+import type { TokenHealth, TokenNotice } from './token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from './errors';
 import { observeQueue } from './flow-control';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './node-i18n';
-import { isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
+import { describeValue, isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
 
 /** The account config node as the device nodes see it. */
 export interface AccountNode extends Node {
   readonly client: ApiClient;
+  /** The token's notice (expiring, expired, sign-in failing), painted on idle device nodes. */
+  readonly tokenHealth?: TokenHealth;
+}
+
+/** A token notice as a node status, in the runtime's language. */
+export function noticeStatus(RED: NodeAPI, notice: TokenNotice): NodeStatus {
+  switch (notice.kind) {
+    case 'expiresSoon':
+      return {
+        fill: 'yellow',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.tokenExpiresIn`, { days: notice.days }),
+      };
+    case 'expired':
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.tokenExpired`),
+      };
+    case 'signInFailed':
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: RED._(`${ACCOUNT_STATUS_NS}:status.signInFailed`, { code: notice.code }),
+      };
+  }
 }
 
 /** What every device node puts in `msg.iotexplorer`: the Action, then what it learns. */
@@ -50,12 +77,19 @@ export function handleDeviceMessages<I extends CallInfo>(
   node: Node,
   options: DeviceNodeOptions<I>,
 ): void {
+  const health = options.account?.tokenHealth;
   const status = new CallStatus(node, {
     calling: (count, queued) =>
       queued > 0
         ? RED._(`${ACCOUNT_STATUS_NS}:status.callingQueued`, { count, queued })
         : RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
+    notice: () => {
+      const notice = health?.current();
+      return notice && noticeStatus(RED, notice);
+    },
   });
+  const unsubscribe = health?.subscribe(() => status.refresh());
+  if (health?.current()) status.refresh();
   const inFlight = new Set<AbortController>();
   let closing = false;
 
@@ -133,6 +167,7 @@ export function handleDeviceMessages<I extends CallInfo>(
 
   node.on('close', (done: () => void) => {
     closing = true;
+    unsubscribe?.();
     for (const controller of inFlight) controller.abort();
     status.clear();
     done();
@@ -185,4 +220,68 @@ export function createFieldResolver<K extends string>(
     }
     return resolveStringField(RED, node, fields[name], specs[name], msg);
   };
+}
+
+/** The device-target settings most device nodes store (TypedInputs; blank = from msg). */
+export interface DeviceTargetConfig {
+  productId?: string;
+  productIdType?: string;
+  deviceName?: string;
+  deviceNameType?: string;
+}
+
+export type DeviceTargetField = 'productId' | 'deviceName';
+
+export const DEVICE_TARGET_SPECS: Record<DeviceTargetField, DeviceFieldSpec> = {
+  productId: { label: 'ProductId', msgProperty: 'productId' },
+  deviceName: { label: 'DeviceName', msgProperty: 'deviceName' },
+};
+
+/** A node's ProductId and DeviceName fields, with the defaults of a node saved without them. */
+export function deviceTargetFields(
+  config: DeviceTargetConfig,
+): Record<DeviceTargetField, TypedField> {
+  return {
+    productId: { value: config.productId ?? '', type: config.productIdType || 'str' },
+    deviceName: { value: config.deviceName ?? '', type: config.deviceNameType || 'str' },
+  };
+}
+
+/**
+ * Reads a list of devices (`msg.deviceIds`, the watch node's list): 'PID/DN' strings or
+ * {productId, deviceName} objects. Returns the ids in
+ * 'PID/DN' form, without repeats.
+ */
+export function parseDeviceIds(value: unknown, field = 'msg.deviceIds'): string[] {
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  const ids = items.map((item, index) => {
+    let id: string | undefined;
+    if (typeof item === 'string') id = item.trim();
+    else if (typeof item === 'object' && item !== null) {
+      const { productId, deviceName } = item as Record<string, unknown>;
+      if (typeof productId === 'string' && typeof deviceName === 'string')
+        id = `${productId}/${deviceName}`;
+    }
+    if (id === undefined || !/^[^/\s]+\/[^/\s]+$/.test(id)) {
+      throw new IotExplorerError({
+        code: LocalErrorCode.InvalidField,
+        key: 'invalidDeviceIds',
+        params: {
+          field,
+          index,
+          got: typeof item === 'string' ? JSON.stringify(item) : describeValue(item),
+        },
+      });
+    }
+    return id;
+  });
+  return [...new Set(ids)];
+}
+
+/** The property ids a comma- or space-separated list names; empty: all. */
+export function parsePropertyList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/[\s,，]+/)
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
 }

@@ -9,6 +9,8 @@ export const LocalErrorCode = {
   MissingField: 'IOTX_MISSING_FIELD',
   InvalidField: 'IOTX_INVALID_FIELD',
   InvalidInputParams: 'IOTX_INVALID_INPUT_PARAMS',
+  /** Control data that is not an object, or that the product's data template rejects. */
+  InvalidData: 'IOTX_INVALID_DATA',
   NoAccount: 'IOTX_NO_ACCOUNT',
   NoToken: 'IOTX_NO_TOKEN',
   InvalidEndpoint: 'IOTX_INVALID_ENDPOINT',
@@ -74,6 +76,20 @@ export class IotExplorerError extends Error {
     return this.message;
   }
 
+  /** A fresh instance with the same facts, for handing one stored failure to several callers. */
+  clone(): IotExplorerError {
+    return new IotExplorerError({
+      code: this.code,
+      key: this.key,
+      params: this.params,
+      requestId: this.requestId,
+      apiMessage: this.apiMessage,
+      httpStatus: this.httpStatus,
+      notSent: this.notSent,
+      reply: this.reply,
+    });
+  }
+
   /** Replaces the message, e.g. with its translation; the code and key stay. */
   relabel(message: string): this {
     this.message = message;
@@ -113,5 +129,30 @@ export function apiError(
     apiMessage,
     requestId,
     reply,
+  });
+}
+
+/** Error-message keys for AppGetToken's refusals: what is wrong with the sign-in settings. */
+const SIGN_IN_CODE_KEYS: Record<string, string> = {
+  'InvalidParameterValue.UserLoginFailed': 'signIn.loginFailed',
+  'InvalidParameterValue.UserLoginForbidden': 'signIn.loginForbidden',
+  'InvalidParameterValue.ErrorUserNotExists': 'signIn.loginFailed',
+  'AuthFailure.SignatureFailure': 'signIn.appRefused',
+  InvalidParameterValue: 'signIn.appRefused',
+};
+
+/**
+ * A failed sign-in, with advice about the account's sign-in settings. The API's code stays
+ * verbatim; failures of our own (network, timeout) keep their text, which names the endpoint.
+ */
+export function signInError(err: IotExplorerError, account: string): IotExplorerError {
+  if (err.code.startsWith('IOTX_')) return err;
+  return new IotExplorerError({
+    code: err.code,
+    key: SIGN_IN_CODE_KEYS[err.code] ?? 'signIn.other',
+    params: { account },
+    apiMessage: err.apiMessage,
+    requestId: err.requestId,
+    httpStatus: err.httpStatus,
   });
 }

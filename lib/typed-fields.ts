@@ -14,6 +14,14 @@ export interface StringFieldSpec {
   msgProperty: string;
 }
 
+/**
+ * A TypedInput that reads `msg.payload` unless configured otherwise: nodes saved before the
+ * field existed have no type stored, and get the payload.
+ */
+export function payloadField(value: string | undefined, type: string | undefined): TypedField {
+  return type ? { value: value ?? '', type } : { value: 'payload', type: 'msg' };
+}
+
 /** Evaluates a TypedInput, also against asynchronous context stores. */
 export function evaluateTypedField(
   RED: NodeAPI,
@@ -99,7 +107,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * InputParams or Data. An object is serialised; a string must hold a JSON object;
  * nothing (undefined, null, blank) means the field is left out.
  */
-export function toJsonObjectString(value: unknown, fieldLabel: string): string | undefined {
+export function toJsonObjectString(
+  value: unknown,
+  fieldLabel: string,
+  code: string = LocalErrorCode.InvalidInputParams,
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') {
     if (value.trim() === '') return undefined;
@@ -108,14 +120,14 @@ export function toJsonObjectString(value: unknown, fieldLabel: string): string |
       parsed = JSON.parse(value);
     } catch (err) {
       throw new IotExplorerError({
-        code: LocalErrorCode.InvalidInputParams,
+        code,
         key: 'inputParamsNotJson',
         params: { field: fieldLabel, reason: (err as Error).message },
       });
     }
     if (!isPlainObject(parsed)) {
       throw new IotExplorerError({
-        code: LocalErrorCode.InvalidInputParams,
+        code,
         key: 'inputParamsNotJson',
         params: { field: fieldLabel, reason: `it holds ${describeValue(parsed)}` },
       });
@@ -124,7 +136,7 @@ export function toJsonObjectString(value: unknown, fieldLabel: string): string |
   }
   if (!isPlainObject(value)) {
     throw new IotExplorerError({
-      code: LocalErrorCode.InvalidInputParams,
+      code,
       key: 'invalidInputParams',
       params: { field: fieldLabel, got: describeValue(value) },
     });
@@ -133,7 +145,7 @@ export function toJsonObjectString(value: unknown, fieldLabel: string): string |
     return JSON.stringify(value);
   } catch (err) {
     throw new IotExplorerError({
-      code: LocalErrorCode.InvalidInputParams,
+      code,
       key: 'inputParamsUnserializable',
       params: { field: fieldLabel, reason: (err as Error).message },
     });

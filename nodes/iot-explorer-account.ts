@@ -1,10 +1,27 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS } from '../lib/api-client';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors';
+import {
+  ApiClient,
+  CHINA_TOKENAPI,
+  DEFAULT_TIMEOUT_MS,
+  type AppCredentials,
+  type TokenSource,
+  type UserLogin,
+} from '../lib/api-client';
+import { IotExplorerError, LocalErrorCode, signInError } from '../lib/errors';
+import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node-i18n';
+import {
+  TokenHealth,
+  parseExpireAt,
+  watchPastedExpiry,
+  type TokenNotice,
+} from '../lib/token-health';
+import { createPastedTokenSource, createSignInTokenSource } from '../lib/token-source';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/flow-control';
 
 export interface AccountConfig extends NodeDef {
   endpoint?: string;
+  /** Blank: derived from `endpoint` (…/tokenapi → …/appapi). */
+  appapiEndpoint?: string;
   timeout?: string | number;
   /** Calls in flight at once; absent in flows saved before it existed. */
   maxInFlight?: string | number;
@@ -12,11 +29,27 @@ export interface AccountConfig extends NodeDef {
   maxQueue?: string | number;
   /** Calls per second, 0 = no limit. */
   rateLimit?: string | number;
+  /** 'token' (a pasted AccessToken; the default, as before) or 'signin'. */
+  authMode?: string;
+  /** Pasted mode: the token's ExpireAt, UNIX seconds or a date; blank if unknown. */
+  tokenExpireAt?: string | number;
+  appKey?: string;
+  /** 'phone' or 'email'. */
+  loginType?: string;
+  countryCode?: string;
 }
 
 export interface AccountCredentials {
   accessToken?: string;
+  appSecret?: string;
+  password?: string;
+  /** Personal data: kept with the credentials so that a shared flow does not carry it. */
+  phoneNumber?: string;
+  email?: string;
 }
+
+/** How long closing waits for the sign-in token to be logged out. */
+const LOGOUT_TIMEOUT_MS = 2000;
 
 /** A timeout from the editor: a positive number of ms, else the default. */
 export function parseTimeout(raw: string | number | undefined): number {
@@ -40,37 +73,141 @@ export function parseRate(raw: string | number | undefined): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+/** The sign-in settings, or the names of the fields that are still empty. */
+export function readSignIn(
+  config: AccountConfig,
+  credentials: AccountCredentials,
+): { app: AppCredentials; login: UserLogin } | { missing: string[] } {
+  const text = (value: string | undefined): string => (value ?? '').trim();
+  const app = { appKey: text(config.appKey), appSecret: text(credentials.appSecret) };
+  // A password may begin or end with a space: take it as typed.
+  const password = credentials.password ?? '';
+  const login: UserLogin =
+    config.loginType === 'email'
+      ? { type: 'email', email: text(credentials.email), password }
+      : {
+          type: 'phone',
+          countryCode: text(config.countryCode).replace(/^\+/, '') || '86',
+          phoneNumber: text(credentials.phoneNumber),
+          password,
+        };
+  const missing = [
+    app.appKey === '' && 'AppKey',
+    app.appSecret === '' && 'AppSecret',
+    login.type === 'email' && login.email === '' && 'Email',
+    login.type === 'phone' && login.phoneNumber === '' && 'PhoneNumber',
+    password === '' && 'Password',
+  ].filter((name): name is string => name !== false);
+  return missing.length > 0 ? { missing } : { app, login };
+}
+
 export default function register(RED: NodeAPI): void {
   function IotExplorerAccountNode(this: Node<AccountCredentials>, config: AccountConfig): void {
     RED.nodes.createNode(this, config);
-    const accountName = config.name || this.id;
-    const token = (this.credentials?.accessToken ?? '').trim();
+    const node = this;
+    const account = config.name || this.id;
+    const credentials = this.credentials ?? {};
+    const text = (key: string, params?: Record<string, string | number>): string =>
+      RED._(`${ACCOUNT_NAMESPACE}:${key}`, params);
+    const health = new TokenHealth();
+    const closing = new AbortController();
+    let stopWatch: (() => void) | undefined;
+
+    const signInMode = config.authMode === 'signin';
+    const signInSettings = signInMode ? readSignIn(config, credentials) : undefined;
+    const signInSource =
+      signInSettings &&
+      createSignInTokenSource({
+        async signIn() {
+          if ('missing' in signInSettings) {
+            throw new IotExplorerError({
+              code: LocalErrorCode.NoToken,
+              key: 'signIn.incomplete',
+              params: { account, missing: signInSettings.missing.join(', ') },
+            });
+          }
+          try {
+            return await client.appGetToken(signInSettings.app, signInSettings.login, {
+              signal: closing.signal,
+            });
+          } catch (err) {
+            throw err instanceof IotExplorerError ? signInError(err, account) : err;
+          }
+        },
+        onEvent(event) {
+          if (event.type === 'signedIn') {
+            health.set(undefined);
+            node.log(
+              text('log.signedIn', { expireAt: new Date(event.expireAt * 1000).toISOString() }),
+            );
+            return;
+          }
+          if (closing.signal.aborted) return;
+          health.set({ kind: 'signInFailed', code: event.error.code });
+          node.warn(
+            text('warn.signInFailed', {
+              account,
+              error: localizeError(RED, event.error).message,
+              seconds: Math.max(1, Math.round((event.retryAt - Date.now()) / 1000)),
+            }),
+          );
+        },
+      });
+    const tokenSource: TokenSource =
+      signInSource ?? createPastedTokenSource({ token: credentials.accessToken ?? '', account });
+
     const client = new ApiClient({
       endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,
+      appApiEndpoint: (config.appapiEndpoint ?? '').trim() || undefined,
       timeoutMs: parseTimeout(config.timeout),
+      tokenSource,
       flowControl: {
         maxInFlight: parseCount(config.maxInFlight, 1, DEFAULT_MAX_IN_FLIGHT),
         maxQueue: parseCount(config.maxQueue, 0, DEFAULT_MAX_QUEUE),
         ratePerSecond: parseRate(config.rateLimit),
       },
-      tokenSource: {
-        getToken: () => {
-          if (token === '') {
-            throw new IotExplorerError({
-              code: LocalErrorCode.NoToken,
-              key: 'noToken',
-              params: { account: accountName },
-            });
-          }
-          return token;
-        },
-      },
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
+    Object.defineProperty(this, 'tokenHealth', { value: health, enumerable: false });
+
+    if (signInSource) {
+      signInSource.start();
+    } else {
+      const expireAt = parseExpireAt(config.tokenExpireAt);
+      if (expireAt !== undefined && (credentials.accessToken ?? '').trim() !== '') {
+        stopWatch = watchPastedExpiry({
+          expireAt,
+          health,
+          warn: (notice: TokenNotice) => node.warn(expiryWarning(notice)),
+        });
+      }
+    }
+
+    function expiryWarning(notice: TokenNotice): string {
+      const date = 'expireAt' in notice ? new Date(notice.expireAt * 1000).toISOString() : '';
+      return notice.kind === 'expiresSoon'
+        ? text('warn.tokenExpiresSoon', { account, days: notice.days, date })
+        : text('warn.tokenExpired', { account, date });
+    }
 
     this.on('close', (_removed: boolean, done: () => void) => {
-      client.close();
-      done();
+      stopWatch?.();
+      closing.abort();
+      signInSource?.close();
+      const finish = (): void => {
+        client.close();
+        done();
+      };
+      // A token we signed in for lives only in memory: end it rather than leave it valid.
+      const held = signInSource?.heldToken();
+      if (held === undefined) {
+        finish();
+        return;
+      }
+      client
+        .logoutUser(held, { signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS) })
+        .catch(() => undefined)
+        .finally(finish);
     });
   }
 
@@ -78,7 +215,13 @@ export default function register(RED: NodeAPI): void {
     'iot-explorer-account',
     IotExplorerAccountNode,
     {
-      credentials: { accessToken: { type: 'password' } },
+      credentials: {
+        accessToken: { type: 'password' },
+        appSecret: { type: 'password' },
+        password: { type: 'password' },
+        phoneNumber: { type: 'text' },
+        email: { type: 'text' },
+      },
     },
   );
 }

@@ -3,18 +3,27 @@ import { parseOutputParams } from '../lib/envelope';
 import { IotExplorerError } from '../lib/errors';
 import {
   createFieldResolver,
+  DEVICE_TARGET_SPECS,
+  deviceTargetFields,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
+  type DeviceTargetConfig,
 } from '../lib/device-node';
-import { evaluateTypedField, toJsonObjectString, type TypedField } from '../lib/typed-fields';
+import {
+  evaluateTypedField,
+  payloadField,
+  toJsonObjectString,
+  type TypedField,
+} from '../lib/typed-fields';
 
-export interface ActionConfig extends NodeDef {
+/** `sync` waits for the device's answer; `async` only hands the call to the cloud. */
+export type ActionMode = 'sync' | 'async';
+
+export interface ActionConfig extends NodeDef, DeviceTargetConfig {
   account: string;
-  productId?: string;
-  productIdType?: string;
-  deviceName?: string;
-  deviceNameType?: string;
+  /** Absent in flows saved before it existed: those stay synchronous. */
+  mode?: ActionMode;
   actionId?: string;
   actionIdType?: string;
   inputParams?: string;
@@ -23,7 +32,7 @@ export interface ActionConfig extends NodeDef {
 
 /** What `msg.iotexplorer` holds after a call, on success and (as far as known) on error. */
 export interface ActionCallInfo extends CallInfo {
-  action: 'AppCallDeviceActionSync';
+  action: 'AppCallDeviceActionSync' | 'AppCallDeviceActionAsync';
   productId?: string;
   deviceName?: string;
   actionId?: string;
@@ -35,8 +44,7 @@ export interface ActionCallInfo extends CallInfo {
 type ActionField = 'productId' | 'deviceName' | 'actionId';
 
 const TARGET_SPECS = {
-  productId: { label: 'ProductId', msgProperty: 'productId' },
-  deviceName: { label: 'DeviceName', msgProperty: 'deviceName' },
+  ...DEVICE_TARGET_SPECS,
   actionId: { label: 'ActionId', msgProperty: 'actionId' },
 };
 
@@ -45,13 +53,9 @@ export function actionFields(
   config: ActionConfig,
 ): Record<ActionField | 'inputParams', TypedField> {
   return {
-    productId: { value: config.productId ?? '', type: config.productIdType || 'str' },
-    deviceName: { value: config.deviceName ?? '', type: config.deviceNameType || 'str' },
+    ...deviceTargetFields(config),
     actionId: { value: config.actionId ?? '', type: config.actionIdType || 'str' },
-    inputParams: {
-      value: config.inputParamsType ? (config.inputParams ?? '') : 'payload',
-      type: config.inputParamsType || 'msg',
-    },
+    inputParams: payloadField(config.inputParams, config.inputParamsType),
   };
 }
 
@@ -61,10 +65,11 @@ export default function register(RED: NodeAPI): void {
     const node = this;
     const fields = actionFields(config);
     const resolve = createFieldResolver<ActionField>(RED, node, fields, TARGET_SPECS);
+    const async = config.mode === 'async';
 
     handleDeviceMessages<ActionCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
-      action: 'AppCallDeviceActionSync',
+      action: async ? 'AppCallDeviceActionAsync' : 'AppCallDeviceActionSync',
       async run(msg, { account, signal, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
@@ -74,15 +79,15 @@ export default function register(RED: NodeAPI): void {
           'InputParams',
         );
         try {
-          const result = await account.client.callDeviceActionSync(
-            {
-              productId: info.productId,
-              deviceName: info.deviceName,
-              actionId: info.actionId,
-              inputParams,
-            },
-            { signal },
-          );
+          const call = {
+            productId: info.productId,
+            deviceName: info.deviceName,
+            actionId: info.actionId,
+            inputParams,
+          };
+          const result = async
+            ? await account.client.callDeviceActionAsync(call, { signal })
+            : await account.client.callDeviceActionSync(call, { signal });
           Object.assign(info, result);
           msg.payload = parseOutputParams(result.outputParams);
           return result.status || 'OK';

@@ -25,10 +25,53 @@
     });
   }
 
+  /**
+   * An editableList of devices, one row per device with a ProductId and a DeviceName input
+   * (classes `iotx-product-id` / `iotx-device-name`, so pickers can be attached to them here).
+   * `devices`: [{productId, deviceName}] or ['PID/DN']. `placeholders`: {productId, deviceName}.
+   */
+  function deviceList($list, devices, placeholders) {
+    $list.editableList({
+      addItem: function (row, index, data) {
+        var id = typeof data === 'string' ? data.split('/') : [];
+        var productId = data.productId || id[0] || '';
+        var deviceName = data.deviceName || id.slice(1).join('/') || '';
+        $('<input type="text" class="iotx-product-id" style="width: 45%">')
+          .attr('placeholder', placeholders.productId)
+          .val(productId)
+          .appendTo(row);
+        $('<span> / </span>').appendTo(row);
+        $('<input type="text" class="iotx-device-name" style="width: 45%">')
+          .attr('placeholder', placeholders.deviceName)
+          .val(deviceName)
+          .appendTo(row);
+      },
+      removable: true,
+      sortable: true,
+      height: 'auto',
+    });
+    (devices || []).forEach(function (device) {
+      $list.editableList('addItem', device);
+    });
+  }
+
+  /** The rows of a {@link deviceList} that name both ids, as [{productId, deviceName}]. */
+  function readDeviceList($list) {
+    var devices = [];
+    $list.editableList('items').each(function () {
+      var productId = $(this).find('.iotx-product-id').val().trim();
+      var deviceName = $(this).find('.iotx-device-name').val().trim();
+      if (productId && deviceName) devices.push({ productId: productId, deviceName: deviceName });
+    });
+    return devices;
+  }
+
   window.IotExplorerEditor = {
     TARGET_TYPES: TARGET_TYPES,
     typedField: typedField,
     deviceTargetFields: deviceTargetFields,
+    deviceList: deviceList,
+    readDeviceList: readDeviceList,
     category: 'Tencent IoT',
     color: '#8EC1F5',
   };

@@ -18,7 +18,8 @@ Options:
   --fault SPEC         add a fault, kind[:PID/DN][:count]; repeatable. Kinds: latency, http5xx,
                        requestLimit, nonJson, truncated, reset, noAnswer
   --device-delay MS    every device takes MS for every action (default: the fixture's delays)
-  --latency MS         add MS of latency to every reply (and the delay of --fault latency)
+  --latency MS         the delay of --fault latency entries (default 500); without any
+                       --fault latency, adds MS of latency to every reply
   --record-limit N     keep at most N recorded requests / action calls (default 10000)
   --quiet              do not print a line per request
   --help               show this help
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     faults.push({ kind: 'latency', latencyMs: latency });
   }
   const tokenTtl = intOption(v['token-ttl'], '--token-ttl');
+  if (tokenTtl === 0) fail('--token-ttl must be at least 1');
   const quiet = v.quiet ?? false;
 
   let simulator;
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
       envelope,
       deviceDelayMs: intOption(v['device-delay'], '--device-delay'),
       syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
-      tokenTtlSeconds: tokenTtl === 0 ? undefined : tokenTtl,
+      tokenTtlSeconds: tokenTtl,
       recordLimit: intOption(v['record-limit'], '--record-limit', 10000),
       log: quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
     });

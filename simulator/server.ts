@@ -3,7 +3,14 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleControl } from './control';
-import { dispatchApi, ENDPOINT_PATHS, parseBody, type ApiResult, type Endpoint } from './dispatch';
+import {
+  dispatchApi,
+  ENDPOINT_PATHS,
+  parseBody,
+  type ApiResult,
+  type Endpoint,
+  type ParsedBody,
+} from './dispatch';
 import { errorBody, errors, successBody, type EnvelopeMode } from './envelope';
 import { FAULT_SERVICE_ACTS, FaultSet, parseFaultSpec, type FaultSpec } from './faults';
 import type { Fixture } from './fixture';
@@ -26,6 +33,13 @@ function gatewayPage(status: number): string {
 
 const NON_JSON_PAGE =
   '<!DOCTYPE html><html><head><title>系统繁忙</title></head><body><p>系统繁忙，请稍后再试 (service busy, please try again later)</p></body></html>';
+
+interface ReceivedRequest {
+  parsed: ParsedBody;
+  value: unknown;
+  action: string | undefined;
+  device: string | undefined;
+}
 
 export class SimulatorServer implements Simulator {
   readonly requests: RecordedRequest[] = [];
@@ -174,20 +188,22 @@ export class SimulatorServer implements Simulator {
     const endpoint = (Object.keys(ENDPOINT_PATHS) as Endpoint[]).find(
       (e) => ENDPOINT_PATHS[e] === pathname,
     );
+    const isControl = pathname === '/_sim' || pathname.startsWith('/_sim/');
     readBody(req)
       .then(async (text) => {
+        if (isControl && text !== undefined) {
+          const status = handleControl(this, method, pathname, text, res);
+          const shown = pathname.startsWith('/_sim/tokens') ? '/_sim/tokens' : pathname;
+          this.log(`${method} ${shown} -> ${status}`);
+          return;
+        }
         if (text === undefined) {
+          if (!isControl) this.record(pathname, req, '');
           writePlain(res, 413, 'Payload Too Large', { Connection: 'close' });
           this.log(`${method} ${pathname} -> 413 body too large`);
           return;
         }
-        if (pathname === '/_sim' || pathname.startsWith('/_sim/')) {
-          const status = handleControl(this, method, pathname, text, res);
-          this.log(
-            `${method} ${pathname.startsWith('/_sim/tokens') ? '/_sim/tokens' : pathname} -> ${status}`,
-          );
-          return;
-        }
+        const request = this.record(pathname, req, text);
         if (!endpoint) {
           writePlain(res, 404, 'Not Found');
           this.log(`${method} ${pathname} -> 404`);
@@ -198,7 +214,7 @@ export class SimulatorServer implements Simulator {
           this.log(`${method} ${pathname} -> 405`);
           return;
         }
-        await this.onApiRequest(endpoint, pathname, text, req, res, started);
+        await this.onApiRequest(endpoint, pathname, request, res, started);
       })
       .catch((err: unknown) => {
         if (err instanceof SimulatorClosedError) return;
@@ -210,14 +226,8 @@ export class SimulatorServer implements Simulator {
       });
   }
 
-  private async onApiRequest(
-    endpoint: Endpoint,
-    pathname: string,
-    text: string,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    started: number,
-  ): Promise<void> {
+  /** Records a request (anything but /_sim) and reads what fault matching needs from it. */
+  private record(pathname: string, req: http.IncomingMessage, text: string): ReceivedRequest {
     const parsed = parseBody(text);
     const value = parsed.ok ? parsed.value : undefined;
     const action =
@@ -226,7 +236,6 @@ export class SimulatorServer implements Simulator {
       typeof (value as { Action?: unknown }).Action === 'string'
         ? (value as { Action: string }).Action
         : undefined;
-    const device = deviceKeyOf(value);
     this.push(this.requests, {
       path: pathname,
       action,
@@ -235,7 +244,17 @@ export class SimulatorServer implements Simulator {
       receivedAt: this.ctx.now(),
     });
     this.stats.requests += 1;
+    return { parsed, value, action, device: deviceKeyOf(value) };
+  }
 
+  private async onApiRequest(
+    endpoint: Endpoint,
+    pathname: string,
+    request: ReceivedRequest,
+    res: http.ServerResponse,
+    started: number,
+  ): Promise<void> {
+    const { parsed, value, action, device } = request;
     const decision = this.faults.take(device, action);
     const fault = decision.replace;
     const describe = (outcome: string): void => {

@@ -64,11 +64,11 @@ export interface Simulator {
   readonly appapiUrl: string;
   /** Settable at any time; applies to replies written from then on. */
   envelope: EnvelopeMode;
-  /** Every API request received, in order (control requests under /_sim are not recorded). */
+  /** Every request received, in order: API calls, and 404/405/413 ones too; not /_sim/ control requests. */
   readonly requests: RecordedRequest[];
   /** Every action a device actually executed (sync and async), in order. */
   readonly actionCalls: ActionCall[];
-  /** socketsOpened: TCP connections accepted; requests: API requests received. */
+  /** socketsOpened: TCP connections accepted; requests: requests recorded in `requests` (so far). */
   readonly stats: { socketsOpened: number; requests: number };
   /** The live model. */
   readonly model: SimulatorModel;

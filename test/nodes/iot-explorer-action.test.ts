@@ -494,4 +494,39 @@ describe('iot-explorer-action in a Node-RED runtime', function () {
       });
     });
   });
+  describe('asynchronous calls (mode "async")', function () {
+    it('hands the call to the cloud: payload null, status Sent, and the device acts afterwards', async function () {
+      await load(actionFlow(sim.tokenapiUrl, { ...LOCK, mode: 'async' }));
+      const { output, error } = await call({ topic: 'door', payload: { userid: 'alice' } });
+      assert.equal(error, undefined, error && JSON.stringify(error.error));
+      assert.equal(output?.topic, 'door');
+      assert.equal(output?.payload, null);
+      const info = output?.iotexplorer;
+      assert.equal(info.action, 'AppCallDeviceActionAsync');
+      assert.equal(info.status, 'Sent');
+      assert.match(info.clientToken, /^[0-9a-f]{32}$/);
+      assert.equal(info.outputParams, null);
+      const [sent] = sim.requests.filter((r) => r.action === 'AppCallDeviceActionAsync');
+      assert.equal((sent.body as Record<string, unknown>).InputParams, '{"userid":"alice"}');
+      assert.equal(sim.requests.filter((r) => r.action === 'AppCallDeviceActionSync').length, 0);
+      for (let i = 0; i < 100 && sim.actionCalls.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(sim.actionCalls[0]?.mode, 'async');
+    });
+
+    it('reports an offline device as ActionUnreachable', async function () {
+      await load(actionFlow(sim.tokenapiUrl, { ...OFFLINE_LAMP, mode: 'async' }));
+      const { error } = await call({ payload: { time: 1 } });
+      assert.equal(error?.error.code, 'FailedOperation.ActionUnreachable');
+      assert.equal(error?.iotexplorer.action, 'AppCallDeviceActionAsync');
+    });
+
+    it('keeps a node saved before the choice existed synchronous', async function () {
+      await load(actionFlow(sim.tokenapiUrl, { ...LOCK }));
+      const { output } = await call({ payload: { userid: 'alice' } });
+      assert.equal(output?.iotexplorer.action, 'AppCallDeviceActionSync');
+      assert.equal(output?.payload.result, 0);
+    });
+  });
 });

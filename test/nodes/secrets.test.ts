@@ -11,25 +11,7 @@ import {
   helper,
   load,
 } from '../support/runtime';
-
-/** Everything a user can see of a node: status, log lines, warnings, errors. */
-function visibleText(nodes: Array<Node & Record<string, sinon.SinonSpy>>): string {
-  const parts: string[] = [];
-  for (const node of nodes) {
-    for (const method of ['status', 'warn', 'error', 'log', 'debug', 'trace']) {
-      for (const c of node[method]?.getCalls() ?? []) parts.push(JSON.stringify(c.args, replacer));
-    }
-  }
-  for (const c of helper.log().getCalls()) parts.push(JSON.stringify(c.args, replacer));
-  return parts.join('\n');
-}
-
-/** Errors stringify to {} by default; keep their message, code and stack in the text we search. */
-function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error)
-    return { ...value, message: value.message, stack: value.stack, text: String(value) };
-  return value;
-}
+import { replacer, visibleText } from '../support/visible';
 
 describe('the AccessToken stays secret', function () {
   let sim: Simulator;

@@ -1,11 +1,15 @@
 import helper from 'node-red-node-test-helper';
 import accountNode from '../../nodes/iot-explorer-account';
 import actionNode from '../../nodes/iot-explorer-action';
+import controlNode from '../../nodes/iot-explorer-control';
+import stateNode from '../../nodes/iot-explorer-state';
+import statusNode from '../../nodes/iot-explorer-status';
+import watchNode from '../../nodes/iot-explorer-watch';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
-export const NODES = [accountNode, actionNode];
+export const NODES = [accountNode, actionNode, controlNode, stateNode, statusNode, watchNode];
 
 /** The ids of the default simulator fixture that the tests use. */
 export const DEMO_TOKEN = 'demo-access-token';
@@ -61,6 +65,19 @@ export function actionFlow(
   ];
 }
 
+/**
+ * Like {@link actionFlow}, for any device node type: the node under test is still `act`, wired
+ * to `out`. A node without inputs (the watch node) works the same way.
+ */
+export function deviceFlow(
+  endpoint: string,
+  type: string,
+  props: Record<string, unknown> = {},
+  account: Record<string, unknown> = {},
+): FlowNode[] {
+  return actionFlow(endpoint, { type, ...props }, account);
+}
+
 export const credentials = (token: string = DEMO_TOKEN) => ({ acc: { accessToken: token } });
 
 export async function load(
@@ -80,30 +97,9 @@ export interface Outcome {
 }
 
 /** Waits for the next message on the output helper or on the catch helper, whichever comes first. */
-export function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
-  const out = helper.getNode('out');
-  const err = helper.getNode('err');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error('no outcome within ' + timeoutMs + ' ms'));
-    }, timeoutMs);
-    const onOut = (msg: Record<string, any>): void => {
-      cleanup();
-      resolve({ output: msg });
-    };
-    const onErr = (msg: Record<string, any>): void => {
-      cleanup();
-      resolve({ error: msg });
-    };
-    function cleanup(): void {
-      clearTimeout(timer);
-      out.removeListener('input', onOut);
-      err.removeListener('input', onErr);
-    }
-    out.on('input', onOut);
-    err.on('input', onErr);
-  });
+export async function nextOutcome(timeoutMs = 8000): Promise<Outcome> {
+  const [outcome] = await collectOutcomes(1, timeoutMs);
+  return outcome;
 }
 
 /** Collects `count` outcomes (outputs and caught errors together). */

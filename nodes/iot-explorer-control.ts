@@ -1,0 +1,94 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { checkControlData } from '../lib/data-template';
+import {
+  createFieldResolver,
+  DEVICE_TARGET_SPECS,
+  deviceTargetFields,
+  handleDeviceMessages,
+  type AccountNode,
+  type CallInfo,
+  type DeviceTargetConfig,
+} from '../lib/device-node';
+import { IotExplorerError, LocalErrorCode } from '../lib/errors';
+import { ACCOUNT_NAMESPACE } from '../lib/node-i18n';
+import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/typed-fields';
+
+export interface ControlConfig extends NodeDef, DeviceTargetConfig {
+  account: string;
+  data?: string;
+  dataType?: string;
+}
+
+/** What `msg.iotexplorer` holds after a control call. */
+export interface ControlCallInfo extends CallInfo {
+  action: 'AppControlDeviceData';
+  productId?: string;
+  deviceName?: string;
+  /** The Data JSON string sent. */
+  data?: string;
+  /** Whether the values were checked against the product's data template before sending. */
+  templateChecked?: boolean;
+}
+
+export default function register(RED: NodeAPI): void {
+  function IotExplorerControlNode(this: Node, config: ControlConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const fields = deviceTargetFields(config);
+    // Control data: an object of property id → value, or a string holding one.
+    const dataField = payloadField(config.data, config.dataType);
+    const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
+    let warnedUnchecked = false;
+
+    handleDeviceMessages<ControlCallInfo>(RED, node, {
+      account: RED.nodes.getNode(config.account) as AccountNode | null,
+      action: 'AppControlDeviceData',
+      async run(msg, { account, signal, info }) {
+        info.productId = await resolve(msg, 'productId');
+        info.deviceName = await resolve(msg, 'deviceName');
+        const raw = await evaluateTypedField(RED, node, dataField, msg);
+        const data = toJsonObjectString(raw, 'Data', LocalErrorCode.InvalidData);
+        const values = data === undefined ? {} : (JSON.parse(data) as Record<string, unknown>);
+        if (Object.keys(values).length === 0) {
+          throw new IotExplorerError({
+            code: LocalErrorCode.MissingField,
+            key: 'missingField',
+            params: {
+              field: 'Data',
+              msgProperty: dataField.type === 'msg' ? dataField.value : 'payload',
+            },
+          });
+        }
+        const template = await account.client.templates.get(info.productId, { signal });
+        info.templateChecked = template !== undefined;
+        if (template) {
+          const problem = checkControlData(template, values);
+          if (problem) {
+            throw new IotExplorerError({
+              code: LocalErrorCode.InvalidData,
+              key: problem.key,
+              params: problem.params,
+              notSent: true,
+            });
+          }
+        } else if (!warnedUnchecked) {
+          warnedUnchecked = true;
+          node.warn(
+            RED._(`${ACCOUNT_NAMESPACE}:warn.uncheckedData`, { productId: info.productId }),
+          );
+        }
+        info.data = data;
+        const result = await account.client.controlDeviceData(
+          { productId: info.productId, deviceName: info.deviceName, data: data! },
+          { signal },
+        );
+        info.requestId = result.requestId;
+        return Object.keys(values).join(', ');
+      },
+    });
+  }
+
+  RED.nodes.registerType('iot-explorer-control', IotExplorerControlNode);
+}
+
+module.exports = register;

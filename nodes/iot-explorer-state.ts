@@ -1,0 +1,69 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import {
+  createFieldResolver,
+  DEVICE_TARGET_SPECS,
+  deviceTargetFields,
+  handleDeviceMessages,
+  type AccountNode,
+  type CallInfo,
+  type DeviceTargetConfig,
+  parsePropertyList,
+} from '../lib/device-node';
+
+export interface StateConfig extends NodeDef, DeviceTargetConfig {
+  account: string;
+  /** Property ids to keep, separated by commas or spaces; blank: all. */
+  properties?: string;
+}
+
+/** What `msg.iotexplorer` holds after a state read. */
+export interface StateCallInfo extends CallInfo {
+  action: 'AppGetDeviceData';
+  productId?: string;
+  deviceName?: string;
+  /** Property id → the time (ms) the device last reported it, null when unknown. */
+  lastUpdate?: Record<string, number | null>;
+}
+
+export default function register(RED: NodeAPI): void {
+  function IotExplorerStateNode(this: Node, config: StateConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const resolve = createFieldResolver(RED, node, deviceTargetFields(config), DEVICE_TARGET_SPECS);
+    const wanted = parsePropertyList(config.properties);
+
+    handleDeviceMessages<StateCallInfo>(RED, node, {
+      account: RED.nodes.getNode(config.account) as AccountNode | null,
+      action: 'AppGetDeviceData',
+      async run(msg, { account, signal, info }) {
+        info.productId = await resolve(msg, 'productId');
+        info.deviceName = await resolve(msg, 'deviceName');
+        const result = await account.client.getDeviceData(
+          { productId: info.productId, deviceName: info.deviceName },
+          { signal },
+        );
+        info.requestId = result.requestId;
+        const ids = wanted.length > 0 ? wanted : Object.keys(result.properties);
+        const values: Record<string, unknown> = {};
+        const lastUpdate: Record<string, number | null> = {};
+        for (const id of ids) {
+          const reading = result.properties[id];
+          // A listed property the device never reported is absent rather than invented.
+          if (reading === undefined) continue;
+          values[id] = reading.value;
+          lastUpdate[id] = reading.lastUpdate;
+        }
+        info.lastUpdate = lastUpdate;
+        msg.payload = values;
+        const times = Object.values(lastUpdate).filter((t): t is number => t !== null);
+        return times.length > 0
+          ? new Date(Math.max(...times)).toLocaleTimeString()
+          : `${Object.keys(values).length}`;
+      },
+    });
+  }
+
+  RED.nodes.registerType('iot-explorer-state', IotExplorerStateNode);
+}
+
+module.exports = register;

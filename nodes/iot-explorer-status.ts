@@ -1,0 +1,91 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { DeviceStatus } from '../lib/api-client';
+import {
+  createFieldResolver,
+  DEVICE_TARGET_SPECS,
+  deviceTargetFields,
+  handleDeviceMessages,
+  type AccountNode,
+  type CallInfo,
+  type DeviceMessage,
+  type DeviceTargetConfig,
+  parseDeviceIds,
+} from '../lib/device-node';
+import { IotExplorerError } from '../lib/errors';
+import { isBlankLiteral } from '../lib/typed-fields';
+
+export type StatusConfig = NodeDef & DeviceTargetConfig & { account: string };
+
+/** What `msg.iotexplorer` holds after a status read. */
+export interface StatusCallInfo extends CallInfo {
+  action: 'AppGetDeviceStatuses';
+  /** One device: its ids. */
+  productId?: string;
+  deviceName?: string;
+  /** Many devices: every status the API reported. */
+  devices?: DeviceStatus[];
+  /** Many devices: the ids asked for that the API did not report (unknown or not bound). */
+  missing?: string[];
+  /** One RequestId per batch of 1000 ids. */
+  requestIds?: string[];
+}
+
+export default function register(RED: NodeAPI): void {
+  function IotExplorerStatusNode(this: Node, config: StatusConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const fields = deviceTargetFields(config);
+    const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
+    const fieldsBlank = isBlankLiteral(fields.productId) && isBlankLiteral(fields.deviceName);
+
+    /** Many devices when the node names none and the message carries a list. */
+    function requestedList(msg: DeviceMessage): string[] | undefined {
+      const list = (msg as { deviceIds?: unknown }).deviceIds;
+      return fieldsBlank && list !== undefined ? parseDeviceIds(list) : undefined;
+    }
+
+    handleDeviceMessages<StatusCallInfo>(RED, node, {
+      account: RED.nodes.getNode(config.account) as AccountNode | null,
+      action: 'AppGetDeviceStatuses',
+      async run(msg, { account, signal, info }) {
+        const list = requestedList(msg);
+        if (list === undefined) {
+          info.productId = await resolve(msg, 'productId');
+          info.deviceName = await resolve(msg, 'deviceName');
+        }
+        const ids = list ?? [`${info.productId}/${info.deviceName}`];
+        const result = await account.client.getDeviceStatuses(ids, { signal });
+        info.requestIds = result.requestIds;
+        info.requestId = result.requestIds[result.requestIds.length - 1];
+        const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));
+        if (list === undefined) {
+          const status = byId.get(ids[0]);
+          if (!status) {
+            // The API leaves out devices it does not know or the user may not see.
+            throw new IotExplorerError({
+              code: 'ResourceNotFound.DeviceNotExist',
+              key: 'api.deviceNotExist',
+              requestId: info.requestId,
+            });
+          }
+          msg.payload = status.online;
+          return RED._(`iot-explorer-status.status.${status.online ? 'online' : 'offline'}`);
+        }
+        const payload: Record<string, boolean> = {};
+        for (const id of ids) {
+          const status = byId.get(id);
+          if (status) payload[id] = status.online;
+        }
+        info.devices = result.statuses;
+        info.missing = ids.filter((id) => !byId.has(id));
+        msg.payload = payload;
+        const online = Object.values(payload).filter(Boolean).length;
+        return `${online}/${Object.keys(payload).length}`;
+      },
+    });
+  }
+
+  RED.nodes.registerType('iot-explorer-status', IotExplorerStatusNode);
+}
+
+module.exports = register;

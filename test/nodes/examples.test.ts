@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../../simulator';
+import { NODES, credentials, helper, type FlowNode } from '../support/runtime';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const CORE = [
+  require('@node-red/nodes/core/common/20-inject.js'),
+  require('@node-red/nodes/core/common/25-catch.js'),
+  require('@node-red/nodes/core/function/10-switch.js'),
+] as Array<(red: unknown) => void>;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
+type Msg = Record<string, any>;
+
+/**
+ * An example flow as the demo deploys it, against the simulator: every debug node becomes a
+ * helper node of the same id (so the test sees what the sidebar would), no inject fires by
+ * itself, and the account is the test's.
+ */
+function exampleFlow(file: string, endpoint: string, watchInterval?: number): FlowNode[] {
+  const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as FlowNode[];
+  return nodes.map((node) => {
+    if (node.type === 'debug') return { id: node.id, z: node.z, type: 'helper', name: node.name };
+    if (node.type === 'inject') return { ...node, once: false, repeat: '', crontab: '' };
+    if (node.type === 'iot-explorer-account') return { ...node, id: 'acc', endpoint };
+    const withAccount = node.account ? { ...node, account: 'acc' } : node;
+    if (node.type === 'iot-explorer-watch' && watchInterval)
+      return { ...withAccount, interval: watchInterval };
+    return withAccount;
+  });
+}
+
+function named(flow: FlowNode[], type: string, name: string): string {
+  const node = flow.find((n) => n.type === type && n.name === name);
+  assert.ok(node, `${type} "${name}" in the example`);
+  return node.id;
+}
+
+function nextOn(id: string, timeoutMs = 8000): Promise<Msg> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nothing on ${id}`)), timeoutMs);
+    helper.getNode(id).once('input', (msg: Msg) => {
+      clearTimeout(timer);
+      resolve(msg);
+    });
+  });
+}
+
+describe('the example flows, run against the simulator', function () {
+  let sim: Simulator;
+
+  before(async function () {
+    helper.settings({ iotExplorerWatchMinInterval: 0.05 } as Record<string, unknown>);
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  after(async function () {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    helper.settings({});
+  });
+  beforeEach(async function () {
+    sim = await startSimulator();
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await sim.close();
+  });
+
+  it('05: switches the lamp on and reads it back; refuses a brightness out of range', async function () {
+    sim.setDeviceProperty('LIGHT0A1B2', 'living_lamp', 'power_switch', 0);
+    const flow = exampleFlow('05 - Switch the lamp on at sunset.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const lampNow = nextOn(named(flow, 'helper', 'lamp now'));
+    helper.getNode(named(flow, 'inject', '19:00 (and at deploy)')).receive({});
+    const msg = await lampNow;
+    assert.deepEqual(msg.payload, { power_switch: 1, brightness: 70 });
+    const refused = nextOn(named(flow, 'helper', 'error code'));
+    helper.getNode(named(flow, 'inject', 'brightness 150 (refused)')).receive({});
+    assert.equal((await refused).error.code, 'IOTX_INVALID_DATA');
+  });
+
+  it('06: alerts when the door is unlocked at night', async function () {
+    const flow = exampleFlow('06 - Read the lock at night.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const locked = nextOn(named(flow, 'helper', 'door locked'));
+    helper.getNode(named(flow, 'inject', 'check now')).receive({});
+    assert.equal((await locked).payload.lock_state, 0);
+    sim.setDeviceProperty('LOCK0C3D4E', 'front_door', 'lock_state', 1);
+    const alert = nextOn(named(flow, 'helper', 'ALERT: door unlocked'));
+    helper.getNode(named(flow, 'inject', 'check now')).receive({});
+    assert.equal((await alert).payload.lock_state, 1);
+  });
+
+  it('07: the watch shows a lamp switched by the flow and a lamp coming online', async function () {
+    const flow = exampleFlow('07 - Watch devices.json', sim.tokenapiUrl, 0.3);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    // Let the first round set the baseline.
+    await new Promise((r) => setTimeout(r, 700));
+    const lampChanged = nextOn(named(flow, 'helper', 'lamp changed'));
+    helper.getNode(named(flow, 'inject', 'lamp off')).receive({});
+    const change = await lampChanged;
+    assert.equal(change.topic, 'LIGHT0A1B2/living_lamp/power_switch');
+    assert.deepEqual(change.payload, { property: 'power_switch', oldValue: 1, newValue: 0 });
+    const online = nextOn(named(flow, 'helper', 'online / offline'));
+    sim.setDeviceOnline('LIGHT0A1B2', 'bedroom_lamp', true);
+    assert.deepEqual((await online).payload, { online: true, was: false });
+  });
+
+  it('08: tells who is online, for many devices and for one', async function () {
+    const flow = exampleFlow('08 - Who is online.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const map = nextOn(named(flow, 'helper', 'online map'));
+    helper.getNode(named(flow, 'inject', 'every 5 min')).receive({});
+    assert.deepEqual((await map).payload, {
+      'LIGHT0A1B2/living_lamp': true,
+      'LIGHT0A1B2/bedroom_lamp': false,
+      'LOCK0C3D4E/front_door': true,
+      'THSNS7J8K9/living_sensor': true,
+    });
+    const one = nextOn(named(flow, 'helper', 'door online?'));
+    helper.getNode(named(flow, 'inject', 'front door?')).receive({});
+    assert.equal((await one).payload, true);
+  });
+});

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiClient, type TokenSource } from '../../lib/api-client';
+import { IotExplorerError } from '../../lib/errors';
+import { createHttpTransport } from '../../lib/transport';
+import { startSimulator, type Simulator } from '../../simulator';
+
+const LIGHT = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp', actionId: 'light_blink' };
+
+async function rejection(promise: Promise<unknown>): Promise<IotExplorerError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof IotExplorerError, String(err));
+    return err;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** A one-route server for replies the simulator would never give. */
+async function replyServer(
+  handler: http.RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/exploreropen/tokenapi`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('ApiClient against the simulator', function () {
+  let sim: Simulator;
+  let client: ApiClient | undefined;
+
+  beforeEach(async function () {
+    sim = await startSimulator();
+  });
+  afterEach(async function () {
+    client?.close();
+    client = undefined;
+    await sim.close();
+  });
+
+  it('renews a refused token once and retries the call, executing the action once', async function () {
+    const rejected: string[] = [];
+    const tokens: TokenSource = {
+      getToken: () => 'expired-access-token',
+      renewAfterRejection: (token) => {
+        rejected.push(token);
+        return Promise.resolve('demo-access-token');
+      },
+    };
+    client = new ApiClient({ endpoint: sim.tokenapiUrl, tokenSource: tokens });
+    const result = await client.callDeviceActionSync(LIGHT);
+    assert.equal(result.status, 'succ');
+    assert.deepEqual(rejected, ['expired-access-token']);
+    assert.equal(sim.requests.length, 2);
+    assert.equal(sim.actionCalls.length, 1);
+  });
+
+  it('does not retry when the token source cannot renew', async function () {
+    client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: {
+        getToken: () => 'expired-access-token',
+        renewAfterRejection: () => Promise.resolve(undefined),
+      },
+    });
+    const err = await rejection(client.callDeviceActionSync(LIGHT));
+    assert.equal(err.code, 'InvalidParameterValue.InvalidAccessToken');
+    assert.equal(sim.requests.length, 1);
+  });
+
+  it('keeps one socket alive across sequential calls', async function () {
+    client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: { getToken: () => 'demo-access-token' },
+    });
+    for (let i = 0; i < 20; i += 1) await client.callDeviceActionSync(LIGHT);
+    assert.equal(sim.stats.socketsOpened, 1);
+  });
+
+  it('opens no more sockets than the transport allows under concurrency', async function () {
+    client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: { getToken: () => 'demo-access-token' },
+      transport: createHttpTransport({ maxSockets: 8 }),
+    });
+    await Promise.all(Array.from({ length: 40 }, () => client!.callDeviceActionSync(LIGHT)));
+    assert.ok(sim.stats.socketsOpened <= 8, `opened ${sim.stats.socketsOpened}`);
+    assert.equal(sim.actionCalls.length, 40);
+  });
+
+  it('ends a call at once when its signal aborts', async function () {
+    sim.setFault({ kind: 'noAnswer' });
+    client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: { getToken: () => 'demo-access-token' },
+    });
+    const controller = new AbortController();
+    const pending = client.callDeviceActionSync(LIGHT, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const err = await rejection(pending);
+    assert.equal(err.code, 'IOTX_CLOSED');
+    assert.ok(Date.now() - started < 2000);
+  });
+});
+
+describe('ApiClient against replies the simulator never gives', function () {
+  it('redacts the token when a reply echoes it back', async function () {
+    const token = 'secret-token-0123456789';
+    const server = await replyServer((_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(
+        JSON.stringify({
+          Response: {
+            Error: { Code: 'InvalidParameterValue', Message: `bad ${token}` },
+            RequestId: 'x',
+          },
+        }),
+      );
+    });
+    const client = new ApiClient({ endpoint: server.url, tokenSource: { getToken: () => token } });
+    try {
+      const err = await rejection(client.callDeviceActionSync(LIGHT));
+      assert.equal(err.code, 'InvalidParameterValue');
+      assert.equal(
+        `${err.message} ${err.apiMessage} ${JSON.stringify(err.params)}`.includes(token),
+        false,
+      );
+      assert.match(String(err.apiMessage), /\*\*\*/);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a reply larger than the limit', async function () {
+    const server = await replyServer((_req, res) => {
+      res.end(JSON.stringify({ Response: { Status: 'succ', OutputParams: 'x'.repeat(100000) } }));
+    });
+    const client = new ApiClient({
+      endpoint: server.url,
+      tokenSource: { getToken: () => 'demo-access-token' },
+      transport: createHttpTransport({ maxReplyBytes: 10000 }),
+    });
+    try {
+      const err = await rejection(client.callDeviceActionSync(LIGHT));
+      assert.equal(err.code, 'IOTX_BAD_RESPONSE');
+      assert.match(err.message, /larger than 10000 bytes/);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('accepts numbers where strings are documented', async function () {
+    const server = await replyServer((_req, res) => {
+      res.end(
+        JSON.stringify({
+          code: 0,
+          msg: '',
+          data: { Status: 'succ', ClientToken: 12345, OutputParams: '{"a":1}', RequestId: 'r' },
+        }),
+      );
+    });
+    const client = new ApiClient({
+      endpoint: server.url,
+      tokenSource: { getToken: () => 'demo-access-token' },
+    });
+    try {
+      const result = await client.callDeviceActionSync(LIGHT);
+      assert.equal(result.clientToken, '12345');
+      assert.equal(result.requestId, 'r');
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
