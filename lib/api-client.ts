@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { IotExplorerError, LocalErrorCode, apiError } from './errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
+import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from './signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
@@ -27,14 +28,34 @@ export interface TokenSource {
   renewAfterRejection?(rejected: string): Promise<string | undefined>;
 }
 
+/**
+ * Retries happen only where they cannot run an action twice: a connection that failed before
+ * anything was sent, and the API's request-limit refusal. Never after a timeout, a reset, a 5xx
+ * or a cut-short reply: the request may have reached the device.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included (default 3). */
+  maxAttempts: number;
+  /** The first backoff; each next one doubles, with jitter (default 200 ms). */
+  baseDelayMs: number;
+  /** No backoff is longer than this (default 2000 ms). */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
+
 export interface ApiClientOptions {
   /** The tokenapi URL. */
   endpoint: string;
+  /** The longest a call may take once it has left the queue, retries included. */
   /** The appapi URL, for sign-in; by default the tokenapi URL with `tokenapi` → `appapi`. */
   appApiEndpoint?: string;
   timeoutMs?: number;
   tokenSource: TokenSource;
   transport?: Transport;
+  /** In-flight limit, queue bound and rate limit shared by every call of this client. */
+  flowControl?: FlowControlOptions;
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface CallOptions {
@@ -169,6 +190,9 @@ export class ApiClient {
   readonly timeoutMs: number;
   private readonly tokenSource: TokenSource;
   private readonly transport: Transport;
+  readonly flowControl: FlowControl;
+  private readonly retry: RetryPolicy;
+  private closed = false;
   /** Data templates of this account's products, fetched once and kept a few minutes. */
   readonly templates: TemplateCache;
 
@@ -180,33 +204,58 @@ export class ApiClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.tokenSource = options.tokenSource;
     this.transport = options.transport ?? createHttpTransport();
+    this.flowControl = new FlowControl(options.flowControl);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.templates = new TemplateCache((ids, callOptions) => this.getProducts(ids, callOptions));
   }
 
-  /** Posts one Action with its params and returns the reply's inner object. */
+  /**
+   * Posts one Action with its params and returns the reply's inner object. Waits for a slot of
+   * the account's flow control first; retries only as {@link RetryPolicy} allows.
+   */
   async request(
     action: string,
     params: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<ApiReply> {
     if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
-    const token = await this.tokenSource.getToken();
+    await this.flowControl.acquire(options.signal);
     try {
-      return await this.send(action, params, token, options);
-    } catch (err) {
-      if (
-        isTokenRejection(err) &&
-        this.tokenSource.renewAfterRejection &&
-        !options.signal?.aborted
-      ) {
-        const renewed = await this.tokenSource.renewAfterRejection(token);
-        if (renewed !== undefined && renewed !== token) {
-          return this.send(action, params, renewed, options).catch((retryErr: unknown) => {
-            throw isTokenRejection(retryErr) ? refusedAfterRenewal(retryErr) : retryErr;
-          });
+      return await this.attempts(action, params, options);
+    } finally {
+      this.flowControl.release();
+    }
+  }
+
+  private async attempts(
+    action: string,
+    params: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<ApiReply> {
+    const deadline = performance.now() + this.timeoutMs;
+    let token = await this.tokenSource.getToken();
+    let renewed = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const remaining = Math.max(1, Math.round(deadline - performance.now()));
+      try {
+        return await this.send(action, params, token, options, remaining);
+      } catch (err) {
+        if (!(err instanceof IotExplorerError) || options.signal?.aborted || this.closed) throw err;
+        if (isTokenRejection(err) && renewed) throw refusedAfterRenewal(err);
+        if (isTokenRejection(err) && this.tokenSource.renewAfterRejection) {
+          // The server refused the call before acting, so a retry cannot act twice.
+          renewed = true;
+          const fresh = await this.tokenSource.renewAfterRejection(token);
+          if (fresh === undefined || fresh === token) throw err;
+          token = fresh;
+          continue;
         }
+        if (attempt >= this.retry.maxAttempts || !isRetryable(err)) throw err;
+        const delayMs = backoffMs(this.retry, attempt);
+        if (performance.now() + delayMs >= deadline) throw err;
+        await pause(delayMs, options.signal);
+        if (this.closed) throw new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' });
       }
-      throw err;
     }
   }
 
@@ -215,11 +264,12 @@ export class ApiClient {
     params: Record<string, unknown>,
     token: string,
     options: CallOptions,
+    timeoutMs = this.timeoutMs,
   ): Promise<ApiReply> {
     const requestId = randomUUID();
     // Params first, then the common fields, so that no param can override them.
     const body = { ...params, Action: action, RequestId: requestId, AccessToken: token };
-    return this.post(this.endpoint as URL, body, requestId, [token], options);
+    return this.post(this.endpoint as URL, body, requestId, [token], { ...options, timeoutMs });
   }
 
   /**
@@ -289,13 +339,13 @@ export class ApiClient {
     body: Record<string, unknown>,
     requestId: string,
     secrets: readonly string[],
-    options: CallOptions,
+    options: CallOptions & { timeoutMs?: number },
   ): Promise<ApiReply> {
     try {
       const response = await this.transport.post({
         url,
         body: JSON.stringify(body),
-        timeoutMs: this.timeoutMs,
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
         signal: options.signal,
       });
       if (response.status !== 200) {
@@ -406,9 +456,46 @@ export class ApiClient {
     }));
   }
 
+  /** Refuses queued and later calls, and ends idle sockets. In-flight calls end by their signals. */
   close(): void {
+    this.closed = true;
+    this.flowControl.close();
     this.transport.close();
   }
+}
+
+/** A failure where the request certainly did not act: nothing was sent, or the quota refused it. */
+export function isRetryable(err: IotExplorerError): boolean {
+  return (
+    err.notSent ||
+    err.code === 'RequestLimitExceeded' ||
+    err.code.startsWith('RequestLimitExceeded.')
+  );
+}
+
+/** Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped. */
+function backoffMs(policy: RetryPolicy, attempt: number): number {
+  const full = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(full / 2 + Math.random() * (full / 2));
+}
+
+/** Waits, or rejects with IOTX_CLOSED as soon as the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' }));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function actionParams(call: DeviceActionRequest): Record<string, unknown> {

@@ -1,23 +1,25 @@
 import type { Node, NodeStatus } from 'node-red';
 
 export interface CallStatusTexts {
-  /** e.g. "2 calling…" */
-  calling(count: number): string;
+  /** e.g. "2 calling…", or with a queue "10 calling, 5 queued". */
+  calling(count: number, queued: number): string;
   /** What to show when no call is in flight, above the last result (e.g. a token about to expire). */
   notice?(): NodeStatus | undefined;
 }
 
 /** At most this often does a busy node repaint its status: a status costs a message to the editor. */
-const MIN_REPAINT_MS = 250;
+export const MIN_REPAINT_MS = 250;
 
 /**
- * A node's status: a blue dot with the calls in flight, then a green dot with the last result
- * or a red ring with the last error's code; an account's notice, when there is one, replaces
- * the last result. Repaints are throttled so that a burst of messages
+ * A node's status: a blue dot with the calls in flight (and those waiting in the account's
+ * queue), then a green dot with the last result or a red ring with the last error's code; an
+ * account's notice, when there is one, replaces the last result. Repaints are throttled so that
+ * a burst of messages
  * does not become a burst of status events.
  */
 export class CallStatus {
   private inFlight = 0;
+  private waiting = 0;
   private last: NodeStatus | undefined;
   private lastPaint = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -30,6 +32,18 @@ export class CallStatus {
 
   begin(): void {
     this.inFlight += 1;
+    this.schedule();
+  }
+
+  /** One of the calls in flight now waits in the account's queue. */
+  queued(): void {
+    this.waiting += 1;
+    this.schedule();
+  }
+
+  /** A queued call left the queue (it started, or was aborted). */
+  dequeued(): void {
+    this.waiting = Math.max(0, this.waiting - 1);
     this.schedule();
   }
 
@@ -55,12 +69,18 @@ export class CallStatus {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.inFlight = 0;
+    this.waiting = 0;
     this.node.status({});
   }
 
   private current(): NodeStatus {
     if (this.inFlight > 0) {
-      return { fill: 'blue', shape: 'dot', text: this.texts.calling(this.inFlight) };
+      const waiting = Math.min(this.waiting, this.inFlight);
+      return {
+        fill: 'blue',
+        shape: 'dot',
+        text: this.texts.calling(this.inFlight - waiting, waiting),
+      };
     }
     return this.texts.notice?.() ?? this.last ?? {};
   }

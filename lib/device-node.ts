@@ -3,6 +3,7 @@ import type { ApiClient } from './api-client';
 import type { TokenHealth, TokenNotice } from './token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from './errors';
+import { observeQueue } from './flow-control';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './node-i18n';
 import { describeValue, isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
@@ -78,7 +79,10 @@ export function handleDeviceMessages<I extends CallInfo>(
 ): void {
   const health = options.account?.tokenHealth;
   const status = new CallStatus(node, {
-    calling: (count) => RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
+    calling: (count, queued) =>
+      queued > 0
+        ? RED._(`${ACCOUNT_STATUS_NS}:status.callingQueued`, { count, queued })
+        : RED._(`${ACCOUNT_STATUS_NS}:status.calling`, { count }),
     notice: () => {
       const notice = health?.current();
       return notice && noticeStatus(RED, notice);
@@ -89,12 +93,42 @@ export function handleDeviceMessages<I extends CallInfo>(
   const inFlight = new Set<AbortController>();
   let closing = false;
 
+  /**
+   * Never lets anything escape: the runtime itself can throw from `send` or `done` (it clones a
+   * message for a second wire or a catch node, which fails on one too deep for the stack). The
+   * message still gets its one `done`, and the failure goes to the log.
+   */
+  async function guarded(
+    msg: DeviceMessage,
+    send: (msg: NodeMessageInFlow) => void,
+    done: (err?: Error) => void,
+  ): Promise<void> {
+    let ended = false;
+    const end = (err?: Error): void => {
+      if (ended) return; // a second done, after the runtime threw from the first, must not count
+      ended = true;
+      done(err);
+    };
+    try {
+      await handle(msg, send, end);
+    } catch (failure) {
+      const err = failure instanceof IotExplorerError ? failure : wrapUnexpected(failure);
+      try {
+        if (!ended) end(localizeError(RED, err));
+      } catch {
+        // reported just below, without the message that the runtime could not handle
+      }
+      node.error(localizeError(RED, err).message);
+    }
+  }
+
   async function handle(
     msg: DeviceMessage,
     send: (msg: NodeMessageInFlow) => void,
     done: (err?: Error) => void,
   ): Promise<void> {
     const controller = new AbortController();
+    observeQueue(controller.signal, status);
     inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
@@ -128,7 +162,7 @@ export function handleDeviceMessages<I extends CallInfo>(
   }
 
   node.on('input', (msg, send, done) => {
-    void handle(msg, send, done);
+    void guarded(msg, send, done);
   });
 
   node.on('close', (done: () => void) => {

@@ -19,6 +19,7 @@ export const LocalErrorCode = {
   HttpStatus: 'IOTX_HTTP_STATUS',
   BadResponse: 'IOTX_BAD_RESPONSE',
   Closed: 'IOTX_CLOSED',
+  QueueFull: 'IOTX_QUEUE_FULL',
 } as const;
 
 export type MessageParams = Record<string, string | number>;

@@ -17,12 +17,19 @@ import {
 } from '../lib/token-health';
 import { createPastedTokenSource, createSignInTokenSource } from '../lib/token-source';
 import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin-endpoints';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/flow-control';
 
 export interface AccountConfig extends NodeDef {
   endpoint?: string;
   /** Blank: derived from `endpoint` (…/tokenapi → …/appapi). */
   appapiEndpoint?: string;
   timeout?: string | number;
+  /** Calls in flight at once; absent in flows saved before it existed. */
+  maxInFlight?: string | number;
+  /** Calls waiting for a slot before messages are refused. */
+  maxQueue?: string | number;
+  /** Calls per second, 0 = no limit. */
+  rateLimit?: string | number;
   /** 'token' (a pasted AccessToken; the default, as before) or 'signin'. */
   authMode?: string;
   /** Pasted mode: the token's ExpireAt, UNIX seconds or a date; blank if unknown. */
@@ -49,6 +56,22 @@ const LOGOUT_TIMEOUT_MS = 2000;
 export function parseTimeout(raw: string | number | undefined): number {
   const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+/** A whole number from the editor of at least `min`, else the fallback (old flows lack the field). */
+export function parseCount(
+  raw: string | number | undefined,
+  min: number,
+  fallback: number,
+): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim() || Number.NaN);
+  return Number.isInteger(value) && value >= min ? value : fallback;
+}
+
+/** Calls per second from the editor: a positive number, else 0 (no limit). */
+export function parseRate(raw: string | number | undefined): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim() || Number.NaN);
+  return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 /** The sign-in settings, or the names of the fields that are still empty. */
@@ -142,6 +165,11 @@ export default function register(RED: NodeAPI): void {
       appApiEndpoint: (config.appapiEndpoint ?? '').trim() || undefined,
       timeoutMs: parseTimeout(config.timeout),
       tokenSource,
+      flowControl: {
+        maxInFlight: parseCount(config.maxInFlight, 1, DEFAULT_MAX_IN_FLIGHT),
+        maxQueue: parseCount(config.maxQueue, 0, DEFAULT_MAX_QUEUE),
+        ratePerSecond: parseRate(config.rateLimit),
+      },
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
     Object.defineProperty(this, 'tokenHealth', { value: health, enumerable: false });

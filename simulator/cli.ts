@@ -17,6 +17,7 @@ Options:
   --token-ttl S        lifetime of tokens issued by AppGetToken, seconds (default: fixture, else 40 days)
   --fault SPEC         add a fault, kind[:PID/DN][:count]; repeatable. Kinds: latency, http5xx,
                        requestLimit, nonJson, truncated, reset, noAnswer
+  --device-delay MS    every device takes MS for every action (default: the fixture's delays)
   --latency MS         the delay of --fault latency entries (default 500); without any
                        --fault latency, adds MS of latency to every reply
   --record-limit N     keep at most N recorded requests / action calls (default 10000)
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
         'token-ttl': { type: 'string' },
         fault: { type: 'string', multiple: true },
         latency: { type: 'string' },
+        'device-delay': { type: 'string' },
         'record-limit': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       host: v.host ?? '127.0.0.1',
       fixture: v.fixture,
       envelope,
+      deviceDelayMs: intOption(v['device-delay'], '--device-delay'),
       syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
       tokenTtlSeconds: tokenTtl,
       recordLimit: intOption(v['record-limit'], '--record-limit', 10000),

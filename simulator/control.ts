@@ -5,6 +5,8 @@
 //   GET    /_sim/faults                                            → {faults}
 //   DELETE /_sim/faults                                            → {ok, faults: []}
 //   GET    /_sim/stats                                             → {socketsOpened, requests, actionCalls}
+//   GET    /_sim/device-delay                                      → {ms}
+//   POST   /_sim/device-delay           body: {ms: N | null}       → {ok, ms} (null = the fixture's)
 //   POST   /_sim/reset                  clears records and stats   → {ok}
 //   GET    /_sim/action-calls                                      → {actionCalls}
 //   GET    /_sim/devices/<PID>/<DN>                                → {DeviceId, online, properties}
@@ -112,6 +114,18 @@ function route(sim: ControlTarget, method: string, pathname: string, text: strin
       requests: sim.stats.requests,
       actionCalls: sim.actionCalls.length,
     };
+  }
+  if (is('GET', 'device-delay')) return { ms: sim.model.deviceDelayMs ?? null };
+  if (is('POST', 'device-delay')) {
+    const ms = jsonBody(text).ms;
+    if (ms !== null && (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0)) {
+      throw new ControlError(
+        400,
+        'ms must be a non-negative integer, or null for the fixture delays',
+      );
+    }
+    sim.model.deviceDelayMs = ms ?? undefined;
+    return { ok: true, ms };
   }
   if (is('POST', 'reset')) {
     sim.resetRecords();

@@ -284,13 +284,23 @@ export class SimulatorModel {
     device.online = online;
   }
 
+  /**
+   * When set, every device takes this long for every action instead of its fixture's delay
+   * (benchmarks compare clients at a fixed device delay, e.g. 0 and 20 ms).
+   */
+  deviceDelayMs: number | undefined;
+
   /** The device's behaviour for an action (defaults: no delay, status "succ", no output). */
   behaviour(
     device: ModelDevice,
     actionId: string,
   ): Required<Pick<DeviceActionBehaviour, 'delayMs' | 'status'>> & DeviceActionBehaviour {
     const b = device.actions[actionId] ?? {};
-    return { ...b, delayMs: b.delayMs ?? 0, status: b.status ?? 'succ' };
+    return {
+      ...b,
+      delayMs: this.deviceDelayMs ?? b.delayMs ?? 0,
+      status: b.status ?? 'succ',
+    };
   }
 
   /** The device carries out an action: its properties change, then it builds its reply. */

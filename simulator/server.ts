@@ -65,6 +65,7 @@ export class SimulatorServer implements Simulator {
   ) {
     const now = options.now ?? Date.now;
     this.model = new SimulatorModel(fixture, now, options.tokenTtlSeconds);
+    this.model.deviceDelayMs = options.deviceDelayMs;
     this.envelope = options.envelope ?? 'response';
     this.host = options.host ?? '127.0.0.1';
     this.log = options.log ?? (() => undefined);

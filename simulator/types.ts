@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   envelope?: EnvelopeMode;
   /** Clock in ms (default Date.now); tests move it to expire tokens. */
   now?: () => number;
+  /** Every device's action delay in ms, overriding the fixture's (see SimulatorModel.deviceDelayMs). */
+  deviceDelayMs?: number;
   /** Default 5000: a device slower than this gives FailedOperation.Timeout. */
   syncActionTimeoutMs?: number;
   /** Lifetime of tokens issued by AppGetToken; default from the fixture, else 40 days. */

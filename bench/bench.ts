@@ -1,0 +1,332 @@
+// npm run bench: our action node against the alternatives, in one run, cases interleaved.
+//   (a) our iot-explorer-action node in a Node-RED runtime
+//   (b) the hand-wired flow: a function node building the request, then core `http request`
+//   (c) our HTTP transport called directly with the same body (what the node could reach)
+//   (d) a raw node:http client with a keep-alive agent (the floor on this machine)
+// BENCH_QUICK=1 for a smoke run. Needs --expose-gc (the npm script passes it).
+
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import os from 'node:os';
+import { parseReply } from '../lib/envelope';
+import { createHttpTransport } from '../lib/transport';
+import {
+  FlowDriver,
+  MB,
+  drive,
+  heapAfterGc,
+  median,
+  percentile,
+  startRuntime,
+  startSimulatorProcess,
+  type FlowNode,
+  type SimulatorProcess,
+} from './harness';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = QUICK ? 2 : 5;
+const CALLS_AT_0MS = QUICK ? 600 : 3000;
+/** With a device delay, a run lasts about this many round trips per worker. */
+const ROUNDS_WITH_DELAY = QUICK ? 15 : 60;
+const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? (QUICK ? 10_000 : 100_000));
+const DELAYS = [0, 20];
+const CONCURRENCIES = [1, 16, 64];
+/** The account's in-flight limit is raised to the largest concurrency measured. */
+const MAX_IN_FLIGHT = Math.max(...CONCURRENCIES);
+
+const TOKEN = 'demo-access-token';
+const TARGET = { ProductId: 'LIGHT0A1B2', DeviceName: 'living_lamp', ActionId: 'light_blink' };
+const INPUT = { time: 1, color: 1 };
+
+type CaseId = 'a' | 'b' | 'c' | 'd';
+const CASES: Record<CaseId, string> = {
+  a: 'our action node',
+  b: 'function + http request',
+  c: 'our transport directly',
+  d: 'raw node:http keep-alive',
+};
+
+interface Run {
+  callsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuUsPerCall: number;
+  heapAfterGcMb: number;
+  rssGrowthMb: number;
+  sockets: number;
+  failures: number;
+}
+
+function benchFlow(endpoint: string): FlowNode[] {
+  const functionCode = `
+msg.url = ${JSON.stringify(endpoint)};
+msg.method = 'POST';
+msg.headers = { 'Content-Type': 'application/json' };
+msg.payload = {
+  Action: 'AppCallDeviceActionSync',
+  RequestId: Date.now().toString(36) + Math.random().toString(36).slice(2),
+  AccessToken: ${JSON.stringify(TOKEN)},
+  ProductId: ${JSON.stringify(TARGET.ProductId)},
+  DeviceName: ${JSON.stringify(TARGET.DeviceName)},
+  ActionId: ${JSON.stringify(TARGET.ActionId)},
+  InputParams: JSON.stringify(msg.payload),
+};
+return msg;`;
+  return [
+    { id: 'tab', type: 'tab', label: 'bench' },
+    {
+      id: 'acc',
+      type: 'iot-explorer-account',
+      z: 'tab',
+      name: 'bench',
+      endpoint,
+      timeout: '10000',
+      maxInFlight: String(MAX_IN_FLIGHT),
+      maxQueue: '1000',
+    },
+    {
+      id: 'act',
+      type: 'iot-explorer-action',
+      z: 'tab',
+      account: 'acc',
+      productId: TARGET.ProductId,
+      deviceName: TARGET.DeviceName,
+      actionId: TARGET.ActionId,
+      wires: [['outA']],
+    },
+    { id: 'outA', type: 'helper', z: 'tab' },
+    // One catch node for both cases (the test helper loads the catch module once per catch node).
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
+    { id: 'err', type: 'helper', z: 'tab' },
+    { id: 'fn', type: 'function', z: 'tab', func: functionCode, outputs: 1, wires: [['req']] },
+    {
+      id: 'req',
+      type: 'http request',
+      z: 'tab',
+      method: 'use',
+      ret: 'obj',
+      url: '',
+      persist: true,
+      wires: [['outB']],
+    },
+    { id: 'outB', type: 'helper', z: 'tab' },
+  ];
+}
+
+function requestBody(): string {
+  return JSON.stringify({
+    ...TARGET,
+    InputParams: JSON.stringify(INPUT),
+    Action: 'AppCallDeviceActionSync',
+    RequestId: randomUUID(),
+    AccessToken: TOKEN,
+  });
+}
+
+async function main(): Promise<void> {
+  if (!(globalThis as { gc?: unknown }).gc) {
+    process.stderr.write('note: run with node --expose-gc for heap figures after GC\n');
+  }
+  const sim: SimulatorProcess = await startSimulatorProcess();
+  const runtime = await startRuntime(benchFlow(sim.tokenapiUrl), {
+    acc: { accessToken: TOKEN },
+  });
+  const driverA = new FlowDriver(runtime.getNode('act'), [
+    { node: runtime.getNode('outA'), ok: true },
+    { node: runtime.getNode('err'), ok: false },
+  ]);
+  const driverB = new FlowDriver(runtime.getNode('fn'), [
+    { node: runtime.getNode('outB'), ok: true },
+    { node: runtime.getNode('err'), ok: false },
+  ]);
+  const transport = createHttpTransport({ maxSockets: MAX_IN_FLIGHT });
+  const endpoint = new URL(sim.tokenapiUrl);
+  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+  let sequence = 0;
+
+  const callers: Record<CaseId, () => Promise<boolean>> = {
+    a: () => driverA.send({ payload: { ...INPUT } }, `a${(sequence += 1)}`),
+    b: async () => {
+      const ok = await driverB.send({ payload: { ...INPUT } }, `b${(sequence += 1)}`);
+      return ok;
+    },
+    c: async () => {
+      const body = requestBody();
+      const response = await transport.post({ url: endpoint, body, timeoutMs: 10000 });
+      parseReply(response.body, '');
+      return response.status === 200;
+    },
+    d: () =>
+      new Promise<boolean>((resolve) => {
+        const body = requestBody();
+        const request = http.request(endpoint, {
+          method: 'POST',
+          agent: rawAgent,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+          },
+        });
+        request.on('error', () => resolve(false));
+        request.on('response', (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            resolve(response.statusCode === 200);
+          });
+          response.on('error', () => resolve(false));
+        });
+        request.end(body);
+      }),
+  };
+
+  async function runCase(id: CaseId, calls: number, concurrency: number): Promise<Run> {
+    await sim.control('POST', 'reset');
+    heapAfterGc();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 20);
+    let failures = 0;
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const latencies = await drive(calls, concurrency, async () => {
+      if (!(await callers[id]())) failures += 1;
+    });
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampler);
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const stats = await sim.control('GET', 'stats');
+    latencies.sort();
+    return {
+      callsPerSecond: (calls / wallMs) * 1000,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      cpuUsPerCall: (cpu.user + cpu.system) / calls,
+      heapAfterGcMb: heapAfterGc() / MB,
+      rssGrowthMb: (rssPeak - rssBefore) / MB,
+      // Minus the control connection that fetch() opened for the reset.
+      sockets: Math.max(0, Number(stats.socketsOpened) - 1),
+      failures,
+    };
+  }
+
+  const ids = Object.keys(CASES) as CaseId[];
+  process.stderr.write('warming up…\n');
+  for (const id of ids) await runCase(id, QUICK ? 200 : 1000, 16);
+
+  const results = new Map<string, Run[]>();
+  const key = (delay: number, concurrency: number, id: CaseId): string =>
+    `${delay}|${concurrency}|${id}`;
+  const benchStarted = performance.now();
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const delay of DELAYS) {
+      await sim.control('POST', 'device-delay', { ms: delay });
+      for (const concurrency of CONCURRENCIES) {
+        const calls = delay === 0 ? CALLS_AT_0MS : concurrency * ROUNDS_WITH_DELAY;
+        // Rotate the order so that no case always runs first or last.
+        const order = ids.map((_, i) => ids[(i + rep) % ids.length]);
+        for (const id of order) {
+          const run = await runCase(id, calls, concurrency);
+          const list = results.get(key(delay, concurrency, id)) ?? [];
+          list.push(run);
+          results.set(key(delay, concurrency, id), list);
+        }
+      }
+    }
+    process.stderr.write(`repetition ${rep + 1}/${REPS} done\n`);
+  }
+  await sim.control('POST', 'device-delay', { ms: 0 });
+
+  // Memory: many calls through our node, heap after GC before and after.
+  process.stderr.write(`memory: ${MEMORY_CALLS} calls through the action node…\n`);
+  const heapBefore = heapAfterGc();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 50);
+  await sim.control('POST', 'reset');
+  let memoryFailures = 0;
+  await drive(MEMORY_CALLS, 16, async () => {
+    if (!(await callers.a())) memoryFailures += 1;
+  });
+  clearInterval(sampler);
+  const memoryStats = await sim.control('GET', 'stats');
+  // Let the status throttle's last repaint run, then measure.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const heapAfter = heapAfterGc();
+
+  const med = (runs: Run[], pick: (r: Run) => number): number => median(runs.map(pick));
+  const lines: string[] = [];
+  const print = (line: string): void => {
+    lines.push(line);
+  };
+  print(
+    `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${REPS} repetitions, medians; ` +
+      `in-flight limit ${MAX_IN_FLIGHT}; ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
+  );
+  print('');
+  print(
+    '| delay | conc | case | calls/s | p50 ms | p99 ms | CPU µs/call | heap after GC MB | peak RSS growth MB | sockets opened | failures |',
+  );
+  print('|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const ratios: string[] = [];
+  for (const delay of DELAYS) {
+    for (const concurrency of CONCURRENCIES) {
+      const rate: Partial<Record<CaseId, number>> = {};
+      for (const id of ids) {
+        const runs = results.get(key(delay, concurrency, id)) ?? [];
+        rate[id] = med(runs, (r) => r.callsPerSecond);
+        print(
+          `| ${delay} ms | ${concurrency} | (${id}) ${CASES[id]} | ${rate[id]?.toFixed(0)} | ` +
+            `${med(runs, (r) => r.p50).toFixed(2)} | ${med(runs, (r) => r.p99).toFixed(2)} | ` +
+            `${med(runs, (r) => r.cpuUsPerCall).toFixed(0)} | ${med(runs, (r) => r.heapAfterGcMb).toFixed(1)} | ` +
+            `${med(runs, (r) => r.rssGrowthMb).toFixed(1)} | ${Math.max(...runs.map((r) => r.sockets))} | ` +
+            `${runs.reduce((sum, r) => sum + r.failures, 0)} |`,
+        );
+      }
+      const a = rate.a ?? 0;
+      ratios.push(
+        `| ${delay} ms | ${concurrency} | ${(a / (rate.b ?? 1)).toFixed(2)} | ${(a / (rate.c ?? 1)).toFixed(2)} | ${(a / (rate.d ?? 1)).toFixed(2)} |`,
+      );
+    }
+  }
+  print('');
+  print(
+    'Ratios of calls/s (targets: a/c ≥ 0.85 and a/b ≥ 1.3 at 0 ms, conc 16; a/d ≥ 0.95 at 20 ms):',
+  );
+  print('');
+  print('| delay | conc | a/b | a/c | a/d |');
+  print('|---:|---:|---:|---:|---:|');
+  for (const line of ratios) print(line);
+  print('');
+  print(
+    `Memory, ${MEMORY_CALLS} calls through (a) at concurrency 16: heap after GC ` +
+      `${(heapBefore / MB).toFixed(1)} → ${(heapAfter / MB).toFixed(1)} MB ` +
+      `(${((heapAfter - heapBefore) / MB).toFixed(2)} MB; target ≤ 2 MB), peak RSS growth ` +
+      `${((rssPeak - rssBefore) / MB).toFixed(1)} MB, sockets opened ${Math.max(0, Number(memoryStats.socketsOpened) - 1)}, failures ${memoryFailures}.`,
+  );
+  print(
+    'Sockets opened: the maximum per run, as counted by the simulator (≤ concurrency = keep-alive works).',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  transport.close();
+  rawAgent.destroy();
+  await runtime.stop();
+  await sim.stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
