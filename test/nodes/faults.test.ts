@@ -3,7 +3,16 @@ import net from 'node:net';
 import { startSimulator, type FaultSpec, type Simulator } from '../../simulator';
 import type { AccountNode } from '../../lib/device-node';
 import type { Transport } from '../../lib/transport';
-import { LIGHT, LOCK, actionFlow, call, helper, load, type Outcome } from '../support/runtime';
+import {
+  LIGHT,
+  LOCK,
+  actionFlow,
+  call,
+  helper,
+  load,
+  type Outcome,
+  useRuntimeAndSimulator,
+} from '../support/runtime';
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function freePort(): Promise<number> {
@@ -45,19 +54,7 @@ function wrapTransport(onFailure?: (attempt: number) => Promise<void>): { posts:
 describe('faults: what the user sees and what the node does', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   /**
    * Runs one faulty call on the lock, then a clean one, and returns the faulty call's outcome with

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { NodeStatus } from 'node-red';
-import { startSimulator, type Simulator } from '../../simulator';
+import type { Simulator } from '../../simulator';
 import { MIN_REPAINT_MS } from '../../lib/call-status';
 import type { AccountNode } from '../../lib/device-node';
 import { FlowControl } from '../../lib/flow-control';
-import { LIGHT, LOCK, actionFlow, helper, load } from '../support/runtime';
+import { LIGHT, LOCK, actionFlow, helper, load, useRuntimeAndSimulator } from '../support/runtime';
 import { trackDone, waitForDone } from '../support/done-tracker';
 
 function lockRequests(sim: Simulator): Array<Record<string, unknown>> {
@@ -20,19 +20,7 @@ function userOf(body: Record<string, unknown>): string {
 describe('flow control per account', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   it('keeps at most maxInFlight calls on the wire and sends the rest in arrival order', async function () {
     await load(actionFlow(sim.tokenapiUrl, { ...LOCK }, { maxInFlight: '2' }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import sinon from 'sinon';
 import type { Node } from 'node-red';
-import { startSimulator, type Simulator } from '../../simulator';
+import type { Simulator } from '../../simulator';
 import {
   DEMO_TOKEN,
   LIGHT,
@@ -15,6 +15,7 @@ import {
   credentials,
   helper,
   load,
+  useRuntimeAndSimulator,
 } from '../support/runtime';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -37,19 +38,7 @@ async function closedPort(): Promise<number> {
 describe('iot-explorer-action in a Node-RED runtime', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator({ syncActionTimeoutMs: 1500 });
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started), { syncActionTimeoutMs: 1500 });
 
   describe('a successful call', function () {
     for (const envelope of ['response', 'wrapper'] as const) {

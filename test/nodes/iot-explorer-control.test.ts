@@ -1,27 +1,24 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { Node } from 'node-red';
-import { startSimulator, type Simulator } from '../../simulator';
-import { LIGHT, LOCK, OFFLINE_LAMP, call, deviceFlow, helper, load } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import {
+  LIGHT,
+  LOCK,
+  OFFLINE_LAMP,
+  call,
+  deviceFlow,
+  helper,
+  load,
+  useRuntimeAndSimulator,
+} from '../support/runtime';
 
 const LAMP = { productId: LIGHT.productId, deviceName: LIGHT.deviceName };
 
 describe('iot-explorer-control in a Node-RED runtime', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   const controls = () =>
     sim.requests

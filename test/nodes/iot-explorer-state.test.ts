@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { startSimulator, type Simulator } from '../../simulator';
-import { LIGHT, call, deviceFlow, helper, load } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import { LIGHT, call, deviceFlow, load, useRuntimeAndSimulator } from '../support/runtime';
 
 const LAMP = { productId: LIGHT.productId, deviceName: LIGHT.deviceName };
 
 describe('iot-explorer-state in a Node-RED runtime', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   it('puts the property values in msg.payload and their times in msg.iotexplorer.lastUpdate', async function () {
     const before = Date.now();

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
-import { startSimulator, type Simulator } from '../../simulator';
-import { LIGHT, LOCK, OFFLINE_LAMP, call, deviceFlow, helper, load } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import {
+  LIGHT,
+  LOCK,
+  OFFLINE_LAMP,
+  call,
+  deviceFlow,
+  load,
+  useRuntimeAndSimulator,
+} from '../support/runtime';
 
 const LAMP_ID = `${LIGHT.productId}/${LIGHT.deviceName}`;
 const OFFLINE_ID = `${OFFLINE_LAMP.productId}/${OFFLINE_LAMP.deviceName}`;
@@ -9,19 +17,7 @@ const LOCK_ID = `${LOCK.productId}/${LOCK.deviceName}`;
 describe('iot-explorer-status in a Node-RED runtime', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   const statusBodies = () =>
     sim.requests

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
-import { startSimulator, type Simulator } from '../../simulator';
-import { LOCK, actionFlow, call, credentials, helper, load } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import {
+  LOCK,
+  actionFlow,
+  call,
+  credentials,
+  helper,
+  load,
+  useRuntimeAndSimulator,
+} from '../support/runtime';
 import { trackDone, waitForDone } from '../support/done-tracker';
 
 describe('redeploy under load', function () {
   let sim: Simulator;
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   it('ends 100 in-flight and queued messages with one done each, and the new flow works', async function () {
     sim.setFault({ kind: 'latency', latencyMs: 3000 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Node } from 'node-red';
 import sinon from 'sinon';
-import { startSimulator, type Simulator } from '../../simulator';
+import type { Simulator } from '../../simulator';
 import {
   LIGHT,
   OFFLINE_LAMP,
@@ -10,6 +10,7 @@ import {
   credentials,
   helper,
   load,
+  useRuntimeAndSimulator,
 } from '../support/runtime';
 import { replacer, visibleText } from '../support/visible';
 
@@ -17,19 +18,7 @@ describe('the AccessToken stays secret', function () {
   let sim: Simulator;
   const WRONG = 'wrong-token-7c1f0d55e2a94b1f';
 
-  before(async function () {
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started));
 
   for (const [label, token] of [
     ['a valid token', 'demo-access-token'],

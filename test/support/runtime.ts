@@ -1,4 +1,5 @@
 import helper from 'node-red-node-test-helper';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 import accountNode from '../../nodes/iot-explorer-account';
 import actionNode from '../../nodes/iot-explorer-action';
 import controlNode from '../../nodes/iot-explorer-control';
@@ -136,4 +137,29 @@ export async function call(msg: Record<string, unknown>): Promise<Outcome> {
   const outcome = nextOutcome();
   helper.getNode('act').receive(msg);
   return outcome;
+}
+
+/**
+ * Mocha hooks for a suite of runtime tests: the helper's HTTP server for the whole suite, and a
+ * fresh simulator for each test, handed to `onStart`; the flow and the simulator end after each.
+ */
+export function useRuntimeAndSimulator(
+  onStart: (sim: Simulator) => void,
+  options: SimulatorOptions = {},
+): void {
+  let sim: Simulator | undefined;
+  before(async function () {
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  after(async function () {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  });
+  beforeEach(async function () {
+    sim = await startSimulator(options);
+    onStart(sim);
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await sim?.close();
+  });
 }
