@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator';
+import { DEMO_SIGN_IN } from '../support/runtime';
 import {
   PROJECT_ROOT,
   prepareUserDir,
@@ -144,12 +145,7 @@ describe('admin endpoints in a real Node-RED with adminAuth', function () {
       { endpoint: sim.tokenapiUrl.replace('127.0.0.1', 'localhost') },
       {
         endpoint: sim.tokenapiUrl,
-        authMode: 'signin',
-        appKey: 'demoAppKey',
-        appSecret: 'demoAppSecret',
-        loginType: 'email',
-        email: 'demo@example.com',
-        password: 'demo-password',
+        ...DEMO_SIGN_IN,
       },
     ];
     for (const body of refused) {
@@ -174,12 +170,7 @@ describe('admin endpoints in a real Node-RED with adminAuth', function () {
       {
         endpoint: sim.tokenapiUrl,
         name: 'New home',
-        authMode: 'signin',
-        appKey: 'demoAppKey',
-        appSecret: 'demoAppSecret',
-        loginType: 'email',
-        email: 'demo@example.com',
-        password: 'demo-password',
+        ...DEMO_SIGN_IN,
       },
       admin,
       'not-deployed-yet',

@@ -7,7 +7,14 @@ import request from 'supertest';
 import { ApiClient } from '../../lib/api-client';
 import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin-endpoints';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
-import { DEMO_TOKEN, actionFlow, credentials, helper, load } from '../support/runtime';
+import {
+  DEMO_SIGN_IN,
+  DEMO_TOKEN,
+  actionFlow,
+  credentials,
+  helper,
+  load,
+} from '../support/runtime';
 
 const BASE = '/iot-explorer/accounts';
 const WRONG = 'wrong-token-3f9a2c71';
@@ -501,15 +508,7 @@ describe('admin endpoint permissions', function () {
   });
 
   it('needs write permission for sign-in settings typed in the editor', async function () {
-    const typed = {
-      endpoint: sim.tokenapiUrl,
-      authMode: 'signin',
-      appKey: 'demoAppKey',
-      appSecret: 'demoAppSecret',
-      loginType: 'email',
-      email: 'demo@example.com',
-      password: 'demo-password',
-    };
+    const typed = { endpoint: sim.tokenapiUrl, ...DEMO_SIGN_IN };
     const before = sim.requests.length;
     await request(app(['iot-explorer-account.read']))
       .post(`${BASE}/acc/families`)
