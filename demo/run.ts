@@ -4,7 +4,8 @@ import { PROJECT_ROOT, prepareUserDir, startNodeRed } from './launch';
 
 /**
  * `npm start`: the simulator, and Node-RED with our nodes and the example flows deployed
- * against it, all on 127.0.0.1. Ports: NODE_RED_PORT (1880) and SIMULATOR_PORT (8700).
+ * against it, all on 127.0.0.1. Ports: NODE_RED_PORT (1880) and SIMULATOR_PORT (8700), 0 for
+ * free ones; the Node-RED user directory: DEMO_USER_DIR (.demo in the checkout).
  */
 async function main(): Promise<void> {
   const nodeRedPort = Number(process.env.NODE_RED_PORT ?? 1880);
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
     port: simulatorPort,
     log: (line) => console.log(`[simulator] ${line}`),
   });
-  const userDir = path.join(PROJECT_ROOT, '.demo');
+  const userDir = process.env.DEMO_USER_DIR ?? path.join(PROJECT_ROOT, '.demo');
   prepareUserDir({
     userDir,
     endpoint: simulator.tokenapiUrl,
