@@ -62,10 +62,10 @@ describe('the demo (npm start)', function () {
           30000,
         );
         socket.on('open', () => socket.send(JSON.stringify({ subscribe: 'debug' })));
-        socket.on('message', (raw: WebSocket.RawData) => {
+        socket.on('message', (raw: Buffer) => {
           // The editor's comms send arrays of events.
           const events = ([] as DebugEvent[]).concat(
-            JSON.parse(raw.toString()) as DebugEvent | DebugEvent[],
+            JSON.parse(raw.toString('utf8')) as DebugEvent | DebugEvent[],
           );
           const blinked = events.find((e) => e.topic === 'debug' && e.data?.name === 'blinked');
           if (blinked) {
