@@ -15,8 +15,11 @@
       '.iotx-ok { color: var(--red-ui-text-color-success, #3e8e41); }' +
       '.iotx-fields .form-row label { width: 140px; }' +
       '.iotx-properties { display: inline-block; width: 70%; }' +
-      '.iotx-property { display: inline-block; width: auto; margin: 0 14px 2px 0; }' +
-      '.iotx-property input { width: auto; margin: 0 4px 0 0; vertical-align: baseline; }';
+      // More specific than the editor's `.form-row label` (a fixed 100px width).
+      '.red-ui-editor .form-row label.iotx-property {' +
+      ' display: inline-block; width: auto; margin: 0 14px 2px 0; white-space: nowrap; }' +
+      '.red-ui-editor .form-row label.iotx-property input[type="checkbox"] {' +
+      ' width: auto; margin: 0 4px 0 0; vertical-align: middle; }';
     root.document.head.appendChild(style);
   }
 
@@ -709,6 +712,7 @@
 
     function render(properties) {
       $boxes.empty();
+      $row.toggle(properties.length > 0);
       properties.forEach(function (p) {
         var define = describeDefine(p.define);
         $('<label class="iotx-property"></label>')
@@ -729,7 +733,7 @@
       if (productId === loadedProduct) return;
       loadedProduct = productId;
       var mine = ++generation;
-      $boxes.empty();
+      render([]);
       if (!productId) return showInfo($line, t('propertiesNeedProduct'));
       showInfo($line, t('loading'));
       requestForAccountField(
