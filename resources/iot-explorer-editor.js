@@ -606,8 +606,6 @@
     );
     var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
     var actions = [];
-    var loadedProduct = null;
-    var generation = 0;
 
     function placeholder(key) {
       $action.empty().append($('<option value=""></option>').text(t(key)));
@@ -621,26 +619,29 @@
       if (options.onPick) options.onPick(action, { byUser: notify });
     }
 
-    function load() {
-      var productId = literal(productField);
-      if (productId === loadedProduct) return;
-      loadedProduct = productId;
-      var mine = ++generation;
+    function waiting(key) {
       actions = [];
       showInfo($line, '');
-      if (!productId) return placeholder('pickDeviceFirst');
-      placeholder('loading');
-      requestForAccountField(
-        $account,
-        'product',
-        { productId: productId },
-        function (error, product) {
-          if (mine !== generation) return;
-          if (error) {
-            loadedProduct = null;
-            placeholder('unavailable');
-            return showProblem($line, error);
-          }
+      placeholder(key);
+    }
+
+    var template = productTemplate(
+      $account,
+      function () {
+        return literal(productField);
+      },
+      {
+        none: function () {
+          waiting('pickDeviceFirst');
+        },
+        loading: function () {
+          waiting('loading');
+        },
+        failed: function (error) {
+          placeholder('unavailable');
+          showProblem($line, error);
+        },
+        loaded: function (product) {
           actions = actionsOf(product.dataTemplate);
           placeholder(actions.length ? 'pickAction' : 'noActions');
           actions.forEach(function (a, i) {
@@ -658,25 +659,50 @@
           });
           pick(false);
         },
-      );
-    }
+      },
+    );
 
     $row.insertBefore(options.before);
     $line.insertBefore(options.before);
     $action.on('change', function () {
       pick(true);
     });
-    $('#node-input-' + productField).on('change', function () {
-      load();
-    });
-    $account.on('change', function () {
-      loadedProduct = null;
-      load();
-    });
-    load();
+    $('#node-input-' + productField).on('change', template.load);
+    $account.on('change', template.reload);
+    template.load();
+    return { reload: template.reload };
+  }
+
+  /**
+   * Asks for the data template of the product `productId()` names, once per product (a newer
+   * request wins over an older one still under way), and tells `show`: none() when no product
+   * is named, loading(), failed(error) or loaded(product). Returns {load(), reload()}.
+   */
+  function productTemplate($account, productId, show) {
+    var loaded = null;
+    var generation = 0;
+
+    function load() {
+      var id = productId();
+      if (id === loaded) return;
+      loaded = id;
+      var mine = ++generation;
+      if (!id) return show.none();
+      show.loading();
+      requestForAccountField($account, 'product', { productId: id }, function (error, product) {
+        if (mine !== generation) return;
+        if (error) {
+          loaded = null;
+          return show.failed(error);
+        }
+        show.loaded(product);
+      });
+    }
+
     return {
+      load: load,
       reload: function () {
-        loadedProduct = null;
+        loaded = null;
         load();
       },
     };
@@ -699,8 +725,6 @@
     $('<label>&nbsp;</label>').appendTo($row);
     var $boxes = $('<div class="iotx-properties"></div>').appendTo($row);
     var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
-    var loadedProduct = null;
-    var generation = 0;
 
     /** Ticks the boxes the text names. */
     function sync() {
@@ -728,36 +752,30 @@
       sync();
     }
 
-    function refresh() {
-      var productId = options.productId();
-      if (productId === loadedProduct) return;
-      loadedProduct = productId;
-      var mine = ++generation;
-      render([]);
-      if (!productId) return showInfo($line, t('propertiesNeedProduct'));
-      showInfo($line, t('loading'));
-      requestForAccountField(
-        $account,
-        'product',
-        { productId: productId },
-        function (error, product) {
-          if (mine !== generation) return;
-          if (error) {
-            loadedProduct = null;
-            return showProblem($line, error);
-          }
-          var properties = propertiesOf(product.dataTemplate);
-          render(properties);
-          showInfo(
-            $line,
-            properties.length
-              ? t('propertiesOf', { product: product.name || productId })
-              : t('noProperties'),
-            true,
-          );
-        },
-      );
-    }
+    var template = productTemplate($account, options.productId, {
+      none: function () {
+        render([]);
+        showInfo($line, t('propertiesNeedProduct'));
+      },
+      loading: function () {
+        render([]);
+        showInfo($line, t('loading'));
+      },
+      failed: function (error) {
+        showProblem($line, error);
+      },
+      loaded: function (product) {
+        var properties = propertiesOf(product.dataTemplate);
+        render(properties);
+        showInfo(
+          $line,
+          properties.length
+            ? t('propertiesOf', { product: product.name || product.productId })
+            : t('noProperties'),
+          true,
+        );
+      },
+    });
 
     $line.insertAfter(options.after);
     $row.insertAfter(options.after);
@@ -767,12 +785,9 @@
         .trigger('change');
     });
     $text.on('change input', sync);
-    $account.on('change', function () {
-      loadedProduct = null;
-      refresh();
-    });
-    refresh();
-    return { refresh: refresh };
+    $account.on('change', template.reload);
+    template.load();
+    return { refresh: template.load };
   }
 
   // ---------------------------------------------------------------------------------------
