@@ -19,6 +19,17 @@ export interface UserDirOptions {
   examples?: string[];
   /** Language of the editor and runtime messages, e.g. 'zh-CN'. */
   lang?: string;
+  /** Editor and admin API users; without it the admin API is open (Node-RED's default). */
+  adminAuth?: AdminUser[];
+}
+
+/** A user of Node-RED's `adminAuth` (type "credentials"). */
+export interface AdminUser {
+  username: string;
+  /** A bcrypt hash of the password, as Node-RED's settings.js wants it. */
+  password: string;
+  /** '*' for everything, 'read' for read-only, or a list of permissions. */
+  permissions: string | string[];
 }
 
 /** The example flows, each account node redirected to `endpoint`. Accounts shared by id merge. */
@@ -77,6 +88,7 @@ export function prepareUserDir(options: UserDirOptions): void {
         flowFile: 'flows.json',
         credentialSecret: false,
         lang: options.lang,
+        adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
         diagnostics: { enabled: false },
         telemetry: { enabled: false },
         externalModules: { autoInstall: false, palette: { allowInstall: false } },

@@ -1,13 +1,21 @@
 // The account node's admin endpoints: they feed the editor's device, action and InputParams
 // pickers from what the user's account holds. The token stays on the server: the editor may
-// send one it has just typed (an account not yet deployed), but no answer ever carries it.
+// send one it has just typed, or the sign-in settings of an account not yet deployed (the
+// server then signs in for the one request), but no answer ever carries a token or a secret.
 
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { ApiClient, DEFAULT_TIMEOUT_MS, type TokenSource } from './api-client';
+import { ApiClient, DEFAULT_TIMEOUT_MS } from './api-client';
 import { asText } from './envelope';
 import { IotExplorerError, LocalErrorCode, type MessageParams } from './errors';
 import { localizeError } from './node-i18n';
+import {
+  createAccountSignIn,
+  endSignIn,
+  readSignIn,
+  type SignInConfig,
+  type SignInCredentials,
+} from './sign-in';
 import { parseExpireAt } from './token-health';
 import { createPastedTokenSource } from './token-source';
 
@@ -24,10 +32,17 @@ const MAX_PAGES = 100;
 /** AppGetDeviceStatuses takes at most this many DeviceIds per call. */
 const STATUS_BATCH = 100;
 
-/** An account's stored credentials (lib/ knows only the pasted token among them). */
-type AccountCredentials = Record<string, unknown> & { accessToken?: string };
+/** An account's stored credentials. */
+type AccountCredentials = SignInCredentials & { accessToken?: string };
 
-/** The account settings the editor may send: what it shows now, deployed or not. */
+const SIGN_IN_CONFIG = ['appKey', 'loginType', 'countryCode', 'appapiEndpoint'] as const;
+const SIGN_IN_CREDENTIALS = ['appSecret', 'password', 'phoneNumber', 'email'] as const;
+
+/**
+ * The account settings the editor may send: what it shows now, deployed or not. A sign-in
+ * field left out means "as deployed" (a setting) or "as stored" (a credential), and so does
+ * {@link UNCHANGED_PASSWORD} for a credential.
+ */
 export interface AdminRequestBody {
   endpoint?: unknown;
   timeout?: unknown;
@@ -37,6 +52,14 @@ export interface AdminRequestBody {
   authMode?: unknown;
   /** A pasted token's ExpireAt as typed in the account dialog. */
   tokenExpireAt?: unknown;
+  appKey?: unknown;
+  loginType?: unknown;
+  countryCode?: unknown;
+  appapiEndpoint?: unknown;
+  appSecret?: unknown;
+  password?: unknown;
+  phoneNumber?: unknown;
+  email?: unknown;
   familyId?: unknown;
   productId?: unknown;
 }
@@ -48,6 +71,10 @@ export interface DeployedAccountSettings {
   timeoutMs: number;
   /** UNIX seconds: typed in for a pasted token, or the last sign-in's ExpireAt. */
   tokenExpireAt?: number;
+  /** How the deployed node gets its token; absent means 'token'. */
+  authMode?: 'token' | 'signin';
+  /** A sign-in account's settings as deployed (its credentials are the stored ones). */
+  signIn?: SignInConfig;
 }
 
 interface DeployedAccount {
@@ -101,12 +128,12 @@ export interface UserSummary {
 /** The client one admin request uses, and what is known of its token's expiry. */
 interface AdminAccount {
   client: ApiClient;
-  /** A client made for this request, closed after it; false for the deployed node's own. */
-  shortLived: boolean;
   /** UNIX seconds, when known. */
   expiresAt(): number | undefined;
-  /** Texts that must not appear in an answer: the typed token and the stored credentials. */
-  secrets: string[];
+  /** Texts that must not appear in an answer: tokens, typed and stored credentials. */
+  secrets(): string[];
+  /** Ends what was made for this request; nothing for the deployed node's own client. */
+  release(): Promise<void>;
 }
 
 type AdminHandler<T> = (account: AdminAccount, body: AdminRequestBody) => Promise<T>;
@@ -115,7 +142,15 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+function signInMode(body: AdminRequestBody, deployed: DeployedAccount | undefined): boolean {
+  return body.authMode === undefined
+    ? deployed?.accountSettings.authMode === 'signin'
+    : body.authMode === 'signin';
+}
+
+/** A token typed in the editor; a sign-in account ignores a leftover one. */
 function typedToken(body: AdminRequestBody): string | undefined {
+  if (body.authMode === 'signin') return undefined;
   const token = text(body.accessToken);
   return token === undefined || token === UNCHANGED_PASSWORD ? undefined : token;
 }
@@ -133,75 +168,150 @@ function timeoutOf(raw: unknown, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? Math.min(value, 60000) : fallback;
 }
 
-/**
- * The token source of an account that is not deployed as the editor shows it: a typed token,
- * else the stored one. The one place to extend when the editor may sign in for such an account;
- * until then a sign-in account must be deployed once (its node then holds the token).
- */
-export function adminTokenSource(
-  name: string,
-  body: AdminRequestBody,
-  stored: AccountCredentials,
-): TokenSource {
-  const token = typedToken(body);
-  if (token === undefined && body.authMode === 'signin') {
-    return {
-      getToken: () => {
-        throw new IotExplorerError({
-          code: LocalErrorCode.NoToken,
-          key: 'signInNotDeployed',
-          params: { account: name },
-        });
-      },
-    };
-  }
-  return createPastedTokenSource({ token: token ?? stored.accessToken ?? '', account: name });
+function storedCredentials(RED: NodeAPI, id: string): AccountCredentials {
+  return { ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined) };
 }
 
+/** The sign-in settings the editor shows: what it sent over what is deployed and stored. */
+function editedSignIn(
+  body: AdminRequestBody,
+  deployed: SignInConfig | undefined,
+  stored: AccountCredentials,
+): { config: SignInConfig; credentials: SignInCredentials } {
+  const sent = (value: unknown): string | undefined =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  const config: SignInConfig = {};
+  for (const field of SIGN_IN_CONFIG) config[field] = sent(body[field]) ?? deployed?.[field];
+  const credentials: SignInCredentials = {};
+  for (const field of SIGN_IN_CREDENTIALS) {
+    const value = sent(body[field]);
+    credentials[field] =
+      value === undefined || value === UNCHANGED_PASSWORD ? stored[field] : value;
+  }
+  return { config, credentials };
+}
+
+/** Two sign-in settings that would sign in the same way (or fail for the same missing fields). */
+function sameSignIn(
+  a: { config: SignInConfig; credentials: SignInCredentials },
+  b: { config: SignInConfig; credentials: SignInCredentials },
+): boolean {
+  const key = (s: typeof a): string =>
+    JSON.stringify([readSignIn(s.config, s.credentials), (s.config.appapiEndpoint ?? '').trim()]);
+  return key(a) === key(b);
+}
+
+/** How one admin request reaches the API. */
+type AccountPlan =
+  | { kind: 'deployed'; deployed: DeployedAccount }
+  | { kind: 'pasted'; token: string }
+  | { kind: 'signin'; config: SignInConfig; credentials: SignInCredentials };
+
 /**
- * The deployed node's own client when the editor asks with the deployed settings as they are
- * (a sign-in account's token lives there); else a short-lived client with what the editor sent.
+ * The deployed node as it is, when the editor shows its settings unchanged (a sign-in account's
+ * token lives there); else what the editor shows: a typed or stored token, or a sign-in with
+ * the settings sent over the deployed and stored ones.
  */
-function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAccount {
+function planFor(RED: NodeAPI, id: string, body: AdminRequestBody): AccountPlan {
   const deployed = deployedAccount(RED, id);
   const settings = deployed?.accountSettings;
-  const endpoint = text(body.endpoint) ?? settings?.endpoint ?? '';
-  const stored = { ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined) };
-  const secrets = [typedToken(body), ...Object.values(stored)].filter(
-    (v): v is string => typeof v === 'string',
-  );
-  // Read after the call: a sign-in account learns its ExpireAt while signing in for it.
-  const expiresAt = (): number | undefined =>
-    body.tokenExpireAt === undefined
-      ? settings?.tokenExpireAt
-      : parseExpireAt(text(body.tokenExpireAt));
-  if (deployed && settings && typedToken(body) === undefined && endpoint === settings.endpoint) {
-    return { client: deployed.client, shortLived: false, expiresAt, secrets };
+  const stored = storedCredentials(RED, id);
+  const token = typedToken(body);
+  const signIn = signInMode(body, deployed);
+  const sameAsDeployed =
+    deployed !== undefined &&
+    token === undefined &&
+    (text(body.endpoint) ?? settings?.endpoint) === settings?.endpoint &&
+    signIn === (settings?.authMode === 'signin');
+  if (!signIn) {
+    if (sameAsDeployed) return { kind: 'deployed', deployed };
+    return { kind: 'pasted', token: token ?? stored.accessToken ?? '' };
   }
+  const edited = editedSignIn(body, settings?.signIn, stored);
+  const asDeployed = { config: settings?.signIn ?? {}, credentials: stored };
+  if (sameAsDeployed && sameSignIn(edited, asDeployed)) return { kind: 'deployed', deployed };
+  return { kind: 'signin', ...edited };
+}
+
+/** The client for one request, as {@link planFor} decided. */
+function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAccount {
+  const plan = planFor(RED, id, body);
+  const settings = deployedAccount(RED, id)?.accountSettings;
+  const fixedSecrets = [
+    typedToken(body),
+    ...SIGN_IN_CREDENTIALS.map((field) => body[field]),
+    ...Object.values(storedCredentials(RED, id) as Record<string, unknown>),
+  ].filter((v): v is string => typeof v === 'string' && v !== UNCHANGED_PASSWORD);
+  // The ExpireAt typed in the dialog describes a pasted token, not a deployed sign-in's.
+  const typedExpiryApplies = plan.kind === 'pasted' || settings?.authMode !== 'signin';
+  // Read after the call: a sign-in account learns its ExpireAt while signing in for it.
+  const knownExpiry = (): number | undefined =>
+    body.tokenExpireAt !== undefined && typedExpiryApplies
+      ? parseExpireAt(text(body.tokenExpireAt))
+      : settings?.tokenExpireAt;
+  if (plan.kind === 'deployed') {
+    return {
+      client: plan.deployed.client,
+      expiresAt: knownExpiry,
+      secrets: () => fixedSecrets,
+      release: () => Promise.resolve(),
+    };
+  }
+  const endpoint = text(body.endpoint) ?? settings?.endpoint ?? '';
   if (endpoint === '') {
     throw new IotExplorerError({ code: LocalErrorCode.InvalidEndpoint, key: 'invalidEndpoint' });
   }
   const name = text(body.name) ?? settings?.name ?? id;
+  const timeoutMs = timeoutOf(body.timeout, settings?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (plan.kind === 'pasted') {
+    const client = new ApiClient({
+      endpoint,
+      timeoutMs,
+      tokenSource: createPastedTokenSource({ token: plan.token, account: name }),
+    });
+    return {
+      client,
+      expiresAt: knownExpiry,
+      secrets: () => fixedSecrets,
+      release: () => {
+        client.close();
+        return Promise.resolve();
+      },
+    };
+  }
+  // Signs in for this request only; the token is logged out when the answer has been sent.
+  let signedInUntil: number | undefined;
+  const source = createAccountSignIn({
+    settings: readSignIn(plan.config, plan.credentials),
+    account: name,
+    client: () => client,
+    onEvent: (event) => {
+      if (event.type === 'signedIn') signedInUntil = event.expireAt;
+    },
+  });
   const client = new ApiClient({
     endpoint,
-    timeoutMs: timeoutOf(body.timeout, settings?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    tokenSource: adminTokenSource(name, body, stored),
+    appApiEndpoint: text(plan.config.appapiEndpoint),
+    timeoutMs,
+    tokenSource: source,
   });
-  return { client, shortLived: true, expiresAt, secrets };
+  return {
+    client,
+    expiresAt: () => signedInUntil,
+    secrets: () => [...fixedSecrets, source.heldToken() ?? ''],
+    release: () => endSignIn(client, source),
+  };
 }
 
 /**
- * Read permission is enough to use the deployed account as it is. A typed-in token, or the
- * stored token sent to an endpoint other than the deployed one, needs write permission: else
- * a read-only user could send the stored token to a server of their choosing.
+ * Read permission is enough to use the deployed account as it is. Anything else needs write
+ * permission: a typed token, typed or edited sign-in settings, or the stored credentials sent
+ * to an endpoint other than the deployed one (a read-only user could otherwise send them to a
+ * server of their choosing).
  */
 function permissionFor(RED: NodeAPI, req: Request): 'read' | 'write' {
   const body = (req.body ?? {}) as AdminRequestBody;
-  if (typedToken(body) !== undefined) return 'write';
-  const endpoint = text(body.endpoint);
-  const deployed = deployedAccount(RED, String(req.params.id));
-  if (endpoint !== undefined && endpoint !== deployed?.accountSettings.endpoint) return 'write';
-  return 'read';
+  return planFor(RED, String(req.params.id), body).kind === 'deployed' ? 'read' : 'write';
 }
 
 function guard(RED: NodeAPI) {
@@ -258,12 +368,10 @@ function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
         (err: unknown): AdminAnswer<T> => toAnswer(RED, err),
       )
       .then((answer) => {
-        res.type('application/json').send(withoutSecrets(answer, account?.secrets ?? []));
+        res.type('application/json').send(withoutSecrets(answer, account?.secrets() ?? []));
       })
       .catch(() => res.status(500).end())
-      .finally(() => {
-        if (account?.shortLived) account.client.close();
-      });
+      .finally(() => account?.release());
   };
 }
 

@@ -47,9 +47,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, ma
 export interface ApiClientOptions {
   /** The tokenapi URL. */
   endpoint: string;
-  /** The longest a call may take once it has left the queue, retries included. */
   /** The appapi URL, for sign-in; by default the tokenapi URL with `tokenapi` → `appapi`. */
   appApiEndpoint?: string;
+  /** The longest a call may take once it has left the queue, retries included. */
   timeoutMs?: number;
   tokenSource: TokenSource;
   transport?: Transport;

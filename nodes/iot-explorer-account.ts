@@ -1,13 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import {
-  ApiClient,
-  CHINA_TOKENAPI,
-  DEFAULT_TIMEOUT_MS,
-  type AppCredentials,
-  type TokenSource,
-  type UserLogin,
-} from '../lib/api-client';
-import { IotExplorerError, LocalErrorCode, signInError } from '../lib/errors';
+import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS, type TokenSource } from '../lib/api-client';
 import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node-i18n';
 import {
   TokenHealth,
@@ -15,14 +7,19 @@ import {
   watchPastedExpiry,
   type TokenNotice,
 } from '../lib/token-health';
-import { createPastedTokenSource, createSignInTokenSource } from '../lib/token-source';
+import { createPastedTokenSource } from '../lib/token-source';
+import {
+  createAccountSignIn,
+  endSignIn,
+  readSignIn,
+  type SignInConfig,
+  type SignInCredentials,
+} from '../lib/sign-in';
 import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin-endpoints';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/flow-control';
 
-export interface AccountConfig extends NodeDef {
+export interface AccountConfig extends NodeDef, SignInConfig {
   endpoint?: string;
-  /** Blank: derived from `endpoint` (…/tokenapi → …/appapi). */
-  appapiEndpoint?: string;
   timeout?: string | number;
   /** Calls in flight at once; absent in flows saved before it existed. */
   maxInFlight?: string | number;
@@ -34,23 +31,11 @@ export interface AccountConfig extends NodeDef {
   authMode?: string;
   /** Pasted mode: the token's ExpireAt, UNIX seconds or a date; blank if unknown. */
   tokenExpireAt?: string | number;
-  appKey?: string;
-  /** 'phone' or 'email'. */
-  loginType?: string;
-  countryCode?: string;
 }
 
-export interface AccountCredentials {
+export interface AccountCredentials extends SignInCredentials {
   accessToken?: string;
-  appSecret?: string;
-  password?: string;
-  /** Personal data: kept with the credentials so that a shared flow does not carry it. */
-  phoneNumber?: string;
-  email?: string;
 }
-
-/** How long closing waits for the sign-in token to be logged out. */
-const LOGOUT_TIMEOUT_MS = 2000;
 
 /** A timeout from the editor: a positive number of ms, else the default. */
 export function parseTimeout(raw: string | number | undefined): number {
@@ -74,34 +59,6 @@ export function parseRate(raw: string | number | undefined): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
-/** The sign-in settings, or the names of the fields that are still empty. */
-export function readSignIn(
-  config: AccountConfig,
-  credentials: AccountCredentials,
-): { app: AppCredentials; login: UserLogin } | { missing: string[] } {
-  const text = (value: string | undefined): string => (value ?? '').trim();
-  const app = { appKey: text(config.appKey), appSecret: text(credentials.appSecret) };
-  // A password may begin or end with a space: take it as typed.
-  const password = credentials.password ?? '';
-  const login: UserLogin =
-    config.loginType === 'email'
-      ? { type: 'email', email: text(credentials.email), password }
-      : {
-          type: 'phone',
-          countryCode: text(config.countryCode).replace(/^\+/, '') || '86',
-          phoneNumber: text(credentials.phoneNumber),
-          password,
-        };
-  const missing = [
-    app.appKey === '' && 'AppKey',
-    app.appSecret === '' && 'AppSecret',
-    login.type === 'email' && login.email === '' && 'Email',
-    login.type === 'phone' && login.phoneNumber === '' && 'PhoneNumber',
-    password === '' && 'Password',
-  ].filter((name): name is string => name !== false);
-  return missing.length > 0 ? { missing } : { app, login };
-}
-
 export default function register(RED: NodeAPI): void {
   registerAdminEndpoints(RED);
 
@@ -120,23 +77,11 @@ export default function register(RED: NodeAPI): void {
     const signInSettings = signInMode ? readSignIn(config, credentials) : undefined;
     const signInSource =
       signInSettings &&
-      createSignInTokenSource({
-        async signIn() {
-          if ('missing' in signInSettings) {
-            throw new IotExplorerError({
-              code: LocalErrorCode.NoToken,
-              key: 'signIn.incomplete',
-              params: { account, missing: signInSettings.missing.join(', ') },
-            });
-          }
-          try {
-            return await client.appGetToken(signInSettings.app, signInSettings.login, {
-              signal: closing.signal,
-            });
-          } catch (err) {
-            throw err instanceof IotExplorerError ? signInError(err, account) : err;
-          }
-        },
+      createAccountSignIn({
+        settings: signInSettings,
+        account,
+        client: () => client,
+        signal: closing.signal,
         onEvent(event) {
           if (event.type === 'signedIn') {
             health.set(undefined);
@@ -179,6 +124,15 @@ export default function register(RED: NodeAPI): void {
       endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,
       timeoutMs: parseTimeout(config.timeout),
       tokenExpireAt: signInMode ? undefined : parseExpireAt(config.tokenExpireAt),
+      authMode: signInMode ? 'signin' : 'token',
+      signIn: signInMode
+        ? {
+            appKey: config.appKey,
+            loginType: config.loginType,
+            countryCode: config.countryCode,
+            appapiEndpoint: config.appapiEndpoint,
+          }
+        : undefined,
     };
     Object.defineProperty(this, 'accountSettings', { value: accountSettings, enumerable: false });
 
@@ -205,21 +159,13 @@ export default function register(RED: NodeAPI): void {
     this.on('close', (_removed: boolean, done: () => void) => {
       stopWatch?.();
       closing.abort();
-      signInSource?.close();
-      const finish = (): void => {
-        client.close();
-        done();
-      };
       // A token we signed in for lives only in memory: end it rather than leave it valid.
-      const held = signInSource?.heldToken();
-      if (held === undefined) {
-        finish();
+      if (signInSource) {
+        void endSignIn(client, signInSource).then(done);
         return;
       }
-      client
-        .logoutUser(held, { signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS) })
-        .catch(() => undefined)
-        .finally(finish);
+      client.close();
+      done();
     });
   }
 

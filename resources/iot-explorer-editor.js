@@ -257,18 +257,38 @@
   // ---------------------------------------------------------------------------------------
   // The account's admin endpoints.
 
-  /** What the editor knows of an account right now, deployed or not (never its stored token). */
+  var SIGN_IN_SETTINGS = ['appKey', 'loginType', 'countryCode', 'appapiEndpoint'];
+  var SIGN_IN_CREDENTIALS = ['appSecret', 'password', 'phoneNumber', 'email'];
+  var UNCHANGED = '__PWRD__';
+
+  /**
+   * What the editor knows of an account right now, deployed or not (never a stored secret:
+   * Node-RED's editor does not have them). A credential left out, or sent as `__PWRD__`, means
+   * "as stored" to the runtime, which signs in with it for the one request.
+   */
   function accountBody(accountId) {
     var account = root.RED.nodes.node(accountId);
     if (!account) return null;
+    var signIn = account.authMode === 'signin';
     var body = {
       endpoint: account.endpoint,
       timeout: account.timeout,
       name: account.name,
-      authMode: account.authMode,
+      authMode: signIn ? 'signin' : 'token',
     };
-    var typed = account.credentials && account.credentials.accessToken;
-    if (typeof typed === 'string' && typed !== '' && typed !== '__PWRD__') body.accessToken = typed;
+    var credentials = account.credentials || {};
+    if (signIn) {
+      SIGN_IN_SETTINGS.forEach(function (name) {
+        if (account[name] !== undefined) body[name] = account[name];
+      });
+      SIGN_IN_CREDENTIALS.forEach(function (name) {
+        var value = credentials[name];
+        if (typeof value === 'string' && value !== UNCHANGED) body[name] = value;
+      });
+      return body;
+    }
+    var typed = credentials.accessToken;
+    if (typeof typed === 'string' && typed !== '' && typed !== UNCHANGED) body.accessToken = typed;
     return body;
   }
 
@@ -1117,10 +1137,18 @@
         name: $('#node-config-input-name').val(),
         authMode: signIn ? 'signin' : 'token',
       };
-      // A sign-in account's token lives in its deployed node; a pasted one may be new here.
-      if (!signIn) {
-        body.accessToken = $('#node-config-input-accessToken').val();
-        body.tokenExpireAt = $('#node-config-input-tokenExpireAt').val() || '';
+      // What the dialog shows, deployed or not. Unchanged, the deployed node answers; else the
+      // runtime signs in for this one request (an unchanged password field reads `__PWRD__`:
+      // the runtime then uses the stored one).
+      var fields = signIn
+        ? SIGN_IN_SETTINGS.concat(SIGN_IN_CREDENTIALS)
+        : ['accessToken', 'tokenExpireAt'];
+      fields.forEach(function (name) {
+        body[name] = $('#node-config-input-' + name).val() || '';
+      });
+      // Presets carry their own sign-in endpoint; the dialog blanks this one on save.
+      if (signIn && $('#node-config-input-endpoint-preset').val() !== 'custom') {
+        body.appapiEndpoint = '';
       }
       showInfo($line, t('testing'));
       $button.prop('disabled', true);

@@ -383,6 +383,43 @@ describe('the editor in a real browser', function () {
     });
   });
 
+  it('signs in from the dialog of an account not deployed yet, then picks (en-US)', async function () {
+    session = await open({ lang: 'en-US', deployedAccount: false });
+    const { page, sim } = session;
+    await openNode(page, 'act');
+    await page.locator('#node-input-btn-account-add').click();
+    await page.waitForSelector('#node-config-input-authMode', { state: 'visible' });
+    await page.fill('#node-config-input-name', 'Home');
+    await page.selectOption('#node-config-input-authMode', 'signin');
+    await page.selectOption('#node-config-input-endpoint-preset', 'custom');
+    await page.fill('#node-config-input-endpoint', sim.tokenapiUrl);
+    await page.fill('#node-config-input-appKey', 'demoAppKey');
+    await page.fill('#node-config-input-appSecret', 'demoAppSecret');
+    await page.selectOption('#node-config-input-loginType', 'email');
+    await page.fill('#node-config-input-email', 'demo@example.com');
+    await page.fill('#node-config-input-password', 'not-the-password');
+    await page.locator('#node-config-iotx-test').click();
+    const refused = page.locator('#node-config-iotx-test-result.iotx-error');
+    await refused.waitFor({ state: 'visible' });
+    assert.match(await refused.innerText(), /InvalidParameterValue\.UserLoginFailed/);
+    await shot(page, 'en-signin-wrong-password');
+    await page.fill('#node-config-input-password', 'demo-password');
+    await page.locator('#node-config-iotx-test').click();
+    await page.locator('#node-config-iotx-test-result.iotx-ok', { hasText: 'u-demo' }).waitFor();
+    await shot(page, 'en-signin-test-connection');
+    await page.locator('#node-config-dialog-ok').click();
+    await page.waitForSelector('#node-config-input-authMode', { state: 'detached' });
+    await pick(page, '#node-input-iotx-device', 'living_lamp');
+    const signIns = sim.requests.filter((r) => r.action === 'AppGetToken').length;
+    assert.ok(signIns >= 3, `one sign-in per request, ${signIns}`);
+    const tokens = sim.requests
+      .map((r) => (r.body as { AccessToken?: unknown }).AccessToken)
+      .filter((t): t is string => typeof t === 'string');
+    assert.ok(tokens.length > 0);
+    const content = await page.content();
+    for (const token of tokens) assert.equal(content.includes(token), false, 'a token in the page');
+  });
+
   it('works in Chinese with a deployed account (zh-CN)', async function () {
     session = await open({ lang: 'zh-CN', deployedAccount: true });
     const { page } = session;

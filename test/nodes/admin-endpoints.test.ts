@@ -7,7 +7,14 @@ import request from 'supertest';
 import { ApiClient } from '../../lib/api-client';
 import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin-endpoints';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
-import { DEMO_TOKEN, actionFlow, credentials, helper, load } from '../support/runtime';
+import {
+  DEMO_SIGN_IN,
+  DEMO_TOKEN,
+  actionFlow,
+  credentials,
+  helper,
+  load,
+} from '../support/runtime';
 
 const BASE = '/iot-explorer/accounts';
 const WRONG = 'wrong-token-3f9a2c71';
@@ -223,6 +230,39 @@ describe('admin endpoints for the editor', function () {
       email: 'demo@example.com',
       password: 'demo-password',
     };
+    /** What the editor sends for an account typed in and not deployed: every sign-in field. */
+    const TYPED = {
+      ...SIGN_IN,
+      countryCode: '86',
+      appapiEndpoint: '',
+      phoneNumber: '',
+      ...SECRETS,
+    };
+
+    function bodiesOf(action: string): Record<string, unknown>[] {
+      return sim.requests
+        .filter((r) => r.action === action)
+        .map((r) => r.body as Record<string, unknown>);
+    }
+
+    /** Waits (bounded) until the simulator has seen `count` requests of an Action. */
+    async function seen(action: string, count: number): Promise<Record<string, unknown>[]> {
+      for (let i = 0; i < 200 && bodiesOf(action).length < count; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(bodiesOf(action).length, count, `${count} × ${action}`);
+      return bodiesOf(action);
+    }
+
+    /** No answer may carry a token the simulator issued or a sign-in secret. */
+    function assertNothingSecretIn(text: string): void {
+      const tokens = sim.requests
+        .map((r) => (r.body as Record<string, unknown>).AccessToken)
+        .filter((t): t is string => typeof t === 'string');
+      for (const secret of [...tokens, ...Object.values(SECRETS)]) {
+        assert.equal(text.includes(secret), false, `a token or secret in the answer: ${text}`);
+      }
+    }
 
     it('uses the deployed node, which signs in, and says when its token expires', async function () {
       sim = await startSimulator();
@@ -235,22 +275,128 @@ describe('admin endpoints for the editor', function () {
       assert.equal(answer.data.userId, 'u-demo');
       assert.equal(typeof answer.data.expiresAt, 'number');
       assert.ok(answer.data.expiresAt > Date.now() / 1000);
-      for (const secret of Object.values(SECRETS)) {
-        assert.equal(answers.at(-1)?.includes(secret), false, 'a sign-in secret in the answer');
-      }
+      assertNothingSecretIn(answers.at(-1) ?? '');
     });
 
-    it('asks to deploy a sign-in account that is not deployed yet', async function () {
+    it('uses the deployed node when the editor sends its settings unchanged', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl, {}, SIGN_IN), { acc: SECRETS });
+      await seen('AppGetToken', 1);
+      const answer = await post(`${BASE}/acc/families`, {
+        endpoint: sim.tokenapiUrl,
+        ...SIGN_IN,
+        countryCode: '86',
+        appapiEndpoint: '',
+        appSecret: UNCHANGED_PASSWORD,
+        password: UNCHANGED_PASSWORD,
+        email: SECRETS.email,
+      });
+      assert.equal(answer.success, true, JSON.stringify(answer));
+      assert.equal(bodiesOf('AppGetToken').length, 1, 'no second sign-in');
+      assert.equal(bodiesOf('AppLogoutUser').length, 0, 'the deployed token stays valid');
+    });
+
+    it('signs in for an account not deployed yet, lists its families and devices, logs out', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl), {});
+      const families = await post(`${BASE}/brand-new/families`, {
+        endpoint: sim.tokenapiUrl,
+        name: 'Home',
+        ...TYPED,
+      });
+      assert.equal(families.success, true, JSON.stringify(families));
+      assert.deepEqual(families.data, [{ familyId: 'f_demo_home', name: '我的家', role: 1 }]);
+      const [signIn] = await seen('AppGetToken', 1);
+      assert.equal(signIn.Email, SECRETS.email);
+      const [logout] = await seen('AppLogoutUser', 1);
+      const token = String(bodiesOf('AppGetFamilyList')[0].AccessToken);
+      assert.equal(logout.AccessToken, token);
+      assert.equal(sim.model.userForToken(token), undefined, 'the short-lived token is ended');
+
+      const devices = await post(`${BASE}/brand-new/devices`, {
+        endpoint: sim.tokenapiUrl,
+        ...TYPED,
+        familyId: 'f_demo_home',
+      });
+      assert.equal(devices.success, true, JSON.stringify(devices));
+      assert.ok(
+        devices.data.some((d: any): boolean => d.deviceName === 'living_lamp' && d.online === true),
+      );
+      // One sign-in for the request, however many calls it made (list, rooms, statuses).
+      await seen('AppGetToken', 2);
+      await seen('AppLogoutUser', 2);
+      for (const text of answers.slice(-2)) assertNothingSecretIn(text);
+    });
+
+    it('tests the connection of an undeployed account with the expiry of its sign-in', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl), {});
+      const answer = await post(`${BASE}/brand-new/user`, { endpoint: sim.tokenapiUrl, ...TYPED });
+      assert.equal(answer.success, true, JSON.stringify(answer));
+      assert.equal(answer.data.userId, 'u-demo');
+      assert.ok(answer.data.expiresAt > Date.now() / 1000);
+      assertNothingSecretIn(answers.at(-1) ?? '');
+    });
+
+    it('signs in with the stored secrets when an edited account sends __PWRD__', async function () {
+      sim = await startSimulator();
+      // Deployed signing in by phone; the dialog now says e-mail, passwords left unchanged.
+      await load(
+        actionFlow(sim.tokenapiUrl, {}, { ...SIGN_IN, loginType: 'phone', countryCode: '86' }),
+        { acc: { ...SECRETS, phoneNumber: '13800000000' } },
+      );
+      await seen('AppGetToken', 1);
+      const answer = await post(`${BASE}/acc/families`, {
+        endpoint: sim.tokenapiUrl,
+        ...SIGN_IN,
+        appSecret: UNCHANGED_PASSWORD,
+        password: UNCHANGED_PASSWORD,
+        email: SECRETS.email,
+      });
+      assert.equal(answer.success, true, JSON.stringify(answer));
+      const signIns = await seen('AppGetToken', 2);
+      assert.equal(signIns[0].Type, 'phone');
+      assert.equal(signIns[1].Type, 'email');
+      assert.equal(signIns[1].Email, SECRETS.email);
+      assert.equal(signIns[1].Password, SECRETS.password, 'the stored password');
+      assert.equal(signIns[1].AppKey, 'demoAppKey');
+      await seen('AppLogoutUser', 1);
+      assertNothingSecretIn(answers.at(-1) ?? '');
+    });
+
+    it('gives the API code of a wrong password, with a text about the sign-in', async function () {
+      sim = await startSimulator();
+      await load(actionFlow(sim.tokenapiUrl), {});
+      const answer = await post(`${BASE}/brand-new/families`, {
+        endpoint: sim.tokenapiUrl,
+        name: 'Home',
+        ...TYPED,
+        password: 'not-the-password',
+      });
+      assert.equal(answer.success, false);
+      assert.equal(answer.code, 'InvalidParameterValue.UserLoginFailed');
+      assert.equal(answer.key, 'signIn.loginFailed');
+      assert.match(answer.message, /Home/);
+      assert.equal(answers.at(-1)?.includes('not-the-password'), false);
+      await seen('AppGetToken', 1);
+      assert.equal(bodiesOf('AppGetFamilyList').length, 0);
+      assert.equal(bodiesOf('AppLogoutUser').length, 0, 'nothing to log out');
+    });
+
+    it('names the empty sign-in fields of an undeployed account, sending nothing', async function () {
       sim = await startSimulator();
       await load(actionFlow(sim.tokenapiUrl), {});
       const answer = await post(`${BASE}/brand-new/families`, {
         endpoint: sim.tokenapiUrl,
         name: 'Home',
         authMode: 'signin',
+        appKey: 'demoAppKey',
+        password: UNCHANGED_PASSWORD,
       });
       assert.equal(answer.success, false);
       assert.equal(answer.code, 'IOTX_NO_TOKEN');
-      assert.equal(answer.key, 'signInNotDeployed');
+      assert.equal(answer.key, 'signIn.incomplete');
+      assert.equal(answer.params.missing, 'AppSecret, PhoneNumber, Password');
       assert.equal(sim.requests.length, 0);
     });
   });
@@ -359,6 +505,25 @@ describe('admin endpoint permissions', function () {
       .send({ endpoint: sim.tokenapiUrl, accessToken: DEMO_TOKEN })
       .expect(200);
     assert.equal(res.body.success, true);
+  });
+
+  it('needs write permission for sign-in settings typed in the editor', async function () {
+    const typed = { endpoint: sim.tokenapiUrl, ...DEMO_SIGN_IN };
+    const before = sim.requests.length;
+    await request(app(['iot-explorer-account.read']))
+      .post(`${BASE}/acc/families`)
+      .send(typed)
+      .expect(401);
+    await request(app(['iot-explorer-account.read']))
+      .post(`${BASE}/new/families`)
+      .send({ ...typed, password: UNCHANGED_PASSWORD })
+      .expect(401);
+    assert.equal(sim.requests.length, before);
+    const res = await request(app(['iot-explorer-account.read', 'iot-explorer-account.write']))
+      .post(`${BASE}/new/families`)
+      .send(typed)
+      .expect(200);
+    assert.equal(res.body.success, true, res.text);
   });
 
   it('needs write permission to send the stored token to another endpoint', async function () {

@@ -79,6 +79,19 @@ export function deviceFlow(
   return actionFlow(endpoint, { type, ...props }, account);
 }
 
+/**
+ * What the editor sends for a sign-in account typed into its dialog: the simulator's demo app
+ * and user, signing in by e-mail.
+ */
+export const DEMO_SIGN_IN = {
+  authMode: 'signin',
+  appKey: 'demoAppKey',
+  appSecret: 'demoAppSecret',
+  loginType: 'email',
+  email: 'demo@example.com',
+  password: 'demo-password',
+};
+
 export const credentials = (token: string = DEMO_TOKEN) => ({ acc: { accessToken: token } });
 
 export async function load(
