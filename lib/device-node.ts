@@ -200,25 +200,32 @@ export function createFieldResolver<K extends string>(
   fields: Record<K, TypedField>,
   specs: Record<K, DeviceFieldSpec>,
 ): (msg: DeviceMessage, name: K) => Promise<string> {
-  let warned = false;
+  const warnOverridden = overrideWarning(RED, node);
   const names = Object.keys(specs) as K[];
   return async (msg, name) => {
-    if (!warned) {
-      const hidden = names.filter(
-        (n) =>
-          !isBlankLiteral(fields[n]) &&
-          (msg as Record<string, unknown>)[specs[n].msgProperty] !== undefined,
-      );
-      if (hidden.length > 0) {
-        warned = true;
-        node.warn(
-          RED._(`${ACCOUNT_STATUS_NS}:warn.overridden`, {
-            properties: hidden.map((n) => `msg.${specs[n].msgProperty}`).join(', '),
-          }),
-        );
-      }
-    }
+    warnOverridden(
+      names
+        .filter(
+          (n) =>
+            !isBlankLiteral(fields[n]) &&
+            (msg as Record<string, unknown>)[specs[n].msgProperty] !== undefined,
+        )
+        .map((n) => `msg.${specs[n].msgProperty}`),
+    );
     return resolveStringField(RED, node, fields[name], specs[name], msg);
+  };
+}
+
+/**
+ * Warns once per node that the node's own settings hide message properties (`msg.productId`,
+ * …): a flow author otherwise wonders why the message is ignored. Call it with the hidden ones.
+ */
+export function overrideWarning(RED: NodeAPI, node: Node): (hidden: string[]) => void {
+  let warned = false;
+  return (hidden) => {
+    if (warned || hidden.length === 0) return;
+    warned = true;
+    node.warn(RED._(`${ACCOUNT_STATUS_NS}:warn.overridden`, { properties: hidden.join(', ') }));
   };
 }
 
@@ -248,9 +255,8 @@ export function deviceTargetFields(
 }
 
 /**
- * Reads a list of devices (`msg.deviceIds`, the watch node's list): 'PID/DN' strings or
- * {productId, deviceName} objects. Returns the ids in
- * 'PID/DN' form, without repeats.
+ * Reads a list of devices (`msg.deviceIds`, a node's stored list): 'PID/DN' strings or
+ * {productId, deviceName} objects. Returns the ids in 'PID/DN' form, without repeats.
  */
 export function parseDeviceIds(value: unknown, field = 'msg.deviceIds'): string[] {
   const items = Array.isArray(value) ? (value as unknown[]) : [value];
@@ -276,6 +282,26 @@ export function parseDeviceIds(value: unknown, field = 'msg.deviceIds'): string[
     return id;
   });
   return [...new Set(ids)];
+}
+
+/** One row of an editor device list (watch, status), as the editor stores it. */
+export interface StoredDevice {
+  productId: string;
+  deviceName: string;
+}
+
+/** The settings of a node with an editor device list; flows saved before it have none. */
+export interface DeviceListConfig {
+  /** {productId, deviceName} rows, or 'PID/DN' strings in hand-written flows. */
+  devices?: StoredDevice[] | string[];
+}
+
+/**
+ * The node's own device list as 'PID/DN' ids (empty when it has none). A hand-edited entry that
+ * names no device throws IOTX_INVALID_FIELD naming `devices` and the entry.
+ */
+export function storedDeviceIds(config: DeviceListConfig): string[] {
+  return parseDeviceIds(config.devices ?? [], 'devices');
 }
 
 /** The property ids a comma- or space-separated list names; empty: all. */

@@ -5,16 +5,19 @@ import {
   DEVICE_TARGET_SPECS,
   deviceTargetFields,
   handleDeviceMessages,
+  overrideWarning,
+  parseDeviceIds,
+  storedDeviceIds,
   type AccountNode,
   type CallInfo,
+  type DeviceListConfig,
   type DeviceMessage,
   type DeviceTargetConfig,
-  parseDeviceIds,
 } from '../lib/device-node';
 import { IotExplorerError } from '../lib/errors';
 import { isBlankLiteral } from '../lib/typed-fields';
 
-export type StatusConfig = NodeDef & DeviceTargetConfig & { account: string };
+export type StatusConfig = NodeDef & DeviceTargetConfig & DeviceListConfig & { account: string };
 
 /** What `msg.iotexplorer` holds after a status read. */
 export interface StatusCallInfo extends CallInfo {
@@ -38,10 +41,21 @@ export default function register(RED: NodeAPI): void {
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
     const fieldsBlank = isBlankLiteral(fields.productId) && isBlankLiteral(fields.deviceName);
 
-    /** Many devices when the node names none and the message carries a list. */
+    const warnOverridden = overrideWarning(RED, node);
+
+    /**
+     * Many devices when the node's own fields are blank: the node's list, else `msg.deviceIds`
+     * (the same precedence as every field: the node's setting, else the message).
+     */
     function requestedList(msg: DeviceMessage): string[] | undefined {
+      if (!fieldsBlank) return undefined;
       const list = (msg as { deviceIds?: unknown }).deviceIds;
-      return fieldsBlank && list !== undefined ? parseDeviceIds(list) : undefined;
+      const own = storedDeviceIds(config);
+      if (own.length > 0) {
+        warnOverridden(list === undefined ? [] : ['msg.deviceIds']);
+        return own;
+      }
+      return list !== undefined ? parseDeviceIds(list) : undefined;
     }
 
     handleDeviceMessages<StatusCallInfo>(RED, node, {

@@ -1,5 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { parseDeviceIds, parsePropertyList, type AccountNode } from '../lib/device-node';
+import {
+  parsePropertyList,
+  storedDeviceIds,
+  type AccountNode,
+  type DeviceListConfig,
+  type StoredDevice,
+} from '../lib/device-node';
 import { DeviceWatcher, type WatchChange } from '../lib/device-watcher';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors';
 import { localizeError } from '../lib/node-i18n';
@@ -8,14 +14,10 @@ export const DEFAULT_INTERVAL_S = 30;
 export const MIN_INTERVAL_S = 5;
 
 /** One row of the editor's device list. */
-export interface WatchedDevice {
-  productId: string;
-  deviceName: string;
-}
+export type WatchedDevice = StoredDevice;
 
-export interface WatchConfig extends NodeDef {
+export interface WatchConfig extends NodeDef, DeviceListConfig {
   account: string;
-  devices?: WatchedDevice[] | string[];
   properties?: string;
   watchState?: boolean;
   watchOnline?: boolean;
@@ -82,7 +84,7 @@ export default function register(RED: NodeAPI): void {
     try {
       if (!account)
         throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
-      deviceIds = parseDeviceIds(config.devices ?? [], 'devices');
+      deviceIds = storedDeviceIds(config);
     } catch (err) {
       fail(err as IotExplorerError, { payload: null });
       return;

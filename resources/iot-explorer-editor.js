@@ -13,7 +13,13 @@
       '.iotx-line { margin-left: 104px; }' +
       '.iotx-error { color: var(--red-ui-text-color-error, #d6615f); }' +
       '.iotx-ok { color: var(--red-ui-text-color-success, #3e8e41); }' +
-      '.iotx-fields .form-row label { width: 140px; }';
+      '.iotx-fields .form-row label { width: 140px; }' +
+      '.iotx-properties { display: inline-block; width: 70%; }' +
+      // More specific than the editor's `.form-row label` (a fixed 100px width).
+      '.red-ui-editor .form-row label.iotx-property {' +
+      ' display: inline-block; width: auto; margin: 0 14px 2px 0; white-space: nowrap; }' +
+      '.red-ui-editor .form-row label.iotx-property input[type="checkbox"] {' +
+      ' width: auto; margin: 0 4px 0 0; vertical-align: middle; }';
     root.document.head.appendChild(style);
   }
 
@@ -158,6 +164,54 @@
     var actions = template && Array.isArray(template.actions) ? template.actions : [];
     return actions.filter(function (a) {
       return a && typeof a.id === 'string';
+    });
+  }
+
+  /** The properties of a parsed data template, tolerant of missing parts. */
+  function propertiesOf(template) {
+    var properties = template && Array.isArray(template.properties) ? template.properties : [];
+    return properties.filter(function (p) {
+      return p && typeof p.id === 'string';
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Device and property lists: pure, so that they can be tested without a browser.
+
+  /** The ids a property filter names, split as the runtime splits them (lib/device-node.ts). */
+  function propertyIds(text) {
+    return String(text || '')
+      .split(/[\s,，]+/)
+      .filter(function (id) {
+        return id !== '';
+      });
+  }
+
+  /** The filter text with `id` added (at the end) or removed; other ids stay as typed. */
+  function withProperty(text, id, included) {
+    var ids = propertyIds(text).filter(function (other) {
+      return other !== id;
+    });
+    if (included) ids.push(id);
+    return ids.join(', ');
+  }
+
+  /** The ProductId every listed device has, or '' when the list is empty or mixes products. */
+  function sharedProductId(devices) {
+    var ids = (devices || [])
+      .map(function (d) {
+        return d.productId;
+      })
+      .filter(function (id, i, all) {
+        return id && all.indexOf(id) === i;
+      });
+    return ids.length === 1 ? ids[0] : '';
+  }
+
+  /** Whether `devices` ([{productId, deviceName}]) already holds `device`. */
+  function listsDevice(devices, device) {
+    return (devices || []).some(function (d) {
+      return d.productId === device.productId && d.deviceName === device.deviceName;
     });
   }
 
@@ -349,8 +403,12 @@
    * An editableList of devices, one row per device with a ProductId and a DeviceName input
    * (classes `iotx-product-id` / `iotx-device-name`, so pickers can be attached to them here).
    * `devices`: [{productId, deviceName}] or ['PID/DN']. `placeholders`: {productId, deviceName}.
+   * `onChange()` (optional) runs when a row is added, removed or typed in.
    */
-  function deviceList($list, devices, placeholders) {
+  function deviceList($list, devices, placeholders, onChange) {
+    var changed = function () {
+      if (onChange) onChange();
+    };
     $list.editableList({
       addItem: function (row, index, data) {
         var id = typeof data === 'string' ? data.split('/') : [];
@@ -365,7 +423,9 @@
           .attr('placeholder', placeholders.deviceName)
           .val(deviceName)
           .appendTo(row);
+        changed();
       },
+      removeItem: changed,
       removable: true,
       sortable: true,
       height: 'auto',
@@ -373,6 +433,30 @@
     (devices || []).forEach(function (device) {
       $list.editableList('addItem', device);
     });
+    // `change`, not `input`: a product's template is asked for once the id is typed, not per key.
+    $list.on('change', '.iotx-product-id, .iotx-device-name', changed);
+  }
+
+  /**
+   * Puts a picked device into a {@link deviceList}: into the first empty row, else a new row;
+   * never twice. Returns the text for the picker's line.
+   */
+  function addToDeviceList($list, device) {
+    var id = device.productId + '/' + device.deviceName;
+    if (listsDevice(readDeviceList($list), device)) return t('alreadyListed', { device: id });
+    var $empty = $list
+      .editableList('items')
+      .filter(function () {
+        return !$(this).find('.iotx-product-id').val() && !$(this).find('.iotx-device-name').val();
+      })
+      .first();
+    if ($empty.length) {
+      $empty.find('.iotx-product-id').val(device.productId);
+      $empty.find('.iotx-device-name').val(device.deviceName).trigger('change');
+    } else {
+      $list.editableList('addItem', { productId: device.productId, deviceName: device.deviceName });
+    }
+    return t('addedToList', { device: id });
   }
 
   /** The rows of a {@link deviceList} that name both ids, as [{productId, deviceName}]. */
@@ -407,7 +491,9 @@
    * Adds a family select and a device select before `options.before` (a form row); picking a
    * device fills the ProductId and DeviceName fields (as literal text) and calls onPick(device).
    * Options: accountField ('#node-input-account'), productField ('productId'),
-   * deviceField ('deviceName'), before (jQuery row), onPick(device).
+   * deviceField ('deviceName'), before (jQuery row), onPick(device),
+   * list: a {@link deviceList} (or a function giving one, or null for the fields) that picked
+   * devices are added to instead of filling the fields.
    */
   function devicePicker(options) {
     var $account = $(options.accountField || '#node-input-account');
@@ -429,6 +515,12 @@
     var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
     var devices = [];
     var generation = 0;
+
+    /** The device list picks go to now, or null for the ProductId and DeviceName fields. */
+    function targetList() {
+      var list = typeof options.list === 'function' ? options.list() : options.list;
+      return list && list.length ? list : null;
+    }
 
     function placeholder($select, key) {
       $select.empty().append($('<option value=""></option>').text(t(key)));
@@ -479,9 +571,10 @@
         });
         var current = literal(productField) + '/' + literal(deviceField);
         list.forEach(function (d, i) {
-          if (d.productId + '/' + d.deviceName === current) $device.val(String(i));
+          if (!targetList() && d.productId + '/' + d.deviceName === current) $device.val(String(i));
         });
-        showInfo($line, t('devicesFound', { count: list.length }), true);
+        var found = targetList() ? 'devicesFoundList' : 'devicesFound';
+        showInfo($line, t(found, { count: list.length }), true);
       });
     }
 
@@ -494,8 +587,15 @@
     $device.on('change', function () {
       var device = devices[Number($device.val())];
       if (!$device.val() || !device) return;
-      setLiteral(productField, device.productId);
-      setLiteral(deviceField, device.deviceName);
+      var $target = targetList();
+      if ($target) {
+        // The select goes back to its placeholder, ready for the next device.
+        showInfo($line, addToDeviceList($target, device), true);
+        $device.val('');
+      } else {
+        setLiteral(productField, device.productId);
+        setLiteral(deviceField, device.deviceName);
+      }
       if (options.onPick) options.onPick(device);
     });
     loadFamilies();
@@ -526,8 +626,6 @@
     );
     var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
     var actions = [];
-    var loadedProduct = null;
-    var generation = 0;
 
     function placeholder(key) {
       $action.empty().append($('<option value=""></option>').text(t(key)));
@@ -541,26 +639,29 @@
       if (options.onPick) options.onPick(action, { byUser: notify });
     }
 
-    function load() {
-      var productId = literal(productField);
-      if (productId === loadedProduct) return;
-      loadedProduct = productId;
-      var mine = ++generation;
+    function waiting(key) {
       actions = [];
       showInfo($line, '');
-      if (!productId) return placeholder('pickDeviceFirst');
-      placeholder('loading');
-      requestForAccountField(
-        $account,
-        'product',
-        { productId: productId },
-        function (error, product) {
-          if (mine !== generation) return;
-          if (error) {
-            loadedProduct = null;
-            placeholder('unavailable');
-            return showProblem($line, error);
-          }
+      placeholder(key);
+    }
+
+    var template = productTemplate(
+      $account,
+      function () {
+        return literal(productField);
+      },
+      {
+        none: function () {
+          waiting('pickDeviceFirst');
+        },
+        loading: function () {
+          waiting('loading');
+        },
+        failed: function (error) {
+          placeholder('unavailable');
+          showProblem($line, error);
+        },
+        loaded: function (product) {
           actions = actionsOf(product.dataTemplate);
           placeholder(actions.length ? 'pickAction' : 'noActions');
           actions.forEach(function (a, i) {
@@ -578,28 +679,135 @@
           });
           pick(false);
         },
-      );
-    }
+      },
+    );
 
     $row.insertBefore(options.before);
     $line.insertBefore(options.before);
     $action.on('change', function () {
       pick(true);
     });
-    $('#node-input-' + productField).on('change', function () {
-      load();
-    });
-    $account.on('change', function () {
-      loadedProduct = null;
-      load();
-    });
-    load();
+    $('#node-input-' + productField).on('change', template.load);
+    $account.on('change', template.reload);
+    template.load();
+    return { reload: template.reload };
+  }
+
+  /**
+   * Asks for the data template of the product `productId()` names, once per product (a newer
+   * request wins over an older one still under way), and tells `show`: none() when no product
+   * is named, loading(), failed(error) or loaded(product). Returns {load(), reload()}.
+   */
+  function productTemplate($account, productId, show) {
+    var loaded = null;
+    var generation = 0;
+
+    function load() {
+      var id = productId();
+      if (id === loaded) return;
+      loaded = id;
+      var mine = ++generation;
+      if (!id) return show.none();
+      show.loading();
+      requestForAccountField($account, 'product', { productId: id }, function (error, product) {
+        if (mine !== generation) return;
+        if (error) {
+          loaded = null;
+          return show.failed(error);
+        }
+        show.loaded(product);
+      });
+    }
+
     return {
+      load: load,
       reload: function () {
-        loadedProduct = null;
+        loaded = null;
         load();
       },
     };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Property picker.
+
+  /**
+   * Adds, after `options.after` (the row of a free-text property filter), one checkbox per
+   * property of a product's data template; ticking one adds its id to the text field, unticking
+   * removes it, and ids typed by hand stay. Options: accountField, field ('properties'), after,
+   * productId() giving the product whose properties to offer ('' when there is none).
+   * Returns {refresh()}: call it when the product may have changed.
+   */
+  function propertyPicker(options) {
+    var $account = $(options.accountField || '#node-input-account');
+    var $text = $('#node-input-' + (options.field || 'properties'));
+    var $row = $('<div class="form-row iotx-property-picker"></div>');
+    $('<label>&nbsp;</label>').appendTo($row);
+    var $boxes = $('<div class="iotx-properties"></div>').appendTo($row);
+    var $line = $('<div class="form-row iotx-line iotx-picker-line" style="display:none"></div>');
+
+    /** Ticks the boxes the text names. */
+    function sync() {
+      var listed = propertyIds($text.val());
+      $boxes.find('input[type=checkbox]').each(function () {
+        $(this).prop('checked', listed.indexOf($(this).val()) >= 0);
+      });
+    }
+
+    function render(properties) {
+      $boxes.empty();
+      $row.toggle(properties.length > 0);
+      properties.forEach(function (p) {
+        var define = describeDefine(p.define);
+        $('<label class="iotx-property"></label>')
+          .attr('title', (p.desc ? p.desc + ' — ' : '') + define)
+          .append($('<input type="checkbox">').val(p.id))
+          .append(
+            document.createTextNode(
+              ' ' + (p.name && p.name !== p.id ? p.name + ' (' + p.id + ')' : p.id),
+            ),
+          )
+          .appendTo($boxes);
+      });
+      sync();
+    }
+
+    var template = productTemplate($account, options.productId, {
+      none: function () {
+        render([]);
+        showInfo($line, t('propertiesNeedProduct'));
+      },
+      loading: function () {
+        render([]);
+        showInfo($line, t('loading'));
+      },
+      failed: function (error) {
+        showProblem($line, error);
+      },
+      loaded: function (product) {
+        var properties = propertiesOf(product.dataTemplate);
+        render(properties);
+        showInfo(
+          $line,
+          properties.length
+            ? t('propertiesOf', { product: product.name || product.productId })
+            : t('noProperties'),
+          true,
+        );
+      },
+    });
+
+    $line.insertAfter(options.after);
+    $row.insertAfter(options.after);
+    $boxes.on('change', 'input[type=checkbox]', function () {
+      $text
+        .val(withProperty($text.val(), $(this).val(), $(this).prop('checked')))
+        .trigger('change');
+    });
+    $text.on('change input', sync);
+    $account.on('change', template.reload);
+    template.load();
+    return { refresh: template.load };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -968,6 +1176,8 @@
     readDeviceList: readDeviceList,
     devicePicker: devicePicker,
     actionPicker: actionPicker,
+    propertyPicker: propertyPicker,
+    literal: literal,
     inputParamsForm: inputParamsForm,
     connectionTest: connectionTest,
     accountRequest: accountRequest,
@@ -977,6 +1187,13 @@
       actionsOf: actionsOf,
       describeDefine: describeDefine,
       reasonText: reasonText,
+      propertiesOf: propertiesOf,
+    },
+    lists: {
+      propertyIds: propertyIds,
+      withProperty: withProperty,
+      sharedProductId: sharedProductId,
+      listsDevice: listsDevice,
     },
     category: 'Tencent IoT',
     color: '#8EC1F5',

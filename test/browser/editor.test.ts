@@ -99,7 +99,12 @@ interface Session {
   dirs: string[];
 }
 
-async function open(options: { lang: string; deployedAccount: boolean }): Promise<Session> {
+async function open(options: {
+  lang: string;
+  deployedAccount: boolean;
+  /** More nodes for the flow's tab (`tab1`). */
+  nodes?: FlowNode[];
+}): Promise<Session> {
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-red-'))];
   const sim = await startSimulator({ port: 0 });
   const userDir = dirs[0];
@@ -110,7 +115,10 @@ async function open(options: { lang: string; deployedAccount: boolean }): Promis
     examples: [],
     lang: options.lang,
   });
-  const flow = userFlow(options.deployedAccount ? { endpoint: sim.tokenapiUrl } : undefined);
+  const flow = [
+    ...userFlow(options.deployedAccount ? { endpoint: sim.tokenapiUrl } : undefined),
+    ...(options.nodes ?? []),
+  ];
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
   fs.writeFileSync(
     path.join(userDir, 'flows_cred.json'),
@@ -280,6 +288,99 @@ describe('the editor in a real browser', function () {
     });
     await pickerLine.first().waitFor({ state: 'visible' });
     await shot(page, 'en-wrong-token-picker');
+  });
+
+  it('watches the lamp and the lock picked from the account; a status node takes a list (en-US)', async function () {
+    const watch: FlowNode = {
+      id: 'watch',
+      type: 'iot-explorer-watch',
+      z: 'tab1',
+      account: 'acc',
+      devices: [],
+      watchState: true,
+      watchOnline: true,
+      interval: 5,
+      x: 360,
+      y: 220,
+      wires: [],
+    };
+    const status: FlowNode = {
+      id: 'status',
+      type: 'iot-explorer-status',
+      z: 'tab1',
+      account: 'acc',
+      x: 360,
+      y: 300,
+      wires: [],
+    };
+    session = await open({ lang: 'en-US', deployedAccount: true, nodes: [watch, status] });
+    const { page } = session;
+    await openNode(page, 'watch');
+    await pick(page, '#node-input-iotx-device', 'living_lamp');
+    await page.locator('.iotx-picker-line', { hasText: 'added to the list' }).waitFor();
+    // One product listed: its properties are offered; ticking one fills the filter.
+    await page.locator('.iotx-property', { hasText: 'brightness' }).locator('input').check();
+    assert.equal(await page.inputValue('#node-input-properties'), 'brightness');
+    await shot(page, 'en-watch-properties');
+    await page.fill('#node-input-properties', 'brightness power_switch');
+    await page.locator('#node-input-properties').dispatchEvent('input');
+    assert.equal(
+      await page
+        .locator('.iotx-property', { hasText: 'power_switch' })
+        .locator('input')
+        .isChecked(),
+      true,
+    );
+    await pick(page, '#node-input-iotx-device', 'front_door');
+    // The same device again is not listed twice.
+    await pick(page, '#node-input-iotx-device', 'living_lamp');
+    await page.locator('.iotx-picker-line', { hasText: 'already in the list' }).waitFor();
+    assert.deepEqual(
+      await page
+        .locator('#node-input-devices-list .iotx-device-name')
+        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)),
+      ['living_lamp', 'front_door'],
+    );
+    // Two products: no boxes, the typed filter stays.
+    await page.locator('.iotx-property-picker').waitFor({ state: 'hidden' });
+    await shot(page, 'en-watch-picked');
+    await page.locator('#node-dialog-ok').click();
+    await page.waitForSelector('#node-input-account', { state: 'detached' });
+    await page.locator('#red-ui-header-button-deploy').click();
+    await page
+      .locator('#red-ui-workspace-chart g[id="watch"] .red-ui-flow-node-status-label', {
+        hasText: '2 devices',
+      })
+      .waitFor({ state: 'visible' });
+    const saved = await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { node(id: string): unknown } } }).RED;
+      const node = red.nodes.node('watch') as { devices: unknown; properties: unknown };
+      return { devices: node.devices, properties: node.properties };
+    });
+    assert.deepEqual(saved, {
+      devices: [
+        { productId: 'LIGHT0A1B2', deviceName: 'living_lamp' },
+        { productId: 'LOCK0C3D4E', deviceName: 'front_door' },
+      ],
+      properties: 'brightness power_switch',
+    });
+    // The online status node takes a list from the same picker.
+    await openNode(page, 'status');
+    await page.selectOption('#node-input-iotx-ask', 'list');
+    await pick(page, '#node-input-iotx-device', 'front_door');
+    await page.locator('#node-input-devices-list .iotx-device-name').first().waitFor();
+    await shot(page, 'en-status-list');
+    await page.locator('#node-dialog-ok').click();
+    await page.waitForSelector('#node-input-account', { state: 'detached' });
+    const statusNode = await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { node(id: string): unknown } } }).RED;
+      const node = red.nodes.node('status') as { devices: unknown; productId: unknown };
+      return { devices: node.devices, productId: node.productId };
+    });
+    assert.deepEqual(statusNode, {
+      devices: [{ productId: 'LOCK0C3D4E', deviceName: 'front_door' }],
+      productId: '',
+    });
   });
 
   it('signs in from the dialog of an account not deployed yet, then picks (en-US)', async function () {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import type { Node } from 'node-red';
+import type sinon from 'sinon';
 import type { Simulator } from '../../simulator';
 import {
+  helper,
   LIGHT,
   LOCK,
   OFFLINE_LAMP,
@@ -81,6 +84,57 @@ describe('iot-explorer-status in a Node-RED runtime', function () {
     assert.equal(error?.error.code, 'IOTX_INVALID_FIELD');
     assert.match(error?.error.message, /msg\.deviceIds.*1/);
     assert.equal(statusBodies().length, 0);
+  });
+
+  describe("the node's own device list", function () {
+    const LIST = [
+      { productId: LIGHT.productId, deviceName: LIGHT.deviceName },
+      { productId: OFFLINE_LAMP.productId, deviceName: OFFLINE_LAMP.deviceName },
+      { productId: LOCK.productId, deviceName: LOCK.deviceName },
+    ];
+
+    it('asks about the listed devices when the fields are blank', async function () {
+      await load(deviceFlow(sim.tokenapiUrl, 'iot-explorer-status', { devices: LIST }));
+      const { output, error } = await call({ topic: 'check' });
+      assert.equal(error, undefined, error && JSON.stringify(error.error));
+      assert.deepEqual(output?.payload, { [LAMP_ID]: true, [OFFLINE_ID]: false, [LOCK_ID]: true });
+      assert.deepEqual(output?.iotexplorer.missing, []);
+      assert.deepEqual(statusBodies()[0].DeviceIds, [LAMP_ID, OFFLINE_ID, LOCK_ID]);
+    });
+
+    it('takes precedence over msg.deviceIds, with one warning per node', async function () {
+      await load(deviceFlow(sim.tokenapiUrl, 'iot-explorer-status', { devices: LIST }));
+      const act = helper.getNode('act') as Node & { warn: sinon.SinonSpy };
+      const first = await call({ deviceIds: [LAMP_ID] });
+      await call({ deviceIds: [LAMP_ID] });
+      assert.equal(Object.keys(first.output?.payload as object).length, 3);
+      const warnings = act.warn.getCalls().map((c) => String(c.args[0]));
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /overridden/);
+    });
+
+    it('gives way to the ProductId and DeviceName fields', async function () {
+      await load(
+        deviceFlow(sim.tokenapiUrl, 'iot-explorer-status', {
+          productId: LOCK.productId,
+          deviceName: LOCK.deviceName,
+          devices: LIST,
+        }),
+      );
+      const { output } = await call({});
+      assert.equal(output?.payload, true);
+      assert.deepEqual(statusBodies()[0].DeviceIds, [LOCK_ID]);
+    });
+
+    it('refuses a hand-edited entry that names no device, naming the list', async function () {
+      await load(
+        deviceFlow(sim.tokenapiUrl, 'iot-explorer-status', { devices: [LAMP_ID, 'lamp'] }),
+      );
+      const { error } = await call({});
+      assert.equal(error?.error.code, 'IOTX_INVALID_FIELD');
+      assert.match(error?.error.message, /devices.*1/);
+      assert.equal(statusBodies().length, 0);
+    });
   });
 
   it('reports one device the API does not know as not found', async function () {

@@ -2,33 +2,11 @@
 // must accept exactly what the simulator's data-template check accepts.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import fc from 'fast-check';
-import { PROJECT_ROOT } from '../../demo/launch';
 import { checkValue as simulatorCheck, type TemplateDefine } from '../../simulator/template';
+import { loadEditor } from '../support/editor';
 
-interface EditorTemplate {
-  checkValue(define: unknown, value: unknown, label: string): { key: string } | undefined;
-  checkInput(action: unknown, input: unknown): { key: string } | undefined;
-  actionsOf(template: unknown): Array<{ id: string }>;
-  describeDefine(define: unknown): string;
-}
-
-/** Runs the editor script in a sandbox without a DOM, as the browser would without the editor. */
-function loadEditor(): EditorTemplate {
-  const source = fs.readFileSync(
-    path.join(PROJECT_ROOT, 'resources', 'iot-explorer-editor.js'),
-    'utf8',
-  );
-  const sandbox: Record<string, unknown> = {};
-  sandbox.window = sandbox;
-  vm.runInNewContext(source, sandbox);
-  return (sandbox.IotExplorerEditor as { template: EditorTemplate }).template;
-}
-
-const editor = loadEditor();
+const editor = loadEditor().template;
 
 const DEFINES: TemplateDefine[] = [
   { type: 'bool', mapping: { '0': 'off', '1': 'on' } },
