@@ -364,28 +364,33 @@ export class ApiClient {
   }
 
   /** `AppCallDeviceActionSync`. A Status of `FailedOperation…` (device offline) is thrown as an error. */
-  async callDeviceActionSync(
+  callDeviceActionSync(
     call: DeviceActionRequest,
     options: CallOptions = {},
   ): Promise<DeviceActionResult> {
-    const { requestId, data } = await this.request(
-      'AppCallDeviceActionSync',
-      actionParams(call),
-      options,
-    );
-    return toActionResult(requestId, data);
+    return this.callAction('AppCallDeviceActionSync', call, options);
   }
 
   /** `AppCallDeviceActionAsync`: the device gets the call later; the reply says `Sent`. */
-  async callDeviceActionAsync(
+  callDeviceActionAsync(
     call: DeviceActionRequest,
     options: CallOptions = {},
   ): Promise<DeviceActionResult> {
-    const { requestId, data } = await this.request(
-      'AppCallDeviceActionAsync',
-      actionParams(call),
-      options,
-    );
+    return this.callAction('AppCallDeviceActionAsync', call, options);
+  }
+
+  private async callAction(
+    action: 'AppCallDeviceActionSync' | 'AppCallDeviceActionAsync',
+    call: DeviceActionRequest,
+    options: CallOptions,
+  ): Promise<DeviceActionResult> {
+    const params: Record<string, unknown> = {
+      ProductId: call.productId,
+      DeviceName: call.deviceName,
+      ActionId: call.actionId,
+    };
+    if (call.inputParams !== undefined) params.InputParams = call.inputParams;
+    const { requestId, data } = await this.request(action, params, options);
     return toActionResult(requestId, data);
   }
 
@@ -496,16 +501,6 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function actionParams(call: DeviceActionRequest): Record<string, unknown> {
-  const params: Record<string, unknown> = {
-    ProductId: call.productId,
-    DeviceName: call.deviceName,
-    ActionId: call.actionId,
-  };
-  if (call.inputParams !== undefined) params.InputParams = call.inputParams;
-  return params;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

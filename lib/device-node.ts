@@ -203,7 +203,7 @@ export function createFieldResolver<K extends string>(
   const warnOverridden = overrideWarning(RED, node);
   const names = Object.keys(specs) as K[];
   return async (msg, name) => {
-    warnOverridden(
+    warnOverridden(() =>
       names
         .filter(
           (n) =>
@@ -218,12 +218,19 @@ export function createFieldResolver<K extends string>(
 
 /**
  * Warns once per node that the node's own settings hide message properties (`msg.productId`,
- * …): a flow author otherwise wonders why the message is ignored. Call it with the hidden ones.
+ * …): a flow author otherwise wonders why the message is ignored. Call it with the hidden ones,
+ * or with a function that finds them (run only until the warning has been given).
  */
-export function overrideWarning(RED: NodeAPI, node: Node): (hidden: string[]) => void {
+export function overrideWarning(
+  RED: NodeAPI,
+  node: Node,
+): (hidden: string[] | (() => string[])) => void {
   let warned = false;
-  return (hidden) => {
-    if (warned || hidden.length === 0) return;
+  return (hiddenOrFind) => {
+    // Once warned, the check costs nothing more on the message path.
+    if (warned) return;
+    const hidden = typeof hiddenOrFind === 'function' ? hiddenOrFind() : hiddenOrFind;
+    if (hidden.length === 0) return;
     warned = true;
     node.warn(RED._(`${ACCOUNT_STATUS_NS}:warn.overridden`, { properties: hidden.join(', ') }));
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
+import { closedPort } from '../support/net';
 import express from 'express';
 import type { NodeAPI } from 'node-red';
 import request from 'supertest';
@@ -33,15 +33,6 @@ function crowdedFixture(count: number): Fixture {
     });
   }
   return fixture;
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Every answer, as text: no token may appear in any of them. */

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSimulator, type Simulator } from '../../simulator';
-import { NODES, credentials, helper, type FlowNode } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import {
+  NODES,
+  credentials,
+  helper,
+  FAST_WATCH_SETTINGS,
+  useRuntimeAndSimulator,
+  type FlowNode,
+} from '../support/runtime';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const CORE = [
@@ -52,21 +59,7 @@ function nextOn(id: string, timeoutMs = 8000): Promise<Msg> {
 describe('the example flows, run against the simulator', function () {
   let sim: Simulator;
 
-  before(async function () {
-    helper.settings({ iotExplorerWatchMinInterval: 0.05 } as Record<string, unknown>);
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-    helper.settings({});
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator((started) => (sim = started), {}, FAST_WATCH_SETTINGS);
 
   it('05: switches the lamp on and reads it back; refuses a brightness out of range', async function () {
     sim.setDeviceProperty('LIGHT0A1B2', 'living_lamp', 'power_switch', 0);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { closedPort } from '../support/net';
 import { startSimulator, type FaultSpec, type Simulator } from '../../simulator';
 import type { AccountNode } from '../../lib/device-node';
 import type { Transport } from '../../lib/transport';
@@ -13,15 +13,6 @@ import {
   type Outcome,
   useRuntimeAndSimulator,
 } from '../support/runtime';
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const unlock = (): Record<string, unknown> => ({ payload: { userid: 'alice', duration: 1 } });
 
@@ -157,7 +148,7 @@ describe('faults: what the user sees and what the node does', function () {
 
   it('a refused connection that recovers: retried, the message succeeds', async function () {
     await sim.close();
-    const port = await freePort();
+    const port = await closedPort();
     await load(actionFlow(`http://127.0.0.1:${port}/api/exploreropen/tokenapi`, { ...LIGHT }));
     // The first attempt is refused; the service comes up during the backoff.
     const counter = wrapTransport(async (attempt) => {
@@ -171,7 +162,7 @@ describe('faults: what the user sees and what the node does', function () {
 
   it('a refused connection that lasts: IOTX_NETWORK after 3 attempts, the node keeps working', async function () {
     await sim.close();
-    const port = await freePort();
+    const port = await closedPort();
     await load(actionFlow(`http://127.0.0.1:${port}/api/exploreropen/tokenapi`, { ...LIGHT }));
     const counter = wrapTransport();
     const outcome = await call({ payload: { time: 1 } });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { closedPort } from '../support/net';
 import sinon from 'sinon';
 import type { Node } from 'node-red';
 import type { Simulator } from '../../simulator';
@@ -24,15 +24,6 @@ function actionRequests(sim: Simulator): Array<Record<string, unknown>> {
   return sim.requests
     .filter((r) => r.path.startsWith('/api/exploreropen/tokenapi'))
     .map((r) => r.body as Record<string, unknown>);
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('iot-explorer-action in a Node-RED runtime', function () {

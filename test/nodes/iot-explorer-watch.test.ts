@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import type { Node } from 'node-red';
 import sinon from 'sinon';
-import { startSimulator, type Simulator } from '../../simulator';
-import { LIGHT, OFFLINE_LAMP, credentials, deviceFlow, helper, load } from '../support/runtime';
+import type { Simulator } from '../../simulator';
+import {
+  LIGHT,
+  OFFLINE_LAMP,
+  credentials,
+  deviceFlow,
+  helper,
+  load,
+  FAST_WATCH_SETTINGS,
+  useRuntimeAndSimulator,
+} from '../support/runtime';
 
 const LAMP = { productId: LIGHT.productId, deviceName: LIGHT.deviceName };
 const BEDROOM = { productId: OFFLINE_LAMP.productId, deviceName: OFFLINE_LAMP.deviceName };
@@ -22,24 +31,15 @@ describe('iot-explorer-watch in a Node-RED runtime', function () {
   let received: Msg[];
   let caught: Msg[];
 
-  before(async function () {
-    // Tests only: let the watch poll far faster than users may.
-    helper.settings({ iotExplorerWatchMinInterval: 0.05 } as Record<string, unknown>);
-    await new Promise<void>((resolve) => helper.startServer(resolve));
-  });
-  after(async function () {
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
-    helper.settings({});
-  });
-  beforeEach(async function () {
-    sim = await startSimulator();
-    received = [];
-    caught = [];
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await sim.close();
-  });
+  useRuntimeAndSimulator(
+    (started) => {
+      sim = started;
+      received = [];
+      caught = [];
+    },
+    {},
+    FAST_WATCH_SETTINGS,
+  );
 
   async function watch(props: Record<string, unknown>, token?: string): Promise<void> {
     const flow = deviceFlow(sim.tokenapiUrl, 'iot-explorer-watch', { interval: 0.2, ...props });

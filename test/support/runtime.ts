@@ -153,19 +153,23 @@ export async function call(msg: Record<string, unknown>): Promise<Outcome> {
 }
 
 /**
- * Mocha hooks for a suite of runtime tests: the helper's HTTP server for the whole suite, and a
- * fresh simulator for each test, handed to `onStart`; the flow and the simulator end after each.
+ * Mocha hooks for a suite of runtime tests: the helper's HTTP server for the whole suite (with
+ * extra runtime `settings`, if any), and a fresh simulator for each test, handed to `onStart`;
+ * the flow and the simulator end after each.
  */
 export function useRuntimeAndSimulator(
   onStart: (sim: Simulator) => void,
   options: SimulatorOptions = {},
+  settings?: Record<string, unknown>,
 ): void {
   let sim: Simulator | undefined;
   before(async function () {
+    if (settings) helper.settings(settings);
     await new Promise<void>((resolve) => helper.startServer(resolve));
   });
   after(async function () {
     await new Promise<void>((resolve) => helper.stopServer(resolve));
+    if (settings) helper.settings({});
   });
   beforeEach(async function () {
     sim = await startSimulator(options);
@@ -176,3 +180,6 @@ export function useRuntimeAndSimulator(
     await sim?.close();
   });
 }
+
+/** Tests only: lets the watch node poll far faster than users may. */
+export const FAST_WATCH_SETTINGS = { iotExplorerWatchMinInterval: 0.05 };
