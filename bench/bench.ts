@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import { parseReply } from '../lib/envelope';
-import { createHttpTransport } from '../lib/transport';
+import { parseReply } from '../lib/api/envelope';
+import { createHttpTransport } from '../lib/api/transport';
 import {
   FlowDriver,
   MB,

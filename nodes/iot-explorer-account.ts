@@ -1,22 +1,22 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS, type TokenSource } from '../lib/api-client';
-import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node-i18n';
+import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS, type TokenSource } from '../lib/api/client';
+import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node/i18n';
 import {
   TokenHealth,
   parseExpireAt,
   watchPastedExpiry,
   type TokenNotice,
-} from '../lib/token-health';
-import { createPastedTokenSource } from '../lib/token-source';
+} from '../lib/auth/token-health';
+import { createPastedTokenSource } from '../lib/auth/token-source';
 import {
   createAccountSignIn,
   endSignIn,
   readSignIn,
   type SignInConfig,
   type SignInCredentials,
-} from '../lib/sign-in';
-import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin-endpoints';
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/flow-control';
+} from '../lib/auth/sign-in';
+import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin/endpoints';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/api/flow-control';
 
 export interface AccountConfig extends NodeDef, SignInConfig {
   endpoint?: string;
@@ -118,7 +118,7 @@ export default function register(RED: NodeAPI): void {
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
     Object.defineProperty(this, 'tokenHealth', { value: health, enumerable: false });
-    // Read by the editor's admin endpoints (lib/admin-endpoints.ts); holds no secret.
+    // Read by the editor's admin endpoints (lib/admin/endpoints.ts); holds no secret.
     const accountSettings: DeployedAccountSettings = {
       name: account,
       endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,

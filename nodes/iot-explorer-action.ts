@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { parseOutputParams } from '../lib/envelope';
-import { IotExplorerError } from '../lib/errors';
+import { parseOutputParams } from '../lib/api/envelope';
+import { IotExplorerError } from '../lib/errors/errors';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -9,13 +9,13 @@ import {
   type AccountNode,
   type CallInfo,
   type DeviceTargetConfig,
-} from '../lib/device-node';
+} from '../lib/node/device-node';
 import {
   evaluateTypedField,
   payloadField,
   toJsonObjectString,
   type TypedField,
-} from '../lib/typed-fields';
+} from '../lib/node/typed-fields';
 
 /** `sync` waits for the device's answer; `async` only hands the call to the cloud. */
 export type ActionMode = 'sync' | 'async';

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { checkControlData } from '../lib/data-template';
+import { checkControlData } from '../lib/shared/data-template';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -8,10 +8,10 @@ import {
   type AccountNode,
   type CallInfo,
   type DeviceTargetConfig,
-} from '../lib/device-node';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors';
-import { ACCOUNT_NAMESPACE } from '../lib/node-i18n';
-import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/typed-fields';
+} from '../lib/node/device-node';
+import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
+import { ACCOUNT_NAMESPACE } from '../lib/node/i18n';
+import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/node/typed-fields';
 
 export interface ControlConfig extends NodeDef, DeviceTargetConfig {
   account: string;

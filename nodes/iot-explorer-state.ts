@@ -8,7 +8,7 @@ import {
   type CallInfo,
   type DeviceTargetConfig,
   parsePropertyList,
-} from '../lib/device-node';
+} from '../lib/node/device-node';
 
 export interface StateConfig extends NodeDef, DeviceTargetConfig {
   account: string;

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { DeviceStatus } from '../lib/api-client';
+import type { DeviceStatus } from '../lib/api/client';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -13,9 +13,9 @@ import {
   type DeviceListConfig,
   type DeviceMessage,
   type DeviceTargetConfig,
-} from '../lib/device-node';
-import { IotExplorerError } from '../lib/errors';
-import { isBlankLiteral } from '../lib/typed-fields';
+} from '../lib/node/device-node';
+import { IotExplorerError } from '../lib/errors/errors';
+import { isBlankLiteral } from '../lib/node/typed-fields';
 
 export type StatusConfig = NodeDef & DeviceTargetConfig & DeviceListConfig & { account: string };
 

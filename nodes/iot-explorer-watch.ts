@@ -5,10 +5,10 @@ import {
   type AccountNode,
   type DeviceListConfig,
   type StoredDevice,
-} from '../lib/device-node';
-import { DeviceWatcher, type WatchChange } from '../lib/device-watcher';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors';
-import { localizeError } from '../lib/node-i18n';
+} from '../lib/node/device-node';
+import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
+import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
+import { localizeError } from '../lib/node/i18n';
 
 export const DEFAULT_INTERVAL_S = 30;
 export const MIN_INTERVAL_S = 5;

@@ -1,5 +1,5 @@
 /* Editor parts shared by the IoT Explorer nodes: loaded once by each node's editor file.
- * The pickers ask the account node's admin endpoints (lib/admin-endpoints.ts) for what the
+ * The pickers ask the account node's admin endpoints (lib/admin/endpoints.ts) for what the
  * user's account holds; a device node attaches each one in a line of its oneditprepare. */
 (function (root) {
   'use strict';
@@ -178,7 +178,7 @@
   // ---------------------------------------------------------------------------------------
   // Device and property lists: pure, so that they can be tested without a browser.
 
-  /** The ids a property filter names, split as the runtime splits them (lib/device-node.ts). */
+  /** The ids a property filter names, split as the runtime splits them (lib/node/device-node.ts). */
   function propertyIds(text) {
     return String(text || '')
       .split(/[\s,，]+/)

@@ -4,8 +4,8 @@ import { closedPort } from '../support/net';
 import express from 'express';
 import type { NodeAPI } from 'node-red';
 import request from 'supertest';
-import { ApiClient } from '../../lib/api-client';
-import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin-endpoints';
+import { ApiClient } from '../../lib/api/client';
+import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin/endpoints';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
 import {
   DEMO_SIGN_IN,

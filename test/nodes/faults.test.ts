@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { closedPort } from '../support/net';
 import { startSimulator, type FaultSpec, type Simulator } from '../../simulator';
-import type { AccountNode } from '../../lib/device-node';
-import type { Transport } from '../../lib/transport';
+import type { AccountNode } from '../../lib/node/device-node';
+import type { Transport } from '../../lib/api/transport';
 import {
   LIGHT,
   LOCK,

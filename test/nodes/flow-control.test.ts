@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { NodeStatus } from 'node-red';
 import type { Simulator } from '../../simulator';
-import { MIN_REPAINT_MS } from '../../lib/call-status';
-import type { AccountNode } from '../../lib/device-node';
-import { FlowControl } from '../../lib/flow-control';
+import { MIN_REPAINT_MS } from '../../lib/node/call-status';
+import type { AccountNode } from '../../lib/node/device-node';
+import { FlowControl } from '../../lib/api/flow-control';
 import { LIGHT, LOCK, actionFlow, helper, load, useRuntimeAndSimulator } from '../support/runtime';
 import { trackDone, waitForDone } from '../support/done-tracker';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../lib/token-source';
+import type { Clock } from '../../lib/auth/token-source';
 
 /** A clock the test moves by hand; due timers run, in order, when it is moved. */
 export class ManualClock implements Clock {

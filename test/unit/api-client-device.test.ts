@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ApiClient, MAX_STATUS_DEVICE_IDS } from '../../lib/api-client';
-import { IotExplorerError } from '../../lib/errors';
+import { ApiClient, MAX_STATUS_DEVICE_IDS } from '../../lib/api/client';
+import { IotExplorerError } from '../../lib/errors/errors';
 import { startSimulator, type Simulator } from '../../simulator';
 
 describe('ApiClient device calls against the simulator', function () {

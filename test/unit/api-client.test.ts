@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiClient, type TokenSource } from '../../lib/api-client';
-import { IotExplorerError } from '../../lib/errors';
-import { createHttpTransport } from '../../lib/transport';
+import { ApiClient, type TokenSource } from '../../lib/api/client';
+import { IotExplorerError } from '../../lib/errors/errors';
+import { createHttpTransport } from '../../lib/api/transport';
 import { startSimulator, type Simulator } from '../../simulator';
 
 const LIGHT = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp', actionId: 'light_blink' };

@@ -4,8 +4,8 @@ import {
   checkValue,
   parseDataTemplate,
   type TemplateDefine,
-} from '../../lib/data-template';
-import { formatMessage } from '../../lib/messages';
+} from '../../lib/shared/data-template';
+import { formatMessage } from '../../lib/errors/messages';
 
 const INT: TemplateDefine = { type: 'int', min: '0', max: '100', step: '1' };
 const POSITION: TemplateDefine = {

@@ -1,9 +1,9 @@
 // The editor's device and property lists (resources/iot-explorer-editor.js): what the pickers
-// write must read back the same way at runtime (lib/device-node.ts).
+// write must read back the same way at runtime (lib/node/device-node.ts).
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parsePropertyList } from '../../lib/device-node';
+import { parsePropertyList } from '../../lib/node/device-node';
 import { loadEditor } from '../support/editor';
 
 const { lists, template } = loadEditor();

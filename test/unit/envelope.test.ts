@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseReply, splitPackedCode } from '../../lib/envelope';
-import { IotExplorerError } from '../../lib/errors';
-import { redactSecrets, toActionResult } from '../../lib/api-client';
+import { parseReply, splitPackedCode } from '../../lib/api/envelope';
+import { IotExplorerError } from '../../lib/errors/errors';
+import { redactSecrets, toActionResult } from '../../lib/api/client';
 
 const SENT = 'sent-request-id';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import type { IssuedToken } from '../../lib/api-client';
-import { IotExplorerError } from '../../lib/errors';
+import type { IssuedToken } from '../../lib/api/client';
+import { IotExplorerError } from '../../lib/errors/errors';
 import {
   TokenHealth,
   parseExpireAt,
   pastedTokenNotice,
   watchPastedExpiry,
   type TokenNotice,
-} from '../../lib/token-health';
+} from '../../lib/auth/token-health';
 import {
   DAY_MS,
   createPastedTokenSource,
@@ -15,7 +15,7 @@ import {
   renewalMargin,
   type SignInEvent,
   type SignInTokenSource,
-} from '../../lib/token-source';
+} from '../../lib/auth/token-source';
 import { ManualClock } from '../support/clock';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

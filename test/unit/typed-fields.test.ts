@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describeValue, toJsonObjectString } from '../../lib/typed-fields';
-import { parseOutputParams } from '../../lib/envelope';
-import { IotExplorerError } from '../../lib/errors';
+import { describeValue, toJsonObjectString } from '../../lib/node/typed-fields';
+import { parseOutputParams } from '../../lib/api/envelope';
+import { IotExplorerError } from '../../lib/errors/errors';
 
 function codeOf(fn: () => unknown): string {
   try {

@@ -1,4 +1,4 @@
-import { IotExplorerError, LocalErrorCode } from './errors';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 export const DEFAULT_MAX_IN_FLIGHT = 10;
 export const DEFAULT_MAX_QUEUE = 1000;

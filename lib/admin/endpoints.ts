@@ -5,19 +5,19 @@
 
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { ApiClient, DEFAULT_TIMEOUT_MS } from './api-client';
-import { asText } from './envelope';
-import { IotExplorerError, LocalErrorCode, type MessageParams } from './errors';
-import { localizeError } from './node-i18n';
+import { ApiClient, DEFAULT_TIMEOUT_MS } from '../api/client';
+import { asText } from '../api/envelope';
+import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
+import { localizeError } from '../node/i18n';
 import {
   createAccountSignIn,
   endSignIn,
   readSignIn,
   type SignInConfig,
   type SignInCredentials,
-} from './sign-in';
-import { parseExpireAt } from './token-health';
-import { createPastedTokenSource } from './token-source';
+} from '../auth/sign-in';
+import { parseExpireAt } from '../auth/token-health';
+import { createPastedTokenSource } from '../auth/token-source';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';

@@ -1,8 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { IotExplorerError, LocalErrorCode, apiError } from './errors';
+import { IotExplorerError, LocalErrorCode, apiError } from '../errors/errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
 import { FlowControl, type FlowControlOptions } from './flow-control';
-import { signAppApi, type AppApiParams } from './signature';
+import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
 

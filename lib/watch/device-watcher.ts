@@ -1,5 +1,5 @@
-import type { ApiClient, DeviceTarget } from './api-client';
-import { IotExplorerError, LocalErrorCode } from './errors';
+import type { ApiClient, DeviceTarget } from '../api/client';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 /** After failing rounds the period doubles, up to this (or the interval, if longer). */
 export const MAX_BACKOFF_MS = 10 * 60 * 1000;

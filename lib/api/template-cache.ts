@@ -1,6 +1,6 @@
-import type { CallOptions, ProductInfo } from './api-client';
-import { parseDataTemplate, type DataTemplate } from './data-template';
-import { IotExplorerError, LocalErrorCode } from './errors';
+import type { CallOptions, ProductInfo } from './client';
+import { parseDataTemplate, type DataTemplate } from '../shared/data-template';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 /** A template is kept this long: templates change rarely, and only when a product is edited. */
 export const TEMPLATE_TTL_MS = 5 * 60 * 1000;

@@ -1,4 +1,4 @@
-import { IotExplorerError, LocalErrorCode, apiError } from './errors';
+import { IotExplorerError, LocalErrorCode, apiError } from '../errors/errors';
 
 /** The inner object of a successful reply: the Action's fields plus `RequestId`. */
 export type ReplyData = Record<string, unknown>;

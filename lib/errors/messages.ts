@@ -1,4 +1,4 @@
-import catalog from '../nodes/locales/en-US/iot-explorer-account.json';
+import catalog from '../../nodes/locales/en-US/iot-explorer-account.json';
 
 /**
  * English error texts, read from the account node's en-US catalogue so that each text is

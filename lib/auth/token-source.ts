@@ -1,5 +1,5 @@
-import type { IssuedToken, TokenSource } from './api-client';
-import { IotExplorerError, LocalErrorCode } from './errors';
+import type { IssuedToken, TokenSource } from '../api/client';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { IotExplorerError, LocalErrorCode } from './errors';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 /**
  * The small interface the API client needs from HTTP, so the library behind it can be swapped

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import { IotExplorerError, LocalErrorCode } from './errors';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
 /** A TypedInput as Node-RED stores it: `productId` and `productIdType`, say. */
 export interface TypedField {

@@ -2,8 +2,8 @@
 // them and ending that token. The account node and the editor's admin endpoints (which sign in
 // for an account not deployed yet) both go through here, so the two cannot drift apart.
 
-import type { ApiClient, AppCredentials, IssuedToken, UserLogin } from './api-client';
-import { IotExplorerError, LocalErrorCode, signInError } from './errors';
+import type { ApiClient, AppCredentials, IssuedToken, UserLogin } from '../api/client';
+import { IotExplorerError, LocalErrorCode, signInError } from '../errors/errors';
 import { createSignInTokenSource, type SignInEvent, type SignInTokenSource } from './token-source';
 
 /** The account's sign-in settings that are stored in the flow (no secret among them). */

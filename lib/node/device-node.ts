@@ -1,11 +1,11 @@
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
-import type { ApiClient } from './api-client';
-import type { TokenHealth, TokenNotice } from './token-health';
+import type { ApiClient } from '../api/client';
+import type { TokenHealth, TokenNotice } from '../auth/token-health';
 import { CallStatus } from './call-status';
-import { IotExplorerError, LocalErrorCode } from './errors';
-import { observeQueue } from './flow-control';
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { observeQueue } from '../api/flow-control';
 // Status and warning texts shared by all device nodes live in the account catalogue.
-import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './node-i18n';
+import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './i18n';
 import { describeValue, isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
 
 /** The account config node as the device nodes see it. */
