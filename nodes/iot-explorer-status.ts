@@ -16,6 +16,7 @@ import {
 } from '../lib/node/device-node';
 import { IotExplorerError } from '../lib/errors/errors';
 import { isBlankLiteral } from '../lib/node/typed-fields';
+import { DeviceId } from '../lib/shared/device-id';
 
 export type StatusConfig = NodeDef & DeviceTargetConfig & DeviceListConfig & { account: string };
 
@@ -63,11 +64,12 @@ export default function register(RED: NodeAPI): void {
       action: 'AppGetDeviceStatuses',
       async run(msg, { account, signal, info }) {
         const list = requestedList(msg);
-        if (list === undefined) {
+        let ids = list;
+        if (ids === undefined) {
           info.productId = await resolve(msg, 'productId');
           info.deviceName = await resolve(msg, 'deviceName');
+          ids = [DeviceId.format({ productId: info.productId, deviceName: info.deviceName })];
         }
-        const ids = list ?? [`${info.productId}/${info.deviceName}`];
         const result = await account.client.getDeviceStatuses(ids, { signal });
         info.requestIds = result.requestIds;
         info.requestId = result.requestIds[result.requestIds.length - 1];

@@ -9,6 +9,7 @@ import {
 import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
 import { localizeError } from '../lib/node/i18n';
+import { DeviceId } from '../lib/shared/device-id';
 
 export const DEFAULT_INTERVAL_S = 30;
 export const MIN_INTERVAL_S = 5;
@@ -106,14 +107,15 @@ export default function register(RED: NodeAPI): void {
           node.send(changeMessage(change));
         },
         failure(err, target) {
-          const ids = target.deviceId?.split('/') ?? [];
+          const device =
+            target.deviceId === undefined ? undefined : DeviceId.parse(target.deviceId);
           fail(err, {
             topic: target.deviceId ?? '',
             payload: null,
             iotexplorer: {
               action: target.action,
-              productId: ids[0],
-              deviceName: ids[1],
+              productId: device?.productId,
+              deviceName: device?.deviceName,
               requestId: err.requestId,
             },
           });

@@ -18,6 +18,7 @@ import {
 } from '../auth/sign-in';
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
+import { DeviceId } from '../shared/device-id';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';
@@ -437,7 +438,9 @@ export async function listDevices(client: ApiClient, familyId: string): Promise<
   );
   const roomNames = new Map(rooms.map((r) => [asText(r.RoomId), asText(r.RoomName)]));
   const ids = devices.map(
-    (d) => asText(d.DeviceId) || `${asText(d.ProductId)}/${asText(d.DeviceName)}`,
+    (d) =>
+      asText(d.DeviceId) ||
+      DeviceId.format({ productId: asText(d.ProductId), deviceName: asText(d.DeviceName) }),
   );
   const online = await onlineStates(client, ids).catch(() => new Map<string, boolean>());
   return devices.map((d, i) => {

@@ -5,6 +5,7 @@ import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
+import { DeviceId } from '../shared/device-id';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -81,10 +82,8 @@ export interface IssuedToken {
   expireAt: number;
 }
 
-export interface DeviceTarget {
-  productId: string;
-  deviceName: string;
-}
+/** The device a call is for. */
+export type DeviceTarget = DeviceId;
 
 export interface DeviceActionRequest extends DeviceTarget {
   actionId: string;
@@ -548,16 +547,12 @@ export function toPropertyReadings(
  */
 function toDeviceStatus(entry: unknown): DeviceStatus | undefined {
   if (!isRecord(entry)) return undefined;
-  let productId = asText(entry.ProductId);
-  let deviceName = asText(entry.DeviceName);
-  const deviceId = asText(entry.DeviceId) || `${productId}/${deviceName}`;
-  if (productId === '' || deviceName === '') {
-    const slash = deviceId.indexOf('/');
-    if (slash <= 0) return undefined;
-    productId = deviceId.slice(0, slash);
-    deviceName = deviceId.slice(slash + 1);
-  }
-  return { deviceId, productId, deviceName, online: Number(entry.Online) === 1 };
+  const named = { productId: asText(entry.ProductId), deviceName: asText(entry.DeviceName) };
+  const deviceId = asText(entry.DeviceId) || DeviceId.format(named);
+  const device =
+    named.productId !== '' && named.deviceName !== '' ? named : DeviceId.parse(deviceId);
+  if (!device) return undefined;
+  return { deviceId, ...device, online: Number(entry.Online) === 1 };
 }
 
 /** Reads an action reply; the doc's table misspells OutputParams as OutputParqams, so accept both. */

@@ -4,6 +4,7 @@ import type { TokenHealth, TokenNotice } from '../auth/token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { observeQueue } from '../api/flow-control';
+import { DeviceId } from '../shared/device-id';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './i18n';
 import { describeValue, isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
@@ -273,9 +274,9 @@ export function parseDeviceIds(value: unknown, field = 'msg.deviceIds'): string[
     else if (typeof item === 'object' && item !== null) {
       const { productId, deviceName } = item as Record<string, unknown>;
       if (typeof productId === 'string' && typeof deviceName === 'string')
-        id = `${productId}/${deviceName}`;
+        id = DeviceId.format({ productId, deviceName });
     }
-    if (id === undefined || !/^[^/\s]+\/[^/\s]+$/.test(id)) {
+    if (id === undefined || !DeviceId.isValid(id)) {
       throw new IotExplorerError({
         code: LocalErrorCode.InvalidField,
         key: 'invalidDeviceIds',

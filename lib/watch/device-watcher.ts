@@ -1,5 +1,6 @@
 import type { ApiClient, DeviceTarget } from '../api/client';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { DeviceId } from '../shared/device-id';
 
 /** After failing rounds the period doubles, up to this (or the interval, if longer). */
 export const MAX_BACKOFF_MS = 10 * 60 * 1000;
@@ -55,9 +56,9 @@ export interface WatchListener {
 
 type Poll = () => Promise<IotExplorerError | undefined>;
 
+/** The ids were checked when the node read its list (parseDeviceIds), so each one parses. */
 function splitId(deviceId: string): DeviceTarget {
-  const slash = deviceId.indexOf('/');
-  return { productId: deviceId.slice(0, slash), deviceName: deviceId.slice(slash + 1) };
+  return DeviceId.parse(deviceId) ?? { productId: deviceId, deviceName: '' };
 }
 
 /** Values compare by their JSON: a struct or array that reads the same has not changed. */
