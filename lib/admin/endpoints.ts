@@ -19,6 +19,7 @@ import {
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
 import { DeviceId } from '../shared/device-id';
+import { redactSecrets } from '../api/redact';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';
@@ -346,15 +347,6 @@ function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
   };
 }
 
-/** Removes every occurrence of the secrets from an answer before it is sent. */
-function withoutSecrets<T>(answer: AdminAnswer<T>, secrets: string[]): string {
-  let json = JSON.stringify(answer);
-  for (const secret of secrets) {
-    if (secret.length >= 4) json = json.split(JSON.stringify(secret).slice(1, -1)).join('***');
-  }
-  return json;
-}
-
 function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
   return (req: Request, res: Response): void => {
     const body = (req.body ?? {}) as AdminRequestBody;
@@ -369,7 +361,10 @@ function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
         (err: unknown): AdminAnswer<T> => toAnswer(RED, err),
       )
       .then((answer) => {
-        res.type('application/json').send(withoutSecrets(answer, account?.secrets() ?? []));
+        // No token or credential leaves in an answer, whatever a reply or an error echoed.
+        res
+          .type('application/json')
+          .send(redactSecrets(JSON.stringify(answer), account?.secrets() ?? []));
       })
       .catch(() => res.status(500).end())
       .finally(() => account?.release());

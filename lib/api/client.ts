@@ -6,6 +6,7 @@ import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
 import { DeviceId } from '../shared/device-id';
+import { redactError } from './redact';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -166,15 +167,6 @@ function refusedAfterRenewal(err: IotExplorerError): IotExplorerError {
     apiMessage: err.apiMessage,
     requestId: err.requestId,
   });
-}
-
-/** Replaces every occurrence of each secret in a text, so that no error or log can carry one. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***');
-  }
-  return out;
 }
 
 /**
@@ -358,7 +350,7 @@ export class ApiClient {
       }
       return parseReply(response.body, requestId);
     } catch (err) {
-      throw scrub(err, secrets, requestId);
+      throw redactError(err, secrets, requestId);
     }
   }
 
@@ -573,33 +565,4 @@ export function toActionResult(
     throw apiError(packed.code ?? status, packed.code ? packed.text : '', requestId, data);
   }
   return result;
-}
-
-/** Keeps secrets out of any text an error carries, and attaches the RequestId we sent. */
-function scrub(err: unknown, secrets: readonly string[], requestId: string): IotExplorerError {
-  if (!(err instanceof IotExplorerError)) {
-    return new IotExplorerError({
-      code: LocalErrorCode.BadResponse,
-      key: 'badResponse',
-      params: { reason: redactSecrets(String(err), secrets) },
-      requestId,
-    });
-  }
-  const clean = redactSecrets(err.message, secrets);
-  if (clean === err.message && err.requestId !== undefined) return err;
-  return new IotExplorerError({
-    code: err.code,
-    key: err.key,
-    params: Object.fromEntries(
-      Object.entries(err.params).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? redactSecrets(v, secrets) : v,
-      ]),
-    ),
-    apiMessage: err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, secrets),
-    httpStatus: err.httpStatus,
-    requestId: err.requestId ?? requestId,
-    notSent: err.notSent,
-    reply: err.reply,
-  });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseReply, splitPackedCode } from '../../lib/api/envelope';
 import { IotExplorerError } from '../../lib/errors/errors';
-import { redactSecrets, toActionResult } from '../../lib/api/client';
+import { toActionResult } from '../../lib/api/client';
+import { redactSecrets } from '../../lib/api/redact';
 
 const SENT = 'sent-request-id';
 
@@ -141,5 +142,12 @@ describe('secret redaction', function () {
   it('replaces every occurrence of a secret', function () {
     assert.equal(redactSecrets('a tok-123456 b tok-123456', ['tok-123456']), 'a *** b ***');
     assert.equal(redactSecrets('short ab', ['ab']), 'short ab', 'too short to be a secret');
+  });
+
+  it('replaces a secret also as JSON writes it inside a string', function () {
+    const secret = 'pa"ss\\word';
+    const json = JSON.stringify({ message: `refused ${secret}` });
+    assert.equal(redactSecrets(json, [secret]), '{"message":"refused ***"}');
+    assert.equal(redactSecrets(`raw ${secret}`, [secret]), 'raw ***');
   });
 });

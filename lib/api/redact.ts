@@ -1,0 +1,57 @@
+import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+
+/** Shorter texts are not treated as secrets: replacing them would garble ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+const MASK = '***';
+
+/**
+ * Replaces every occurrence of each secret in a text, as it is and as JSON writes it inside a
+ * string, so that no error, log or admin answer can carry one. The package's one redaction rule.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < MIN_SECRET_LENGTH) continue;
+    // The escaped form first: inside JSON text it is the one that appears.
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) out = out.split(escaped).join(MASK);
+    out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/**
+ * The error to report for a failed exchange: every text it carries redacted, the RequestId we
+ * sent attached; anything that is not ours becomes IOTX_BAD_RESPONSE.
+ */
+export function redactError(
+  err: unknown,
+  secrets: readonly string[],
+  requestId: string,
+): IotExplorerError {
+  if (!(err instanceof IotExplorerError)) {
+    return new IotExplorerError({
+      code: LocalErrorCode.BadResponse,
+      key: 'badResponse',
+      params: { reason: redactSecrets(String(err), secrets) },
+      requestId,
+    });
+  }
+  const clean = redactSecrets(err.message, secrets);
+  if (clean === err.message && err.requestId !== undefined) return err;
+  return new IotExplorerError({
+    code: err.code,
+    key: err.key,
+    params: Object.fromEntries(
+      Object.entries(err.params).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? redactSecrets(v, secrets) : v,
+      ]),
+    ),
+    apiMessage: err.apiMessage === undefined ? undefined : redactSecrets(err.apiMessage, secrets),
+    httpStatus: err.httpStatus,
+    requestId: err.requestId ?? requestId,
+    notSent: err.notSent,
+    reply: err.reply,
+  });
+}
