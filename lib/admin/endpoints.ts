@@ -5,8 +5,7 @@
 
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { ApiClient, DEFAULT_TIMEOUT_MS } from '../api/client';
-import { asText } from '../api/envelope';
+import { ApiClient, DEFAULT_TIMEOUT_MS, type FamilyInfo, type RoomInfo } from '../api/client';
 import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
@@ -18,7 +17,6 @@ import {
 } from '../auth/sign-in';
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
-import { DeviceId } from '../shared/device-id';
 import { redactSecrets } from '../api/redact';
 
 /** Base path of every route; `:id` is the account config node's id. */
@@ -26,13 +24,6 @@ export const ADMIN_BASE = '/iot-explorer/accounts/:id';
 
 /** What Node-RED's editor sends for a password credential the user has not changed. */
 export const UNCHANGED_PASSWORD = '__PWRD__';
-
-/** The API's page size limit (AppGetFamilyList, AppGetFamilyDeviceList, AppGetRoomList). */
-export const PAGE_LIMIT = 50;
-/** Stops paging after this many pages (5000 items), whatever Total says. */
-const MAX_PAGES = 100;
-/** AppGetDeviceStatuses takes at most this many DeviceIds per call. */
-const STATUS_BATCH = 100;
 
 /** An account's stored credentials. */
 type AccountCredentials = SignInCredentials & { accessToken?: string };
@@ -94,11 +85,7 @@ export interface AdminAnswer<T> {
   params?: MessageParams;
 }
 
-export interface FamilySummary {
-  familyId: string;
-  name: string;
-  role: number;
-}
+export type FamilySummary = FamilyInfo;
 
 export interface DeviceSummary {
   familyId: string;
@@ -371,114 +358,48 @@ function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
   };
 }
 
-/** Pages through a list Action until Total items (bounded) have been read. */
-async function allPages(
-  client: ApiClient,
-  action: string,
-  params: Record<string, unknown>,
-  listField: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await client.request(action, {
-      ...params,
-      Offset: items.length,
-      Limit: PAGE_LIMIT,
-    });
-    const list = Array.isArray(data[listField])
-      ? (data[listField] as Record<string, unknown>[])
-      : [];
-    items.push(...list);
-    const total = Number(data.Total);
-    if (list.length === 0 || (Number.isFinite(total) && items.length >= total)) break;
-    if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
-  }
-  return items;
-}
-
 export async function listFamilies(client: ApiClient): Promise<FamilySummary[]> {
-  const families = await allPages(client, 'AppGetFamilyList', {}, 'FamilyList');
-  return families.map((f) => ({
-    familyId: asText(f.FamilyId),
-    name: asText(f.Name),
-    role: Number(f.Role) || 0,
-  }));
-}
-
-async function onlineStates(client: ApiClient, deviceIds: string[]): Promise<Map<string, boolean>> {
-  const online = new Map<string, boolean>();
-  for (let i = 0; i < deviceIds.length; i += STATUS_BATCH) {
-    const batch = deviceIds.slice(i, i + STATUS_BATCH);
-    const { data } = await client.request('AppGetDeviceStatuses', { DeviceIds: batch });
-    // The doc's table says Devices, its example DeviceStatuses: read either.
-    const list = data.DeviceStatuses ?? data.Devices;
-    for (const entry of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
-      online.set(asText(entry.DeviceId), Number(entry.Online) === 1);
-    }
-  }
-  return online;
+  return client.getFamilies();
 }
 
 /** The devices of one family, every room, with room names and online state. */
 export async function listDevices(client: ApiClient, familyId: string): Promise<DeviceSummary[]> {
-  const devices = await allPages(
-    client,
-    'AppGetFamilyDeviceList',
-    { FamilyId: familyId, RoomId: '' },
-    'DeviceList',
-  );
+  const devices = await client.getFamilyDevices(familyId);
   // Room names and online state only decorate the list: a failure there leaves them blank.
-  const rooms = await allPages(client, 'AppGetRoomList', { FamilyId: familyId }, 'RoomList').catch(
-    () => [],
-  );
-  const roomNames = new Map(rooms.map((r) => [asText(r.RoomId), asText(r.RoomName)]));
-  const ids = devices.map(
-    (d) =>
-      asText(d.DeviceId) ||
-      DeviceId.format({ productId: asText(d.ProductId), deviceName: asText(d.DeviceName) }),
-  );
-  const online = await onlineStates(client, ids).catch(() => new Map<string, boolean>());
-  return devices.map((d, i) => {
-    const roomId = asText(d.RoomId);
-    return {
-      familyId,
-      productId: asText(d.ProductId),
-      deviceName: asText(d.DeviceName),
-      deviceId: ids[i],
-      aliasName: asText(d.AliasName),
-      roomId,
-      roomName: roomNames.get(roomId) ?? '',
-      online: online.get(ids[i]),
-    };
-  });
+  const rooms = await client.getRooms(familyId).catch((): RoomInfo[] => []);
+  const roomNames = new Map(rooms.map((r) => [r.roomId, r.roomName]));
+  const online = await client
+    .getDeviceStatuses(devices.map((d) => d.deviceId))
+    .then(({ statuses }) => new Map(statuses.map((s) => [s.deviceId, s.online])))
+    .catch(() => new Map<string, boolean>());
+  return devices.map((d) => ({
+    familyId,
+    productId: d.productId,
+    deviceName: d.deviceName,
+    deviceId: d.deviceId,
+    aliasName: d.aliasName,
+    roomId: d.roomId,
+    roomName: roomNames.get(d.roomId) ?? '',
+    online: online.get(d.deviceId),
+  }));
 }
 
 export async function getProduct(client: ApiClient, productId: string): Promise<ProductSummary> {
-  const { data, requestId } = await client.request('AppGetProducts', { ProductIds: [productId] });
-  const products = Array.isArray(data.Products) ? (data.Products as Record<string, unknown>[]) : [];
-  const product = products.find((p) => asText(p.ProductId) === productId);
-  if (!product) {
-    throw new IotExplorerError({
-      code: 'ResourceNotFound.StudioProductNotExist',
-      key: 'api.productNotExist',
-      requestId,
-    });
-  }
+  const product = await client.getProduct(productId);
   let dataTemplate: unknown;
   try {
-    const raw = product.DataTemplate;
-    dataTemplate = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    dataTemplate = JSON.parse(product.dataTemplate);
   } catch (err) {
     throw new IotExplorerError({
       code: LocalErrorCode.BadResponse,
       key: 'badResponse',
       params: { reason: `DataTemplate: ${(err as Error).message}` },
-      requestId,
+      requestId: product.requestId,
     });
   }
   return {
     productId,
-    name: asText(product.Name),
+    name: product.name,
     dataTemplate:
       typeof dataTemplate === 'object' && dataTemplate !== null && !Array.isArray(dataTemplate)
         ? (dataTemplate as Record<string, unknown>)
@@ -487,16 +408,7 @@ export async function getProduct(client: ApiClient, productId: string): Promise<
 }
 
 export async function getUser(account: AdminAccount): Promise<UserSummary> {
-  const { data } = await account.client.request('AppGetUser', {});
-  const user = (typeof data.Data === 'object' && data.Data !== null ? data.Data : data) as Record<
-    string,
-    unknown
-  >;
-  const summary: UserSummary = {
-    userId: asText(user.UserID ?? user.UserId),
-    userName: asText(user.UserName),
-    nickName: asText(user.NickName),
-  };
+  const summary: UserSummary = await account.client.getUser();
   const expiresAt = account.expiresAt();
   if (expiresAt !== undefined) summary.expiresAt = expiresAt;
   return summary;

@@ -15,8 +15,16 @@ export const CHINA_APPAPI = 'https://iot.cloud.tencent.com/api/exploreropen/appa
 export const INTERNATIONAL_APPAPI =
   'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/appapi';
 export const DEFAULT_TIMEOUT_MS = 10000;
-/** AppGetDeviceStatuses takes at most this many DeviceIds per call (reference §1.6). */
+/**
+ * AppGetDeviceStatuses takes at most this many DeviceIds per call. The tokenapi page gives no
+ * limit; the cloud API's own AppGetDeviceStatuses allows 1000 (reference tokenapi.md §1.6), and
+ * the simulator enforces the same. Every caller (nodes, watcher, editor) batches by this one.
+ */
 export const MAX_STATUS_DEVICE_IDS = 1000;
+/** The API's largest page (AppGetFamilyList, AppGetFamilyDeviceList, AppGetRoomList: Limit ≤ 50). */
+export const PAGE_LIMIT = 50;
+/** Paging stops after this many pages (5000 items), whatever Total says. */
+export const MAX_PAGES = 100;
 
 /** Where the client gets the user's AccessToken for each call. */
 export interface TokenSource {
@@ -137,6 +145,35 @@ export interface ProductInfo {
   dataTemplate: string;
 }
 
+/** One family of the user (`AppGetFamilyList`). */
+export interface FamilyInfo {
+  familyId: string;
+  name: string;
+  /** 1 admin, 0 member. */
+  role: number;
+}
+
+/** One device of a family (`AppGetFamilyDeviceList`). */
+export interface FamilyDevice extends DeviceTarget {
+  /** 'ProductId/DeviceName' */
+  deviceId: string;
+  aliasName: string;
+  roomId: string;
+}
+
+/** One room of a family (`AppGetRoomList`). */
+export interface RoomInfo {
+  roomId: string;
+  roomName: string;
+}
+
+/** The signed-in user (`AppGetUser`). */
+export interface UserInfo {
+  userId: string;
+  userName: string;
+  nickName: string;
+}
+
 function parseEndpoint(endpoint: string): URL | IotExplorerError {
   try {
     const url = new URL(endpoint);
@@ -204,7 +241,7 @@ export class ApiClient {
    * Posts one Action with its params and returns the reply's inner object. Waits for a slot of
    * the account's flow control first; retries only as {@link RetryPolicy} allows.
    */
-  async request(
+  private async request(
     action: string,
     params: Record<string, unknown>,
     options: CallOptions = {},
@@ -442,14 +479,120 @@ export class ApiClient {
     productIds: readonly string[],
     options: CallOptions = {},
   ): Promise<ProductInfo[]> {
-    const { data } = await this.request('AppGetProducts', { ProductIds: productIds }, options);
+    return (await this.productsReply(productIds, options)).products;
+  }
+
+  /** `AppGetProducts` for one product; ResourceNotFound.StudioProductNotExist when it is absent. */
+  async getProduct(
+    productId: string,
+    options: CallOptions = {},
+  ): Promise<ProductInfo & { requestId: string }> {
+    const { requestId, products } = await this.productsReply([productId], options);
+    const product = products.find((p) => p.productId === productId);
+    if (!product) {
+      throw new IotExplorerError({
+        code: 'ResourceNotFound.StudioProductNotExist',
+        key: 'api.productNotExist',
+        requestId,
+      });
+    }
+    return { ...product, requestId };
+  }
+
+  private async productsReply(
+    productIds: readonly string[],
+    options: CallOptions,
+  ): Promise<{ requestId: string; products: ProductInfo[] }> {
+    const { requestId, data } = await this.request(
+      'AppGetProducts',
+      { ProductIds: productIds },
+      options,
+    );
     const list = Array.isArray(data.Products) ? (data.Products as unknown[]) : [];
-    return list.filter(isRecord).map((p) => ({
+    const products = list.filter(isRecord).map((p) => ({
       productId: asText(p.ProductId),
       name: asText(p.Name),
       dataTemplate:
         typeof p.DataTemplate === 'string' ? p.DataTemplate : asText(p.DataTemplate ?? ''),
     }));
+    return { requestId, products };
+  }
+
+  /** `AppGetUser`: who the token belongs to. */
+  async getUser(options: CallOptions = {}): Promise<UserInfo> {
+    const { data } = await this.request('AppGetUser', {}, options);
+    // Documented under Data; some replies put the fields beside it: read either.
+    const user = isRecord(data.Data) ? data.Data : data;
+    return {
+      userId: asText(user.UserID ?? user.UserId),
+      userName: asText(user.UserName),
+      nickName: asText(user.NickName),
+    };
+  }
+
+  /** `AppGetFamilyList`, every page: the user's families. */
+  async getFamilies(options: CallOptions = {}): Promise<FamilyInfo[]> {
+    const families = await this.allPages('AppGetFamilyList', {}, 'FamilyList', options);
+    return families.map((f) => ({
+      familyId: asText(f.FamilyId),
+      name: asText(f.Name),
+      role: Number(f.Role) || 0,
+    }));
+  }
+
+  /** `AppGetFamilyDeviceList`, every page: the devices of one family, every room. */
+  async getFamilyDevices(familyId: string, options: CallOptions = {}): Promise<FamilyDevice[]> {
+    const devices = await this.allPages(
+      'AppGetFamilyDeviceList',
+      { FamilyId: familyId, RoomId: '' },
+      'DeviceList',
+      options,
+    );
+    return devices.map((d) => {
+      const device = { productId: asText(d.ProductId), deviceName: asText(d.DeviceName) };
+      return {
+        ...device,
+        deviceId: asText(d.DeviceId) || DeviceId.format(device),
+        aliasName: asText(d.AliasName),
+        roomId: asText(d.RoomId),
+      };
+    });
+  }
+
+  /** `AppGetRoomList`, every page: the rooms of one family. */
+  async getRooms(familyId: string, options: CallOptions = {}): Promise<RoomInfo[]> {
+    const rooms = await this.allPages(
+      'AppGetRoomList',
+      { FamilyId: familyId },
+      'RoomList',
+      options,
+    );
+    return rooms.map((r) => ({ roomId: asText(r.RoomId), roomName: asText(r.RoomName) }));
+  }
+
+  /** Pages through a list Action until Total items (at most {@link MAX_PAGES} pages) are read. */
+  private async allPages(
+    action: string,
+    params: Record<string, unknown>,
+    listField: string,
+    options: CallOptions,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let read = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { data } = await this.request(
+        action,
+        { ...params, Offset: read, Limit: PAGE_LIMIT },
+        options,
+      );
+      const list = Array.isArray(data[listField]) ? (data[listField] as unknown[]) : [];
+      read += list.length;
+      items.push(...list.filter(isRecord));
+      const total = Number(data.Total);
+      if (list.length === 0 || (Number.isFinite(total) && read >= total)) break;
+      if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
+    }
+    return items;
   }
 
   /** Refuses queued and later calls, and ends idle sockets. In-flight calls end by their signals. */
