@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parseOutputParams } from '../lib/api/envelope';
-import { IotExplorerError } from '../lib/errors/errors';
+import { DeviceStatusError } from '../lib/errors/errors';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -93,11 +93,9 @@ export default function register(RED: NodeAPI): void {
           return result.status || 'OK';
         } catch (err) {
           // A failed Status arrives in a success envelope: keep what the reply said.
-          const reply = err instanceof IotExplorerError ? err.reply : undefined;
-          if (reply) {
-            info.status = typeof reply.Status === 'string' ? reply.Status : undefined;
-            info.clientToken =
-              typeof reply.ClientToken === 'string' ? reply.ClientToken : undefined;
+          if (err instanceof DeviceStatusError) {
+            info.status = err.status;
+            info.clientToken = err.clientToken;
           }
           throw err;
         }

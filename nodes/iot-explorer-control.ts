@@ -9,7 +9,7 @@ import {
   type CallInfo,
   type DeviceTargetConfig,
 } from '../lib/node/device-node';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
+import { IotExplorerError, LocalErrorCode, templateProblemError } from '../lib/errors/errors';
 import { ACCOUNT_NAMESPACE } from '../lib/node/i18n';
 import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/node/typed-fields';
 
@@ -63,14 +63,7 @@ export default function register(RED: NodeAPI): void {
         info.templateChecked = template !== undefined;
         if (template) {
           const problem = checkControlData(template, values);
-          if (problem) {
-            throw new IotExplorerError({
-              code: LocalErrorCode.InvalidData,
-              key: problem.key,
-              params: problem.params,
-              notSent: true,
-            });
-          }
+          if (problem) throw templateProblemError(problem);
         } else if (!warnedUnchecked) {
           warnedUnchecked = true;
           node.warn(

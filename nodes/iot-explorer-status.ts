@@ -14,7 +14,7 @@ import {
   type DeviceMessage,
   type DeviceTargetConfig,
 } from '../lib/node/device-node';
-import { IotExplorerError } from '../lib/errors/errors';
+import { deviceNotReported } from '../lib/errors/errors';
 import { isBlankLiteral } from '../lib/node/typed-fields';
 import { DeviceId } from '../lib/shared/device-id';
 
@@ -78,11 +78,7 @@ export default function register(RED: NodeAPI): void {
           const status = byId.get(ids[0]);
           if (!status) {
             // The API leaves out devices it does not know or the user may not see.
-            throw new IotExplorerError({
-              code: 'ResourceNotFound.DeviceNotExist',
-              key: 'api.deviceNotExist',
-              requestId: info.requestId,
-            });
+            throw deviceNotReported(result.requestIds[result.requestIds.length - 1]);
           }
           msg.payload = status.online;
           return RED._(`iot-explorer-status.status.${status.online ? 'online' : 'offline'}`);

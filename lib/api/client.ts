@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { IotExplorerError, LocalErrorCode, apiError } from '../errors/errors';
+import { DeviceStatusError, IotExplorerError, LocalErrorCode, apiErrorKey } from '../errors/errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
 import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
@@ -705,7 +705,11 @@ export function toActionResult(
   };
   if (status.startsWith('FailedOperation')) {
     const packed = splitPackedCode(status);
-    throw apiError(packed.code ?? status, packed.code ? packed.text : '', requestId, data);
+    const code = packed.code ?? status;
+    throw new DeviceStatusError(
+      { code, key: apiErrorKey(code), apiMessage: packed.code ? packed.text : '', requestId },
+      { status, clientToken: result.clientToken, raw: data },
+    );
   }
   return result;
 }

@@ -52,6 +52,5 @@ export function redactError(
     httpStatus: err.httpStatus,
     requestId: err.requestId ?? requestId,
     notSent: err.notSent,
-    reply: err.reply,
   });
 }

@@ -1,4 +1,6 @@
-import { formatMessage } from './messages';
+import { formatMessage, isErrorKey, type ErrorKey } from './messages';
+
+export type { ErrorKey } from './messages';
 
 /**
  * Codes of our own, for failures that happen before or around the API call.
@@ -27,8 +29,8 @@ export type MessageParams = Record<string, string | number>;
 export interface IotExplorerErrorInit {
   /** The catch node's `msg.error.code`: the API's code verbatim, or one of {@link LocalErrorCode}. */
   code: string;
-  /** Key under `errors.` in the account node's message catalogue. */
-  key: string;
+  /** Key of the text in lib/errors/locales (`errors.` in the account node's catalogue). */
+  key: ErrorKey;
   params?: MessageParams;
   requestId?: string;
   /** The API's own message text (often Chinese), already free of secrets. */
@@ -36,23 +38,23 @@ export interface IotExplorerErrorInit {
   httpStatus?: number;
   /** True only when the request certainly never reached the server, so a retry cannot act twice. */
   notSent?: boolean;
-  /** The reply's inner object, when the error came inside a success envelope (a failed Status). */
-  reply?: Record<string, unknown>;
 }
 
 /**
- * The one error type the client and the nodes throw. `toString()` is the plain message:
+ * The one error type the client and the nodes throw. Its message is English; a node reports
+ * a translated copy ({@link IotExplorerError.translated}). `toString()` is the plain message:
  * Node-RED builds a catch node's `msg.error.message` from it.
  */
 export class IotExplorerError extends Error {
   readonly code: string;
-  readonly key: string;
+  readonly key: ErrorKey;
   readonly params: MessageParams;
   readonly requestId?: string;
   readonly apiMessage?: string;
   readonly httpStatus?: number;
   readonly notSent: boolean;
-  readonly reply?: Record<string, unknown>;
+  /** True for a copy whose message is in the runtime's language. */
+  readonly localized: boolean = false;
 
   constructor(init: IotExplorerErrorInit) {
     const params = {
@@ -69,7 +71,6 @@ export class IotExplorerError extends Error {
     if (init.apiMessage !== undefined) this.apiMessage = init.apiMessage;
     if (init.httpStatus !== undefined) this.httpStatus = init.httpStatus;
     this.notSent = init.notSent ?? false;
-    if (init.reply !== undefined) this.reply = init.reply;
   }
 
   override toString(): string {
@@ -77,24 +78,59 @@ export class IotExplorerError extends Error {
   }
 
   /** A fresh instance with the same facts, for handing one stored failure to several callers. */
-  clone(): IotExplorerError {
-    return new IotExplorerError({
-      code: this.code,
-      key: this.key,
-      params: this.params,
-      requestId: this.requestId,
-      apiMessage: this.apiMessage,
-      httpStatus: this.httpStatus,
-      notSent: this.notSent,
-      reply: this.reply,
-    });
+  clone(): this {
+    return this.copy(this.message, this.localized);
   }
 
-  /** Replaces the message, e.g. with its translation; the code and key stay. */
-  relabel(message: string): this {
-    this.message = message;
-    return this;
+  /** A copy whose message is `message` (the translation); this error stays as it is. */
+  translated(message: string): this {
+    return this.copy(message, true);
   }
+
+  /** A copy of the same class and facts, with its own stack. */
+  private copy(message: string, localized: boolean): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this, { message, localized });
+    Error.captureStackTrace(copy);
+    return copy;
+  }
+}
+
+/**
+ * An action the API accepted but the device did not carry out: the reply's Status names the
+ * failure (FailedOperation.ActionUnreachable, …). Carries what the reply said, so a node reads
+ * it here rather than in the raw reply.
+ */
+export class DeviceStatusError extends IotExplorerError {
+  /** The reply's Status as sent, e.g. `FailedOperation.ActionUnreachable|动作消息不可达`. */
+  readonly status: string;
+  readonly clientToken: string;
+  /** The reply's inner object. */
+  readonly reply: Record<string, unknown>;
+
+  constructor(
+    init: IotExplorerErrorInit,
+    reply: { status: string; clientToken: string; raw: Record<string, unknown> },
+  ) {
+    super(init);
+    this.name = 'DeviceStatusError';
+    this.status = reply.status;
+    this.clientToken = reply.clientToken;
+    this.reply = reply.raw;
+  }
+}
+
+/**
+ * A device the API left out of an AppGetDeviceStatuses answer: it does not know the device, or
+ * the user may not see it. `deviceId` goes into the text when several devices were asked for.
+ */
+export function deviceNotReported(requestId: string, deviceId?: string): IotExplorerError {
+  return new IotExplorerError({
+    code: 'ResourceNotFound.DeviceNotExist',
+    key: 'api.deviceNotExist',
+    apiMessage: deviceId,
+    requestId,
+  });
 }
 
 export function isIotExplorerError(value: unknown): value is IotExplorerError {
@@ -102,7 +138,7 @@ export function isIotExplorerError(value: unknown): value is IotExplorerError {
 }
 
 /** Error-message keys for the API codes a user meets most, each with advice on what to do. */
-const API_CODE_KEYS: Record<string, string> = {
+const API_CODE_KEYS: Record<string, ErrorKey> = {
   'InvalidParameterValue.InvalidAccessToken': 'api.invalidToken',
   'FailedOperation.ActionUnreachable': 'api.deviceUnreachable',
   'FailedOperation.Timeout': 'api.deviceTimeout',
@@ -116,24 +152,18 @@ const API_CODE_KEYS: Record<string, string> = {
   InternalError: 'api.internal',
 };
 
-/** An error the API answered with (in either envelope, or inside `Status`). */
-export function apiError(
-  code: string,
-  apiMessage: string,
-  requestId: string,
-  reply?: Record<string, unknown>,
-): IotExplorerError {
-  return new IotExplorerError({
-    code,
-    key: API_CODE_KEYS[code] ?? 'api.other',
-    apiMessage,
-    requestId,
-    reply,
-  });
+/** The text key of an API error code. */
+export function apiErrorKey(code: string): ErrorKey {
+  return API_CODE_KEYS[code] ?? 'api.other';
+}
+
+/** An error the API answered with (in either envelope). */
+export function apiError(code: string, apiMessage: string, requestId: string): IotExplorerError {
+  return new IotExplorerError({ code, key: apiErrorKey(code), apiMessage, requestId });
 }
 
 /** Error-message keys for AppGetToken's refusals: what is wrong with the sign-in settings. */
-const SIGN_IN_CODE_KEYS: Record<string, string> = {
+const SIGN_IN_CODE_KEYS: Record<string, ErrorKey> = {
   'InvalidParameterValue.UserLoginFailed': 'signIn.loginFailed',
   'InvalidParameterValue.UserLoginForbidden': 'signIn.loginForbidden',
   'InvalidParameterValue.ErrorUserNotExists': 'signIn.loginFailed',
@@ -154,5 +184,22 @@ export function signInError(err: IotExplorerError, account: string): IotExplorer
     apiMessage: err.apiMessage,
     requestId: err.requestId,
     httpStatus: err.httpStatus,
+  });
+}
+
+/**
+ * Values the product's data template refuses (a problem from lib/shared/data-template.ts),
+ * found before anything was sent. The checker computes its keys, so they are checked here: one
+ * missing from the catalogue still gives a text that names it.
+ */
+export function templateProblemError(problem: {
+  key: string;
+  params: MessageParams;
+}): IotExplorerError {
+  const { key, params } = problem;
+  return new IotExplorerError({
+    code: LocalErrorCode.InvalidData,
+    ...(isErrorKey(key) ? { key, params } : { key: 'unexpected', params: { reason: key } }),
+    notSent: true,
   });
 }

@@ -1,21 +1,34 @@
-import catalog from '../../nodes/locales/en-US/iot-explorer-account.json';
+import catalogue from './locales/en-US.json';
 
 /**
- * English error texts, read from the account node's en-US catalogue so that each text is
- * written once. The nodes translate with `RED._()`; this is the fallback outside Node-RED
- * (benchmarks, scripts) and the text a key-less caller gets.
+ * The error texts in English, from lib/errors/locales/en-US.json, where each is written once
+ * (the build adds them to the account node's catalogue, for Node-RED's `RED._()`). Every error
+ * is built in English; the nodes translate it once, when they report it (lib/node/i18n.ts).
  */
-type Catalogue = { [key: string]: string | Catalogue };
+type Catalogue = typeof catalogue;
 
-const errors: Catalogue = (catalog as unknown as { errors: Catalogue }).errors;
+/** The dotted paths to the texts of a catalogue: `missingField`, `api.invalidToken`, … */
+type TextKeys<T> = {
+  [K in keyof T & string]: T[K] extends string ? K : `${K}.${TextKeys<T[K]>}`;
+}[keyof T & string];
+
+/** A key of an error text: a key that is not in the catalogue does not compile. */
+export type ErrorKey = TextKeys<Catalogue>;
+
+type Tree = { readonly [key: string]: string | Tree };
 
 function lookup(key: string): string | undefined {
-  let node: string | Catalogue | undefined = errors;
+  let node: string | Tree | undefined = catalogue;
   for (const part of key.split('.')) {
     if (node === undefined || typeof node === 'string') return undefined;
     node = node[part];
   }
   return typeof node === 'string' ? node : undefined;
+}
+
+/** True for a key the catalogue holds: for keys computed at run time (data-template problems). */
+export function isErrorKey(key: string): key is ErrorKey {
+  return lookup(key) !== undefined;
 }
 
 /** Node-RED's i18n marks parameters as `__name__`; so do we. */
@@ -25,7 +38,8 @@ export function interpolate(template: string, params: Record<string, string | nu
   );
 }
 
-export function formatMessage(key: string, params: Record<string, string | number>): string {
+/** The English text of an error. */
+export function formatMessage(key: ErrorKey, params: Record<string, string | number>): string {
   const template = lookup(key);
   return template === undefined ? `${key} (${params.code ?? ''})` : interpolate(template, params);
 }

@@ -113,13 +113,16 @@ export function handleDeviceMessages<I extends CallInfo>(
     try {
       await handle(msg, send, end);
     } catch (failure) {
-      const err = failure instanceof IotExplorerError ? failure : wrapUnexpected(failure);
+      const err = localizeError(
+        RED,
+        failure instanceof IotExplorerError ? failure : wrapUnexpected(failure),
+      );
       try {
-        if (!ended) end(localizeError(RED, err));
+        if (!ended) end(err);
       } catch {
         // reported just below, without the message that the runtime could not handle
       }
-      node.error(localizeError(RED, err).message);
+      node.error(err.message);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import { IotExplorerError } from '../errors/errors';
+import type { IotExplorerError } from '../errors/errors';
 
 // The package's name, read once, gives the account catalogue's namespace wherever a node runs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -9,11 +9,13 @@ const packageName = (require('../../../package.json') as { name: string }).name;
 export const ACCOUNT_NAMESPACE = `${packageName}/iot-explorer-account`;
 
 /**
- * Translates an error's message into the runtime's language with the account catalogue,
- * where all error texts live. Keeps the English text when no translation is found.
+ * The error as a node reports it: a copy whose message is in the runtime's language, from the
+ * account catalogue (where the build puts lib/errors/locales). The error itself stays English;
+ * a copy already translated, or a key without a translation, is returned as it is.
  */
 export function localizeError(RED: NodeAPI, err: IotExplorerError): IotExplorerError {
+  if (err.localized) return err;
   const key = `${ACCOUNT_NAMESPACE}:errors.${err.key}`;
   const text = RED._(key, err.params);
-  return text && text !== key && !text.endsWith(`errors.${err.key}`) ? err.relabel(text) : err;
+  return text && text !== key && !text.endsWith(`errors.${err.key}`) ? err.translated(text) : err;
 }

@@ -1,5 +1,5 @@
 import type { ApiClient, DeviceTarget } from '../api/client';
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { IotExplorerError, LocalErrorCode, deviceNotReported } from '../errors/errors';
 import { DeviceId } from '../shared/device-id';
 
 /** After failing rounds the period doubles, up to this (or the interval, if longer). */
@@ -206,16 +206,7 @@ export class DeviceWatcher {
         const key = `${action} ${deviceId}`;
         if (!status) {
           // Unknown or not bound to this user: a setup problem, reported once, no back-off.
-          this.report(
-            key,
-            new IotExplorerError({
-              code: 'ResourceNotFound.DeviceNotExist',
-              key: 'api.deviceNotExist',
-              apiMessage: deviceId,
-              requestId,
-            }),
-            { action, deviceId },
-          );
+          this.report(key, deviceNotReported(requestId, deviceId), { action, deviceId });
           continue;
         }
         this.reported.delete(key);

@@ -5,7 +5,7 @@ import {
   parseDataTemplate,
   type TemplateDefine,
 } from '../../lib/shared/data-template';
-import { formatMessage } from '../../lib/errors/messages';
+import { formatMessage, isErrorKey } from '../../lib/errors/messages';
 
 const INT: TemplateDefine = { type: 'int', min: '0', max: '100', step: '1' };
 const POSITION: TemplateDefine = {
@@ -75,6 +75,7 @@ describe('data template checks', function () {
       assert.equal(problem.params.property, 'brightness');
       for (const [k, v] of Object.entries(params)) assert.equal(problem.params[k], v);
       // Every key has an English text that names the property.
+      assert.ok(isErrorKey(problem.key), problem.key);
       assert.match(formatMessage(problem.key, problem.params), /^brightness /);
     });
   }
