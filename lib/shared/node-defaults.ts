@@ -69,8 +69,9 @@ export function absentProperties(
 ): Record<string, StoredValue> {
   const means: Readonly<Record<string, StoredValue>> = ABSENT_MEANS[type];
   const out: Record<string, StoredValue> = {};
+  const typeProperties = new Set(Object.values(PAYLOAD_FIELDS));
   for (const [property, value] of Object.entries(means)) {
-    const typeProperty = PAYLOAD_FIELDS[property];
+    const typeProperty = PAYLOAD_FIELDS[property] ?? (typeProperties.has(property) ? property : '');
     const absent = typeProperty ? !saved[typeProperty] : saved[property] === undefined;
     if (absent) out[property] = value;
   }
