@@ -2,8 +2,10 @@
 // Copies what tsc does not emit (editor HTML, locales, icons) beside the compiled nodes,
 // because Node-RED looks for them next to each node's .js file, with the error texts of
 // lib/errors/locales added to the account catalogue.
+// Then bundles the editor's shared code into resources/ (scripts/build-editor.js).
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildEditor } = require('./build-editor');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist', 'nodes');
@@ -42,3 +44,7 @@ for (const file of fs.readdirSync(errorLocales)) {
   catalogue.errors = JSON.parse(fs.readFileSync(path.join(errorLocales, file), 'utf8'));
   fs.writeFileSync(target, `${JSON.stringify(catalogue, null, 2)}\n`);
 }
+buildEditor().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -37,21 +37,8 @@ export class TokenHealth {
   }
 }
 
-/**
- * A pasted ExpireAt as the editor stores it: UNIX seconds (or milliseconds), or a date text.
- * Blank or unreadable gives undefined.
- */
-export function parseExpireAt(raw: string | number | undefined): number | undefined {
-  const text = String(raw ?? '').trim();
-  if (text === '') return undefined;
-  if (/^\d+$/.test(text)) {
-    const n = Number(text);
-    // 10^11 s is the year 5138: a bigger number is milliseconds.
-    return n > 1e11 ? Math.floor(n / 1000) : n;
-  }
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
-}
+// The editor reads a typed ExpireAt by the same rule: it lives in lib/shared/.
+export { parseExpireAt } from '../shared/expire-at';
 
 /** The notice for a pasted token at time `now` (ms). */
 export function pastedTokenNotice(expireAt: number, now: number): TokenNotice | undefined {

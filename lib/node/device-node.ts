@@ -315,10 +315,5 @@ export function storedDeviceIds(config: DeviceListConfig): string[] {
   return parseDeviceIds(config.devices ?? [], 'devices');
 }
 
-/** The property ids a comma- or space-separated list names; empty: all. */
-export function parsePropertyList(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(/[\s,，]+/)
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
-}
+/** The property ids a comma- or space-separated list names; empty: all (the editor's rule too). */
+export { parsePropertyList } from '../shared/property-list';

@@ -124,7 +124,18 @@ async function open(options: {
     path.join(userDir, 'flows_cred.json'),
     JSON.stringify(options.deployedAccount ? { acc: { accessToken: TOKEN } } : {}),
   );
-  const red = await startNodeRed(userDir, 0);
+  return startEditor({ sim, dirs, lang: options.lang, nodeId: 'act' });
+}
+
+/** Starts Node-RED in `dirs[0]` and Chromium on its editor; resolves once `nodeId` is loaded. */
+async function startEditor(options: {
+  sim: Simulator;
+  dirs: string[];
+  lang: string;
+  nodeId: string;
+}): Promise<Session> {
+  const { sim, dirs } = options;
+  const red = await startNodeRed(dirs[0], 0);
   dirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-chromium-')));
   const context = await chromium.launchPersistentContext(dirs[1], {
     executablePath: CHROMIUM,
@@ -136,11 +147,12 @@ async function open(options: {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20000);
   await page.goto(red.url + '/');
-  await page.waitForSelector('#red-ui-workspace-chart svg');
-  await page.waitForFunction(() => {
+  // The first load of the editor is slow on a busy machine.
+  await page.waitForSelector('#red-ui-workspace-chart', { timeout: 60000 });
+  await page.waitForFunction((id) => {
     const red = (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED;
-    return Boolean(red?.nodes?.node('act'));
-  });
+    return Boolean(red?.nodes?.node(id));
+  }, options.nodeId);
   return { sim, red, context, page, dirs };
 }
 
@@ -225,6 +237,105 @@ async function configureAndRun(session: Session, prefix: string): Promise<void> 
     session.sim.actionCalls.map((c) => [c.deviceName, c.actionId, c.params]),
     [['living_lamp', 'light_blink', { time: 3, color: 1 }]],
   );
+}
+
+// A shipped example as a person opens it, and what the palette and the account dialog show,
+// in both languages.
+
+const EXAMPLE = '01 - Blink a lamp every minute.json';
+/** The call action node of that example: saved without `mode`, as every example is. */
+const EXAMPLE_ACTION = 'e1000000000000a2';
+const OUR_TYPES = [
+  'iot-explorer-action',
+  'iot-explorer-control',
+  'iot-explorer-state',
+  'iot-explorer-status',
+  'iot-explorer-watch',
+];
+
+/** A text of one of our catalogues, as the editor shows it in `lang`. */
+function catalogueText(lang: string, file: string, dotted: string): string {
+  const catalogue = JSON.parse(
+    fs.readFileSync(path.join(PROJECT_ROOT, 'nodes', 'locales', lang, `${file}.json`), 'utf8'),
+  ) as Record<string, unknown>;
+  const found = dotted
+    .split('.')
+    .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], catalogue);
+  assert.equal(typeof found, 'string', `${lang}/${file}: ${dotted}`);
+  return found as string;
+}
+
+/** Node-RED with an example deployed as it ships (its account pointed at the simulator). */
+async function openExample(lang: string): Promise<Session> {
+  const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-red-'))];
+  const sim = await startSimulator({ port: 0 });
+  prepareUserDir({
+    userDir: dirs[0],
+    endpoint: sim.tokenapiUrl,
+    accessToken: TOKEN,
+    examples: [EXAMPLE],
+    lang,
+  });
+  return startEditor({ sim, dirs, lang, nodeId: EXAMPLE_ACTION });
+}
+
+/** The rendered height of a palette node's label. */
+async function paletteLabelHeight(page: Page, type: string): Promise<number> {
+  const label = page.locator(
+    `.red-ui-palette-node[data-palette-type="${type}"] .red-ui-palette-label`,
+  );
+  await label.waitFor({ state: 'visible' });
+  return label.evaluate((el) => el.getBoundingClientRect().height);
+}
+
+async function checkExample(session: Session, lang: string): Promise<void> {
+  const { page } = session;
+  const prefix = `${lang}-example`;
+  // Every palette label of ours fits on one line, as the inject node's does.
+  const oneLine = await paletteLabelHeight(page, 'inject');
+  assert.ok(oneLine > 0);
+  for (const type of OUR_TYPES) {
+    const height = await paletteLabelHeight(page, type);
+    assert.ok(height <= oneLine, `${type}'s palette label wraps (${height} > ${oneLine} px)`);
+  }
+  await shot(page, `${prefix}-1-palette`);
+
+  // The call action node was saved without `mode`: it shows the synchronous call it makes.
+  await openNode(page, EXAMPLE_ACTION);
+  assert.equal(await page.inputValue('#node-input-mode'), 'sync');
+  assert.equal(
+    (await page.locator('#node-input-mode option:checked').innerText()).trim(),
+    catalogueText(lang, 'iot-explorer-action', 'iot-explorer-action.mode.sync'),
+  );
+  assert.equal(await page.inputValue('#node-input-productId'), 'LIGHT0A1B2');
+  assert.equal(await page.inputValue('#node-input-actionId'), 'light_blink');
+  // The saved InputParams come back into the form.
+  await page.locator('.iotx-fields .form-row', { hasText: 'time' }).first().waitFor();
+  await shot(page, `${prefix}-2-action`);
+
+  // The account dialog: a proper title, placeholders for the defaults, no empty hint.
+  await page.locator('#node-input-btn-account-edit').click();
+  await page.waitForSelector('#node-config-input-maxInFlight', { state: 'visible' });
+  const accountLabel = catalogueText(
+    lang,
+    'iot-explorer-account',
+    'iot-explorer-account.label.default',
+  );
+  await page.locator('.red-ui-tray-titlebar', { hasText: accountLabel }).first().waitFor();
+  await page.fill('#node-config-input-maxInFlight', '');
+  await page.fill('#node-config-input-maxQueue', '');
+  assert.equal(await page.getAttribute('#node-config-input-maxInFlight', 'placeholder'), '10');
+  assert.equal(await page.getAttribute('#node-config-input-maxQueue', 'placeholder'), '1000');
+  const hint = page.locator('#node-config-expireAt-hint');
+  assert.equal(await hint.isVisible(), false, 'an empty box under Expires at');
+  await page.fill('#node-config-input-tokenExpireAt', '2030-01-01 08:00');
+  await hint.waitFor({ state: 'visible' });
+  assert.notEqual((await hint.innerText()).trim(), '');
+  await shot(page, `${prefix}-3-account`);
+  await page.fill('#node-config-input-tokenExpireAt', '');
+  await hint.waitFor({ state: 'hidden' });
+  await page.locator('#node-config-dialog-cancel').click();
+  await page.waitForSelector('#node-config-input-maxInFlight', { state: 'detached' });
 }
 
 describe('the editor in a real browser', function () {
@@ -431,4 +542,11 @@ describe('the editor in a real browser', function () {
     });
     await configureAndRun(session, 'zh');
   });
+
+  for (const lang of ['en-US', 'zh-CN']) {
+    it(`opens a shipped example as it runs, with one-line palette labels and a tidy account dialog (${lang})`, async function () {
+      session = await openExample(lang);
+      await checkExample(session, lang);
+    });
+  }
 });
