@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { ApiClient, DEFAULT_TIMEOUT_MS } from '../api/client';
 import { asText } from '../api/envelope';
+import { readAllPages } from '../api/paging';
 import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
@@ -25,10 +26,6 @@ export const ADMIN_BASE = '/iot-explorer/accounts/:id';
 /** What Node-RED's editor sends for a password credential the user has not changed. */
 export const UNCHANGED_PASSWORD = '__PWRD__';
 
-/** The API's page size limit (AppGetFamilyList, AppGetFamilyDeviceList, AppGetRoomList). */
-export const PAGE_LIMIT = 50;
-/** Stops paging after this many pages (5000 items), whatever Total says. */
-const MAX_PAGES = 100;
 /** AppGetDeviceStatuses takes at most this many DeviceIds per call. */
 const STATUS_BATCH = 100;
 
@@ -382,22 +379,7 @@ async function allPages(
   params: Record<string, unknown>,
   listField: string,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await client.request(action, {
-      ...params,
-      Offset: items.length,
-      Limit: PAGE_LIMIT,
-    });
-    const list = Array.isArray(data[listField])
-      ? (data[listField] as Record<string, unknown>[])
-      : [];
-    items.push(...list);
-    const total = Number(data.Total);
-    if (list.length === 0 || (Number.isFinite(total) && items.length >= total)) break;
-    if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
-  }
-  return items;
+  return (await readAllPages(client, action, params, listField)).items;
 }
 
 export async function listFamilies(client: ApiClient): Promise<FamilySummary[]> {

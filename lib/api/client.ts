@@ -5,6 +5,24 @@ import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
+import {
+  describeAutomation,
+  listAutomations,
+  listScenes,
+  runScene,
+  setAutomationEnabled,
+  type AutomationDetail,
+  type AutomationListResult,
+  type SceneListResult,
+} from './scenes';
+import {
+  getEventHistory,
+  getPropertyHistory,
+  type EventHistoryRequest,
+  type EventHistoryResult,
+  type PropertyHistoryRequest,
+  type PropertyHistoryResult,
+} from './history';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -459,6 +477,54 @@ export class ApiClient {
       dataTemplate:
         typeof p.DataTemplate === 'string' ? p.DataTemplate : asText(p.DataTemplate ?? ''),
     }));
+  }
+
+  /** `AppGetSceneList`: the family's scenes, every page (lib/api/scenes.ts). */
+  listScenes(familyId: string, options: CallOptions = {}): Promise<SceneListResult> {
+    return listScenes(this, familyId, options);
+  }
+
+  /** `AppRunScene`. */
+  runScene(sceneId: string, options: CallOptions = {}): Promise<{ requestId: string }> {
+    return runScene(this, sceneId, options);
+  }
+
+  /** `AppGetAutomationList`: the family's automations, each on or off. */
+  listAutomations(familyId: string, options: CallOptions = {}): Promise<AutomationListResult> {
+    return listAutomations(this, familyId, options);
+  }
+
+  /** `AppDescribeAutomation`. */
+  describeAutomation(
+    automationId: string,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string; automation: AutomationDetail }> {
+    return describeAutomation(this, automationId, options);
+  }
+
+  /** `AppModifyAutomationStatus`: on (true) or off (false). */
+  setAutomationEnabled(
+    automationId: string,
+    enabled: boolean,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string }> {
+    return setAutomationEnabled(this, automationId, enabled, options);
+  }
+
+  /** `AppGetDeviceDataHistory`, paged within a bound, typed by the template (lib/api/history.ts). */
+  getPropertyHistory(
+    request: PropertyHistoryRequest,
+    options: CallOptions = {},
+  ): Promise<PropertyHistoryResult> {
+    return getPropertyHistory(this, request, options);
+  }
+
+  /** `AppListEventHistory`, paged within a bound. */
+  getEventHistory(
+    request: EventHistoryRequest,
+    options: CallOptions = {},
+  ): Promise<EventHistoryResult> {
+    return getEventHistory(this, request, options);
   }
 
   /** Refuses queued and later calls, and ends idle sockets. In-flight calls end by their signals. */

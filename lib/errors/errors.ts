@@ -114,6 +114,7 @@ const API_CODE_KEYS: Record<string, string> = {
   'ResourceNotFound.StudioProductNotExist': 'api.productNotExist',
   RequestLimitExceeded: 'api.requestLimit',
   InternalError: 'api.internal',
+  'UnsupportedOperation.SceneRunInProgress': 'api.sceneRunning',
 };
 
 /** An error the API answered with (in either envelope, or inside `Status`). */
