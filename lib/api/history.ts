@@ -100,9 +100,10 @@ export function readListover(value: unknown): boolean | undefined {
  * means "more to read", the H5 panels and the cloud API read it as "all returned" (reference:
  * scenes-history.md); this pager reads it both ways. In either reading `Listover` keeps one
  * value while pages remain and changes on the last page: so the series ends on the page where
- * it changes. A first page that is shorter than asked and says true is the whole series in the
- * panels' reading. Whatever Listover says, an empty page, a missing or repeated `Context`, the
- * point bound and {@link MAX_HISTORY_PAGES} end it too.
+ * it changes. The first page alone cannot tell which reading the service uses (nor can its
+ * length: a service may send fewer points than asked), so a second page is always asked for
+ * when the first gave points and a Context. Whatever Listover says, an empty page, a missing or
+ * repeated `Context`, the point bound and {@link MAX_HISTORY_PAGES} end the series too.
  */
 export async function followHistoryPages(
   fetchPage: (context: string, limit: number) => Promise<HistoryPage>,
@@ -121,9 +122,6 @@ export async function followHistoryPages(
     if (reply.items.length === 0) return { items, requestIds, maxPointsReached: false };
     if (page === 0) {
       firstListover = reply.listover;
-      if (reply.listover === true && reply.items.length < limit) {
-        return { items, requestIds, maxPointsReached: false };
-      }
     } else if (
       reply.listover !== undefined &&
       firstListover !== undefined &&
