@@ -1,11 +1,14 @@
-// ESLint flat config: typescript-eslint's type-aware rules for the TypeScript sources,
-// the recommended rules for the plain-JS scripts and editor resources.
+// ESLint flat config: typescript-eslint's type-aware rules for the TypeScript sources (the
+// editor's under editor/tsconfig.json), the recommended rules for the plain-JS scripts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.demo/**', 'test/artifacts/**'] },
+  {
+    // resources/iot-explorer-editor.js is built from editor/ (scripts/build-editor.js).
+    ignores: ['dist/**', 'node_modules/**', '.demo/**', 'test/artifacts/**', 'resources/**'],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -37,12 +40,5 @@ export default tseslint.config(
   {
     files: ['scripts/**/*.js', '.ci/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
-  },
-  {
-    files: ['resources/**/*.js'],
-    languageOptions: {
-      sourceType: 'script',
-      globals: { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly' },
-    },
   },
 );

@@ -1,8 +1,10 @@
 'use strict';
 // Copies what tsc does not emit (editor HTML, locales, icons) beside the compiled nodes,
-// because Node-RED looks for them next to each node's .js file.
+// because Node-RED looks for them next to each node's .js file; then bundles the editor's
+// shared code into resources/ (scripts/build-editor.js).
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildEditor } = require('./build-editor');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist', 'nodes');
@@ -22,3 +24,8 @@ function copyTree(from, to, keep) {
 
 copyTree(path.join(root, 'nodes'), out, (name) => !name.endsWith('.ts'));
 copyTree(path.join(root, 'icons'), path.join(out, 'icons'), () => true);
+
+buildEditor().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

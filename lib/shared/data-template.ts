@@ -2,8 +2,8 @@
  * A product's data template (物模型): parsing the `DataTemplate` JSON string that
  * `AppGetProducts` returns, and checking values against a property's `define`.
  *
- * Kept free of Node.js and Node-RED imports on purpose: the editor needs the same rules in the
- * browser, and can mirror this file line for line. A problem is returned as a catalogue key
+ * Kept free of Node.js and Node-RED imports on purpose: the editor's bundle imports this file,
+ * so the InputParams form checks values by the same rules as the control node. A problem is returned as a catalogue key
  * (under `errors.` in the account catalogue) with its parameters, never as prose, so that both
  * sides translate it the same way.
  *
@@ -52,6 +52,9 @@ export interface TemplateProperty {
 export interface TemplateParam {
   id: string;
   name?: string;
+  desc?: string;
+  /** An action input the device needs in every call. */
+  required?: boolean;
   define: TemplateDefine;
 }
 
@@ -231,6 +234,37 @@ export function checkControlData(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Checks an action's InputParams: an object whose every id is an input of the action and fits
+ * its define, and that holds every required input. (The API checks them too; the editor's
+ * InputParams form uses this to mark a call the device would refuse before it is deployed.)
+ */
+export function checkActionInput(
+  action: Pick<TemplateAction, 'id' | 'input'>,
+  input: unknown,
+): TemplateProblem | undefined {
+  if (!isObject(input)) {
+    return { key: 'template.notObject', params: { got: shortValue(input) } };
+  }
+  const params = action.input ?? [];
+  for (const [id, value] of Object.entries(input)) {
+    const param = params.find((p) => p.id === id);
+    if (!param) {
+      return {
+        key: 'template.unknownInput',
+        params: { property: id, action: action.id, known: params.map((p) => p.id).join(', ') },
+      };
+    }
+    const found = checkValue(param.define, value, id);
+    if (found) return found;
+  }
+  const has = (id: string) => Object.prototype.hasOwnProperty.call(input, id);
+  const missing = params.find((p) => p.required === true && !has(p.id));
+  return missing
+    ? { key: 'template.required', params: { property: missing.id, action: action.id } }
+    : undefined;
 }
 
 /**

@@ -1,12 +1,11 @@
-// The editor's device and property lists (resources/iot-explorer-editor.js): what the pickers
-// write must read back the same way at runtime (lib/node/device-node.ts).
+// The editor's device and property lists (editor/lists.ts): what the pickers write must read
+// back the same way at runtime (lib/node/device-node.ts).
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import * as lists from '../../editor/lists';
+import * as template from '../../editor/template';
 import { parsePropertyList } from '../../lib/node/device-node';
-import { loadEditor } from '../support/editor';
-
-const { lists, template } = loadEditor();
 
 const propertyId = fc.stringMatching(/^[a-z_][a-z0-9_]{0,11}$/);
 const separator = fc.constantFrom(',', ' ', ', ', '，', '\t', ' ,  ');

@@ -1,0 +1,88 @@
+// An editableList of devices, one row per device with a ProductId and a DeviceName input
+// (classes `iotx-product-id` / `iotx-device-name`, so that the device picker fills them).
+
+import { listsDevice, type DeviceRef } from './lists';
+import { t } from './i18n';
+
+/** A stored list entry: `{productId, deviceName}`, or a `PID/DN` text of older flows. */
+export type StoredDevice = DeviceRef | string;
+
+/** A stored entry's two ids (`PID/DN`: the name is everything after the first slash). */
+function idsOf(data: StoredDevice | undefined): DeviceRef {
+  if (typeof data === 'string') {
+    const slash = data.indexOf('/');
+    return slash < 0
+      ? { productId: data, deviceName: '' }
+      : { productId: data.slice(0, slash), deviceName: data.slice(slash + 1) };
+  }
+  return { productId: data?.productId ?? '', deviceName: data?.deviceName ?? '' };
+}
+
+/** Fills `$list` with `devices`; `onChange()` runs when a row is added, removed or typed in. */
+export function deviceList(
+  $list: JQuery,
+  devices: readonly StoredDevice[] | undefined,
+  placeholders: DeviceRef,
+  onChange?: () => void,
+): void {
+  const changed = (): void => onChange?.();
+  $list.editableList<StoredDevice | undefined>({
+    addItem(row, _index, data) {
+      const ids = idsOf(data);
+      $('<input type="text" class="iotx-product-id" style="width: 45%">')
+        .attr('placeholder', placeholders.productId)
+        .val(ids.productId)
+        .appendTo(row);
+      $('<span> / </span>').appendTo(row);
+      $('<input type="text" class="iotx-device-name" style="width: 45%">')
+        .attr('placeholder', placeholders.deviceName)
+        .val(ids.deviceName)
+        .appendTo(row);
+      changed();
+    },
+    removeItem: changed,
+    removable: true,
+    sortable: true,
+    height: 'auto',
+  });
+  for (const device of devices ?? []) $list.editableList('addItem', device);
+  // `change`, not `input`: a product's template is asked for once the id is typed, not per key.
+  $list.on('change', '.iotx-product-id, .iotx-device-name', changed);
+}
+
+function rowValue($row: JQuery, selector: string): string {
+  return String($row.find(selector).val() ?? '').trim();
+}
+
+/** The rows of a {@link deviceList} that name both ids. */
+export function readDeviceList($list: JQuery): DeviceRef[] {
+  const devices: DeviceRef[] = [];
+  $list.editableList('items').each(function () {
+    const productId = rowValue($(this), '.iotx-product-id');
+    const deviceName = rowValue($(this), '.iotx-device-name');
+    if (productId && deviceName) devices.push({ productId, deviceName });
+  });
+  return devices;
+}
+
+/**
+ * Puts a picked device into a {@link deviceList}: into the first empty row, else a new row;
+ * never twice. Returns the text for the picker's line.
+ */
+export function addToDeviceList($list: JQuery, device: DeviceRef): string {
+  const id = `${device.productId}/${device.deviceName}`;
+  if (listsDevice(readDeviceList($list), device)) return t('alreadyListed', { device: id });
+  const $empty = $list
+    .editableList('items')
+    .filter(function () {
+      return !rowValue($(this), '.iotx-product-id') && !rowValue($(this), '.iotx-device-name');
+    })
+    .first();
+  if ($empty.length) {
+    $empty.find('.iotx-product-id').val(device.productId);
+    $empty.find('.iotx-device-name').val(device.deviceName).trigger('change');
+  } else {
+    $list.editableList('addItem', { productId: device.productId, deviceName: device.deviceName });
+  }
+  return t('addedToList', { device: id });
+}

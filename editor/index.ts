@@ -1,0 +1,69 @@
+/**
+ * The editor's shared code, loaded once by every node's `.html` (the bundle
+ * resources/iot-explorer-editor.js, built from this folder by scripts/build-editor.js). Each
+ * `.html` keeps its `registerType` header and calls in here as `IotExplorerEditor.<node>.…`.
+ */
+
+import { ABSENT_MEANS } from '../lib/shared/node-defaults';
+import { PALETTE_CATEGORY, PALETTE_COLOR } from '../lib/shared/palette';
+import { accountRequest } from './account-requests';
+import { deviceList, readDeviceList } from './device-list';
+import { deviceTargetFields, literal, TARGET_TYPES, typedField } from './fields';
+import { inputParamsForm } from './input-form';
+import { listsDevice, propertyIds, sharedProductId, withProperty } from './lists';
+import * as account from './nodes/account';
+import * as action from './nodes/action';
+import { control, deviceLabel, state, status } from './nodes/device-nodes';
+import * as watch from './nodes/watch';
+import { actionPicker } from './pickers/action';
+import { devicePicker } from './pickers/device';
+import { propertyPicker } from './pickers/property';
+import { addStyles } from './style';
+import { actionsOf, describeDefine, propertiesOf } from './template';
+
+const api = {
+  category: PALETTE_CATEGORY,
+  color: PALETTE_COLOR,
+  /** What the runtime takes for a property a saved node lacks, by node type. */
+  absentMeans: ABSENT_MEANS,
+
+  // Each node's dialog.
+  account,
+  action,
+  control: {
+    ...control,
+    label: (node: RedEditorNode) => deviceLabel(node, 'iot-explorer-control'),
+  },
+  state: { ...state, label: (node: RedEditorNode) => deviceLabel(node, 'iot-explorer-state') },
+  status,
+  watch,
+
+  // The parts, for nodes of other packages' shape and for new nodes.
+  TARGET_TYPES,
+  typedField,
+  deviceTargetFields,
+  literal,
+  deviceList,
+  readDeviceList,
+  devicePicker,
+  actionPicker,
+  propertyPicker,
+  inputParamsForm,
+  accountRequest,
+  template: { actionsOf, propertiesOf, describeDefine },
+  lists: { propertyIds, withProperty, sharedProductId, listsDevice },
+};
+
+export type IotExplorerEditor = typeof api;
+
+declare global {
+  interface Window {
+    IotExplorerEditor?: IotExplorerEditor;
+  }
+}
+
+// Every node's `.html` loads the bundle; the first load defines it.
+if (!window.IotExplorerEditor) {
+  addStyles(document);
+  window.IotExplorerEditor = api;
+}

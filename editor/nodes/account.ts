@@ -1,0 +1,125 @@
+// The account config node's dialog: the endpoint presets, the sign-in rows, the ExpireAt hint,
+// the flow-control defaults and the Test connection button.
+
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_QUEUE,
+  ENDPOINT_PRESETS,
+  endpointPreset,
+} from '../../lib/shared/account';
+import { isValidExpireAt, parseExpireAt } from '../../lib/shared/expire-at';
+import type { UserSummary } from '../../lib/shared/admin-api';
+import { accountRequest, dialogBody } from '../account-requests';
+import { showInfo, showProblem } from '../feedback';
+import { input, showAbsentAsRuntime } from '../fields';
+import { t } from '../i18n';
+
+const PREFIX = 'node-config-input';
+
+function field(name: string): JQuery {
+  return input(name, PREFIX);
+}
+
+/** The `defaults` validators of the account node. */
+export const validate = {
+  url(this: void, v: string | undefined): boolean {
+    return /^https?:\/\/[^\s]+$/.test(v ?? '');
+  },
+  optionalUrl(this: void, v: string | undefined): boolean {
+    return !v || /^https?:\/\/[^\s]+$/.test(v);
+  },
+  expireAt(this: void, v: string | number | undefined): boolean {
+    return isValidExpireAt(v);
+  },
+};
+
+/** The node's label on the canvas and in the account selects. */
+export function label(node: RedEditorNode): string {
+  return node.name || node._('iot-explorer-account.label.default');
+}
+
+/** Adds the Test connection button's behaviour: AppGetUser with the settings in the dialog. */
+function connectionTest(nodeId: string): void {
+  const $button = $('#node-config-iotx-test');
+  const $line = $('#node-config-iotx-test-result');
+  $button.on('click', () => {
+    const body = dialogBody((name) => String(field(name).val() ?? ''));
+    showInfo($line, t('testing'));
+    $button.prop('disabled', true);
+    accountRequest<UserSummary>(nodeId, 'user', body, (error, user) => {
+      $button.prop('disabled', false);
+      if (error || !user) return showProblem($line, error ?? { code: '', text: '' });
+      const who = user.nickName || user.userName || user.userId;
+      const expiry = user.expiresAt
+        ? t('expiresAt', { date: new Date(user.expiresAt * 1000).toLocaleString() })
+        : t('expiryUnknown');
+      showInfo($line, `${t('testOk', { user: who, id: user.userId })} ${expiry}`, true);
+    });
+  });
+}
+
+export function prepare(node: RedEditorNode): void {
+  showAbsentAsRuntime(node, 'iot-explorer-account', PREFIX);
+  connectionTest(node.id);
+  const $endpoint = field('endpoint');
+  const $preset = field('endpoint-preset');
+  const $mode = field('authMode');
+  const $loginType = field('loginType');
+  const $expireAt = field('tokenExpireAt');
+  const $hint = $('#node-config-expireAt-hint');
+  // The runtime's defaults, for a field left blank.
+  field('maxInFlight').attr('placeholder', String(DEFAULT_MAX_IN_FLIGHT));
+  field('maxQueue').attr('placeholder', String(DEFAULT_MAX_QUEUE));
+
+  const signIn = (): boolean => $mode.val() === 'signin';
+
+  /** The hint under Expires at: only in token mode, and only when there is something to say. */
+  function showExpireAt(): void {
+    const typed = String($expireAt.val() ?? '');
+    const seconds = parseExpireAt(typed);
+    let text = '';
+    if (typed.trim() !== '' && seconds === undefined) {
+      text = node._('iot-explorer-account.expireAtInvalid');
+    } else if (seconds !== undefined) {
+      text = node._('iot-explorer-account.expireAtHint', {
+        date: new Date(seconds * 1000).toLocaleString(),
+      });
+    }
+    $hint.text(text);
+    $hint.closest('.form-row').toggle(!signIn() && text !== '');
+  }
+
+  function showRows(): void {
+    $('.iotx-mode-token').toggle(!signIn());
+    $('.iotx-mode-signin').toggle(signIn());
+    $('.iotx-login-phone').toggle(signIn() && $loginType.val() !== 'email');
+    $('.iotx-login-email').toggle(signIn() && $loginType.val() === 'email');
+    // Presets carry their own sign-in endpoint; only a custom URL may need another.
+    $('.iotx-appapi').toggle(signIn() && $preset.val() === 'custom');
+    showExpireAt();
+  }
+
+  $preset.val(endpointPreset(String($endpoint.val() ?? '')));
+  $endpoint.prop('readonly', $preset.val() !== 'custom');
+  $preset.on('change', () => {
+    const preset = String($preset.val());
+    if (preset === 'china' || preset === 'international') $endpoint.val(ENDPOINT_PRESETS[preset]);
+    $endpoint.prop('readonly', preset !== 'custom').trigger('change');
+    if (preset === 'custom') $endpoint.trigger('focus');
+    showRows();
+  });
+  $mode.on('change', showRows);
+  $loginType.on('change', showRows);
+  $expireAt.on('input change', showExpireAt);
+  showRows();
+}
+
+export function save(): void {
+  // ExpireAt is stored as UNIX seconds, whatever form it was typed in.
+  const $expireAt = field('tokenExpireAt');
+  const typed = String($expireAt.val() ?? '');
+  const seconds = parseExpireAt(typed);
+  if (typed.trim() === '') $expireAt.val('');
+  else if (seconds !== undefined) $expireAt.val(String(seconds));
+  if (field('endpoint-preset').val() !== 'custom') field('appapiEndpoint').val('');
+}

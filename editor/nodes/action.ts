@@ -1,0 +1,79 @@
+// The call action node's dialog: device and action pickers, and the InputParams form.
+
+import {
+  deviceTargetFields,
+  input,
+  PAYLOAD_TYPES,
+  showAbsentAsRuntime,
+  typedField,
+} from '../fields';
+import { inputParamsForm } from '../input-form';
+import { actionPicker } from '../pickers/action';
+import { devicePicker } from '../pickers/device';
+
+/** A literal typed field's text, or '' when it comes from msg/flow/global/env. */
+function literalOf(value: unknown, type: unknown): string {
+  return (type || 'str') === 'str' && typeof value === 'string' ? value : '';
+}
+
+/** The `defaults` validator of InputParams: a JSON literal must be an object (the API's). */
+export function validInputParams(this: RedEditorNode, v: unknown): boolean {
+  const saved = typeof this.inputParamsType === 'string' ? this.inputParamsType : '';
+  const type = String(input('inputParamsType').val() ?? '') || saved;
+  if (type !== 'json') return true;
+  try {
+    const parsed: unknown = JSON.parse(String(v));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
+
+/** The canvas label: the device and action by the names the pickers chose. */
+export function label(node: RedEditorNode): string {
+  if (node.name) return node.name;
+  const actionId = literalOf(node.actionId, node.actionIdType);
+  const deviceName = literalOf(node.deviceName, node.deviceNameType);
+  const actionLabel = typeof node.actionLabel === 'string' ? node.actionLabel : '';
+  const deviceLabel = typeof node.deviceLabel === 'string' ? node.deviceLabel : '';
+  const action = actionId && actionLabel ? actionLabel : actionId;
+  const device = deviceName && deviceLabel ? deviceLabel : deviceName;
+  if (action && device) return `${device} · ${action}`;
+  return action || device || node._('iot-explorer-action.paletteLabel');
+}
+
+export function prepare(node: RedEditorNode): void {
+  showAbsentAsRuntime(node, 'iot-explorer-action');
+  deviceTargetFields(['productId', 'deviceName', 'actionId']);
+  typedField('inputParams', PAYLOAD_TYPES, 'msg');
+  const $before = input('productId').closest('.form-row');
+  const form = inputParamsForm({
+    before: input('inputParams').closest('.form-row'),
+    outputHelp: $('#iotx-action-output'),
+  });
+  devicePicker({
+    before: $before,
+    onPick: (device) => input('deviceLabel').val(device.aliasName || ''),
+  });
+  actionPicker({
+    before: $before,
+    onPick(action, how) {
+      input('actionLabel').val(action.name && action.name !== action.id ? action.name : '');
+      form.render(action, how.byUser);
+    },
+  });
+  // A label chosen by a picker no longer fits once the field is typed over.
+  for (const [fieldName, labelName] of [
+    ['deviceName', 'deviceLabel'],
+    ['actionId', 'actionLabel'],
+  ]) {
+    const $field = input(fieldName);
+    let chosen = $field.typedInput('value');
+    $field.on('change', () => {
+      if ($field.typedInput('value') !== chosen) {
+        chosen = $field.typedInput('value');
+        input(labelName).val('');
+      }
+    });
+  }
+}

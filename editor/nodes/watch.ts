@@ -1,0 +1,44 @@
+// The watch node's dialog: a list of devices, what to watch, and the poll interval.
+
+import { sharedProductId } from '../lists';
+import { deviceList, readDeviceList } from '../device-list';
+import { input, showAbsentAsRuntime } from '../fields';
+import { devicePicker } from '../pickers/device';
+import { propertyPicker } from '../pickers/property';
+import { listPlaceholders, storedDevices } from './device-nodes';
+
+const TYPE = 'iot-explorer-watch';
+
+export function label(node: RedEditorNode): string {
+  if (node.name) return node.name;
+  const devices = storedDevices(node);
+  const palette = node._(`${TYPE}.paletteLabel`);
+  if (devices.length === 1) {
+    const d = devices[0];
+    return `${palette} ${typeof d === 'string' ? d : d.deviceName}`;
+  }
+  return palette;
+}
+
+export function prepare(node: RedEditorNode): void {
+  // A node saved without watchState/watchOnline (by hand, or by an older version) watches both,
+  // as the runtime does: it shows so, rather than as two empty boxes.
+  showAbsentAsRuntime(node, TYPE);
+  const $list = $('#node-input-devices-list');
+  // Rows added while the list is made come before the property picker exists.
+  const picker: { properties?: { refresh: () => void } } = {};
+  deviceList($list, storedDevices(node), listPlaceholders(node, TYPE), () =>
+    picker.properties?.refresh(),
+  );
+  devicePicker({ before: $list.closest('.form-row'), list: $list });
+  // The properties to offer are those of the product every watched device shares.
+  picker.properties = propertyPicker({
+    after: input('properties').closest('.form-row'),
+    productId: () => sharedProductId(readDeviceList($list)),
+  });
+  input('interval').spinner({ min: 5 });
+}
+
+export function save(node: RedEditorNode): void {
+  node.devices = readDeviceList($('#node-input-devices-list'));
+}

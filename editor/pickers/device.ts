@@ -1,0 +1,149 @@
+// The device picker: a family select and a device select fed by the account. Picking a device
+// fills the ProductId and DeviceName fields (as literal text), or adds it to a device list.
+
+import type { DeviceSummary, FamilySummary } from '../../lib/shared/admin-api';
+import { requestForAccountField } from '../account-requests';
+import { addToDeviceList } from '../device-list';
+import { showInfo, showProblem } from '../feedback';
+import { literal, setLiteral } from '../fields';
+import { t } from '../i18n';
+import { pickerLine, pickerRow, placeholderOption } from './row';
+
+export interface DevicePickerOptions {
+  /** The row the picker's rows go before. */
+  before: JQuery;
+  /** The account select (default `#node-input-account`). */
+  accountField?: string;
+  /** The fields a pick fills (default `productId`, `deviceName`). */
+  productField?: string;
+  deviceField?: string;
+  /** A device list picks go to instead of the fields (or a function giving one, or null). */
+  list?: JQuery | (() => JQuery | null);
+  onPick?(device: DeviceSummary): void;
+}
+
+export interface DevicePicker {
+  reload(): void;
+  selected(): DeviceSummary | undefined;
+}
+
+/** How a device reads in the select: name, room, ids and whether it is online. */
+function deviceText(device: DeviceSummary): string {
+  const name = device.aliasName || device.deviceName;
+  const state = device.online === true ? t('online') : device.online === false ? t('offline') : '';
+  return (
+    name +
+    (device.roomName ? ` · ${device.roomName}` : '') +
+    ` — ${device.productId}/${device.deviceName}` +
+    (state ? ` (${state})` : '')
+  );
+}
+
+export function devicePicker(options: DevicePickerOptions): DevicePicker {
+  const $account = $(options.accountField ?? '#node-input-account');
+  const productField = options.productField ?? 'productId';
+  const deviceField = options.deviceField ?? 'deviceName';
+  const $rowFamily = pickerRow('fa-home', 'family', 'node-input-iotx-family');
+  const $family = $('<select id="node-input-iotx-family" style="width: 60%"></select>').appendTo(
+    $rowFamily,
+  );
+  const $refresh = $(
+    '<button type="button" class="red-ui-button" style="margin-left: 4px"><i class="fa fa-refresh"></i></button>',
+  )
+    .attr('title', t('refresh'))
+    .appendTo($rowFamily);
+  const $rowDevice = pickerRow('fa-lightbulb-o', 'device', 'node-input-iotx-device');
+  const $device = $('<select id="node-input-iotx-device" style="width: 70%"></select>').appendTo(
+    $rowDevice,
+  );
+  const $line = pickerLine();
+  let devices: DeviceSummary[] = [];
+  let generation = 0;
+
+  /** The device list picks go to now, or null for the ProductId and DeviceName fields. */
+  function targetList(): JQuery | null {
+    const list = typeof options.list === 'function' ? options.list() : options.list;
+    return list && list.length ? list : null;
+  }
+
+  function loadFamilies(): void {
+    const mine = ++generation;
+    placeholderOption($family, 'loading');
+    placeholderOption($device, 'pickDevice');
+    showInfo($line, '');
+    requestForAccountField<FamilySummary[]>($account, 'families', {}, (error, families) => {
+      if (mine !== generation) return;
+      if (error || !families) {
+        placeholderOption($family, 'unavailable');
+        if (error) showProblem($line, error);
+        return;
+      }
+      $family.empty();
+      if (families.length === 0) return placeholderOption($family, 'noFamilies');
+      for (const f of families) {
+        $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
+      }
+      loadDevices();
+    });
+  }
+
+  function loadDevices(): void {
+    const mine = ++generation;
+    const familyId = String($family.val() ?? '');
+    placeholderOption($device, 'loading');
+    if (!familyId) return placeholderOption($device, 'pickDevice');
+    requestForAccountField<DeviceSummary[]>($account, 'devices', { familyId }, (error, list) => {
+      if (mine !== generation) return;
+      if (error || !list) {
+        placeholderOption($device, 'unavailable');
+        if (error) showProblem($line, error);
+        return;
+      }
+      devices = list;
+      placeholderOption($device, list.length ? 'pickDevice' : 'noDevices');
+      const rooms = new Map<string, JQuery>();
+      list.forEach((d, i) => {
+        const room = d.roomName || t('defaultRoom');
+        let $group = rooms.get(room);
+        if (!$group) {
+          $group = $('<optgroup></optgroup>').attr('label', room).appendTo($device);
+          rooms.set(room, $group);
+        }
+        $('<option></option>').val(String(i)).text(deviceText(d)).appendTo($group);
+      });
+      const current = `${literal(productField)}/${literal(deviceField)}`;
+      list.forEach((d, i) => {
+        if (!targetList() && `${d.productId}/${d.deviceName}` === current) $device.val(String(i));
+      });
+      const found = targetList() ? 'devicesFoundList' : 'devicesFound';
+      showInfo($line, t(found, { count: list.length }), true);
+    });
+  }
+
+  function selected(): DeviceSummary | undefined {
+    return $device.val() ? devices[Number($device.val())] : undefined;
+  }
+
+  $rowFamily.insertBefore(options.before);
+  $rowDevice.insertBefore(options.before);
+  $line.insertBefore(options.before);
+  $account.on('change', loadFamilies);
+  $family.on('change', loadDevices);
+  $refresh.on('click', loadFamilies);
+  $device.on('change', () => {
+    const device = selected();
+    if (!device) return;
+    const $target = targetList();
+    if ($target) {
+      // The select goes back to its placeholder, ready for the next device.
+      showInfo($line, addToDeviceList($target, device), true);
+      $device.val('');
+    } else {
+      setLiteral(productField, device.productId);
+      setLiteral(deviceField, device.deviceName);
+    }
+    options.onPick?.(device);
+  });
+  loadFamilies();
+  return { reload: loadFamilies, selected };
+}

@@ -1,0 +1,78 @@
+/**
+ * What each node does with a property its saved configuration lacks (a flow saved before the
+ * property existed, an example, a flow written by hand). The editor shows these values for an
+ * absent property, so that an old node opens showing what the runtime does with it; the
+ * runtime's readers (and their tests) hold to the same values.
+ */
+import {
+  CHINA_TOKENAPI,
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_TIMEOUT_MS,
+} from './account';
+
+/** A value a node property may hold in a saved flow. */
+export type StoredValue = string | number | boolean | readonly unknown[];
+
+/** The TypedInput a device field falls back to: a literal text. */
+const DEVICE_TARGET = { productIdType: 'str', deviceNameType: 'str' } as const;
+/** A payload-like TypedInput without a saved type: `msg.payload`. */
+const PAYLOAD = { value: 'payload', type: 'msg' } as const;
+
+export const ABSENT_MEANS = {
+  'iot-explorer-account': {
+    endpoint: CHINA_TOKENAPI,
+    timeout: DEFAULT_TIMEOUT_MS,
+    maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+    maxQueue: DEFAULT_MAX_QUEUE,
+    rateLimit: 0,
+    authMode: 'token',
+    loginType: 'phone',
+    countryCode: '86',
+  },
+  'iot-explorer-action': {
+    ...DEVICE_TARGET,
+    actionIdType: 'str',
+    /** `async` only when saved so: absent means the synchronous call. */
+    mode: 'sync',
+    inputParams: PAYLOAD.value,
+    inputParamsType: PAYLOAD.type,
+  },
+  'iot-explorer-control': { ...DEVICE_TARGET, data: PAYLOAD.value, dataType: PAYLOAD.type },
+  'iot-explorer-state': { ...DEVICE_TARGET, properties: '' },
+  'iot-explorer-status': { ...DEVICE_TARGET, devices: [] },
+  'iot-explorer-watch': {
+    devices: [],
+    properties: '',
+    watchState: true,
+    watchOnline: true,
+    interval: 30,
+    emitInitial: false,
+  },
+} as const satisfies Record<string, Record<string, StoredValue>>;
+
+export type NodeType = keyof typeof ABSENT_MEANS;
+
+/** Payload-like fields: without a saved type, the runtime reads `msg.payload`, whatever the value. */
+const PAYLOAD_FIELDS: Readonly<Record<string, string>> = {
+  inputParams: 'inputParamsType',
+  data: 'dataType',
+};
+
+/**
+ * The properties of a saved node that are absent, each with what the runtime takes instead.
+ * A payload-like field without its type is read as `msg.payload`, and so shown.
+ */
+export function absentProperties(
+  type: NodeType,
+  saved: Readonly<Record<string, unknown>>,
+): Record<string, StoredValue> {
+  const means: Readonly<Record<string, StoredValue>> = ABSENT_MEANS[type];
+  const out: Record<string, StoredValue> = {};
+  for (const [property, value] of Object.entries(means)) {
+    const typeProperty = PAYLOAD_FIELDS[property];
+    const absent = typeProperty ? !saved[typeProperty] : saved[property] === undefined;
+    if (absent) out[property] = value;
+  }
+  return out;
+}
