@@ -6,10 +6,9 @@ import { asText } from './envelope';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { readTemplateValue } from '../shared/data-template';
 
-/** Points a history read returns at most unless told otherwise. */
-export const DEFAULT_MAX_POINTS = 5000;
-/** The largest bound a user may set: beyond it a reply no longer fits a chart or a message. */
-export const MAX_POINTS_LIMIT = 100000;
+import { DEFAULT_MAX_POINTS } from '../shared/history';
+
+export { DEFAULT_MAX_POINTS, MAX_POINTS_LIMIT } from '../shared/history';
 /** Points asked per page. The doc gives no maximum; paging copes with a service that sends fewer. */
 export const HISTORY_PAGE_SIZE = 500;
 /** A page count no real series needs: stops a service that never says it is done. */

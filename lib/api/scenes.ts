@@ -4,6 +4,9 @@
 import type { ApiClient, CallOptions } from './client';
 import { asText } from './envelope';
 import { readAllPages } from './paging';
+import type { AutomationSummary, SceneSummary } from '../shared/admin-api';
+
+export type { AutomationSummary, SceneSummary };
 
 /**
  * How `Status` of an automation reads, in the one place that knows it. The doc (1081/50220)
@@ -22,31 +25,10 @@ export function isAutomationEnabled(status: unknown): boolean {
   return Number(status) === AUTOMATION_STATUS.on && asText(status).trim() !== '';
 }
 
-export interface SceneSummary {
-  sceneId: string;
-  familyId: string;
-  name: string;
-  icon: string;
-  /** `Flag` 1: a device the scene controls has left the family, so part of it will fail. */
-  devicesLeft: boolean;
-  /** `Status` 1: the scene is running now. */
-  running: boolean;
-  /** How many steps (device controls, delays, …) the scene has. */
-  actionCount: number;
-}
-
 export interface SceneListResult {
   /** One per page asked. */
   requestIds: string[];
   scenes: SceneSummary[];
-}
-
-export interface AutomationSummary {
-  automationId: string;
-  name: string;
-  icon: string;
-  /** On or off, read with {@link AUTOMATION_STATUS}. */
-  enabled: boolean;
 }
 
 export interface AutomationListResult {

@@ -1,5 +1,5 @@
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
-import { DEFAULT_MAX_POINTS, MAX_POINTS_LIMIT } from '../api/history';
+import { DEFAULT_MAX_POINTS, MAX_POINTS_LIMIT } from '../shared/history';
 import { describeValue } from './typed-fields';
 
 /** The units of a history node's "last N …" range, in ms. */
