@@ -11,6 +11,8 @@ import { DEFAULT_MAX_POINTS } from '../shared/history';
 export { DEFAULT_MAX_POINTS, MAX_POINTS_LIMIT } from '../shared/history';
 /** Points asked per page. The doc gives no maximum; paging copes with a service that sends fewer. */
 export const HISTORY_PAGE_SIZE = 500;
+/** Events asked per page (`Size`): the H5 panels ask for far fewer; 100 stays modest. */
+export const EVENT_PAGE_SIZE = 100;
 /** A page count no real series needs: stops a service that never says it is done. */
 export const MAX_HISTORY_PAGES = 1000;
 
@@ -25,7 +27,7 @@ interface HistoryRange {
   to: number;
   /** Stop after this many points ({@link DEFAULT_MAX_POINTS}). */
   maxPoints?: number;
-  /** Points asked per page ({@link HISTORY_PAGE_SIZE}). */
+  /** Points asked per page ({@link HISTORY_PAGE_SIZE}, events {@link EVENT_PAGE_SIZE}). */
   pageSize?: number;
 }
 
@@ -152,10 +154,10 @@ function toMs(value: unknown): number | undefined {
   return n < 1e11 ? n * 1000 : n;
 }
 
-function bounds(request: HistoryRange): { maxPoints: number; pageSize: number } {
+function bounds(request: HistoryRange, pageSize: number): { maxPoints: number; pageSize: number } {
   return {
     maxPoints: request.maxPoints ?? DEFAULT_MAX_POINTS,
-    pageSize: request.pageSize ?? HISTORY_PAGE_SIZE,
+    pageSize: request.pageSize ?? pageSize,
   };
 }
 
@@ -182,27 +184,30 @@ export async function getPropertyHistory(
       notSent: true,
     });
   }
-  const paged = await followHistoryPages(async (context, limit) => {
-    const { requestId, data } = await client.request(
-      'AppGetDeviceDataHistory',
-      {
-        ProductId: request.productId,
-        DeviceName: request.deviceName,
-        FieldName: request.property,
-        MinTime: request.from,
-        MaxTime: request.to,
-        Limit: limit,
-        Context: context,
-      },
-      options,
-    );
-    return {
-      requestId,
-      items: records(data.Results),
-      context: asText(data.Context),
-      listover: readListover(data.Listover),
-    };
-  }, bounds(request));
+  const paged = await followHistoryPages(
+    async (context, limit) => {
+      const { requestId, data } = await client.request(
+        'AppGetDeviceDataHistory',
+        {
+          ProductId: request.productId,
+          DeviceName: request.deviceName,
+          FieldName: request.property,
+          MinTime: request.from,
+          MaxTime: request.to,
+          Limit: limit,
+          Context: context,
+        },
+        options,
+      );
+      return {
+        requestId,
+        items: records(data.Results),
+        context: asText(data.Context),
+        listover: readListover(data.Listover),
+      };
+    },
+    bounds(request, HISTORY_PAGE_SIZE),
+  );
   let untypedValues = 0;
   const points: HistoryPoint[] = [];
   for (const item of paged.items) {
@@ -228,25 +233,28 @@ export async function getEventHistory(
   request: EventHistoryRequest,
   options: CallOptions = {},
 ): Promise<EventHistoryResult> {
-  const paged = await followHistoryPages(async (context, limit) => {
-    const params: Record<string, unknown> = {
-      ProductId: request.productId,
-      DeviceName: request.deviceName,
-      Type: request.type ?? '',
-      StartTime: Math.floor(request.from / 1000),
-      EndTime: Math.ceil(request.to / 1000),
-      Context: context,
-      Size: limit,
-    };
-    if (request.eventId) params.EventId = request.eventId;
-    const { requestId, data } = await client.request('AppListEventHistory', params, options);
-    return {
-      requestId,
-      items: records(data.EventHistory),
-      context: asText(data.Context),
-      listover: readListover(data.Listover),
-    };
-  }, bounds(request));
+  const paged = await followHistoryPages(
+    async (context, limit) => {
+      const params: Record<string, unknown> = {
+        ProductId: request.productId,
+        DeviceName: request.deviceName,
+        Type: request.type ?? '',
+        StartTime: Math.floor(request.from / 1000),
+        EndTime: Math.ceil(request.to / 1000),
+        Context: context,
+        Size: limit,
+      };
+      if (request.eventId) params.EventId = request.eventId;
+      const { requestId, data } = await client.request('AppListEventHistory', params, options);
+      return {
+        requestId,
+        items: records(data.EventHistory),
+        context: asText(data.Context),
+        listover: readListover(data.Listover),
+      };
+    },
+    bounds(request, EVENT_PAGE_SIZE),
+  );
   const events: EventRecord[] = [];
   for (const item of paged.items) {
     const time = toMs(item.TimeStamp);
