@@ -172,7 +172,7 @@ describe('the example flows, run against the simulator', function () {
     let switched = collect(2);
     holiday.receive({ payload: Date.parse('2026-07-15T20:00:00+08:00') });
     assert.deepEqual(
-      (await switched).map((m) => m.payload),
+      (await switched).map((m): unknown => m.payload),
       [false, false],
     );
     assert.equal(enabled('auto_hall_sunset'), false);
@@ -180,7 +180,7 @@ describe('the example flows, run against the simulator', function () {
     switched = collect(2);
     holiday.receive({ payload: Date.parse('2026-07-16T08:00:00+08:00') });
     assert.deepEqual(
-      (await switched).map((m) => m.payload),
+      (await switched).map((m): unknown => m.payload),
       [true, true],
     );
     assert.equal(enabled('auto_hall_sunset'), true);
@@ -188,7 +188,7 @@ describe('the example flows, run against the simulator', function () {
     helper.getNode(named(flow, 'inject', 'list automations')).receive({});
     const list = (await listed).payload as Msg[];
     assert.deepEqual(
-      list.map((a) => [a.automationId, a.enabled]),
+      list.map((a): unknown[] => [a.automationId, a.enabled]),
       [
         ['auto_hall_sunset', true],
         ['auto_away_mode', false],

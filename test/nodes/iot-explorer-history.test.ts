@@ -200,7 +200,7 @@ describe('iot-explorer-history in a Node-RED runtime', function () {
     assert.equal(error, undefined, error && JSON.stringify(error.error));
     const events = output?.payload as Array<Record<string, any>>;
     assert.deepEqual(
-      events.map((e) => [e.eventId, e.data]),
+      events.map((e): unknown[] => [e.eventId, e.data]),
       [
         ['low_battery', { battery: 19 }],
         ['low_battery', { battery: 18 }],
