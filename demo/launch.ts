@@ -109,7 +109,11 @@ export interface NodeRedInstance {
   stop(): Promise<void>;
 }
 
-/** Starts Node-RED 4 from our devDependencies on 127.0.0.1; resolves once its flows have started. */
+/**
+ * Starts Node-RED 4 from our devDependencies on 127.0.0.1; resolves once its flows have started.
+ * Node-RED also loads the node packages in the node_modules folders above its own install: so
+ * the checkout's FlowFuse Dashboard 2 (a dev dependency, for the chart example) is loaded too.
+ */
 export function startNodeRed(
   userDir: string,
   port: number,

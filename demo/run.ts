@@ -27,6 +27,9 @@ async function main(): Promise<void> {
       '06 - Read the lock at night.json',
       '07 - Watch devices.json',
       '08 - Who is online.json',
+      '10 - Good night from a button.json',
+      '11 - Holiday mode.json',
+      '12 - Temperature of the last day on a chart.json',
     ],
     lang: process.env.NODE_RED_LANG,
   });
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
   Simulator:  ${simulator.tokenapiUrl}
   Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
               the "Watch devices" tab shows each change as it arrives)
+  Chart:      ${nodeRed.url}/dashboard/temperature   (the sensor's last day)
   Try:        curl '${nodeRed.url}/unlock?user=alice'
   Stop:       Ctrl+C
 `);

@@ -15,6 +15,7 @@ import * as account from './nodes/account';
 import * as action from './nodes/action';
 import { control, deviceLabel, state, status } from './nodes/device-nodes';
 import * as watch from './nodes/watch';
+import { automation, history, scene } from './nodes/scenes';
 import { actionPicker } from './pickers/action';
 import { devicePicker } from './pickers/device';
 import { propertyPicker } from './pickers/property';
@@ -37,6 +38,9 @@ const api = {
   state: { ...state, label: (node: RedEditorNode) => deviceLabel(node, 'iot-explorer-state') },
   status,
   watch,
+  scene,
+  automation,
+  history,
 
   // The parts, for nodes of other packages' shape and for new nodes.
   TARGET_TYPES,

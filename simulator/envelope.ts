@@ -77,6 +77,14 @@ export const errors = {
     ),
   deviceOffline: () => new ApiError('FailedOperation.DeviceOffline', '设备处于离线状态'),
   timeout: () => new ApiError('FailedOperation.Timeout', '调用超时'),
+  /** AppRunScene's documented permission error (a scene or automation of another family). */
+  noPermission: (what: string) =>
+    new ApiError('InvalidParameterValue.NoPermission', `无权限: no permission for ${what}`),
+  sceneRunInProgress: (sceneId: string) =>
+    new ApiError(
+      'UnsupportedOperation.SceneRunInProgress',
+      `场景正在执行中: scene ${sceneId} is still running`,
+    ),
   noPermissionToFamily: (familyId: string) =>
     new ApiError('UnauthorizedOperation.NoPermissionToFamily', `此家庭无权操作: ${familyId}`),
   appKeyNotExist: () =>

@@ -4,7 +4,14 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { validateAutomations, type FixtureAutomation } from './automations';
 import { parseFaultSpec, type FaultSpec } from './faults';
+import {
+  validateHistoryFixture,
+  type FixtureGeneratedHistory,
+  type FixturePastEvent,
+} from './history';
+import { validateScenes, type FixtureScene } from './scenes';
 import {
   checkValue,
   defineProblem,
@@ -147,6 +154,11 @@ export interface Fixture {
   devices: FixtureDevice[];
   script?: ScriptEntry[];
   faults?: FaultSpec[];
+  /** Scenes, automations and history: see simulator/README.md. */
+  scenes?: FixtureScene[];
+  automations?: FixtureAutomation[];
+  generatedHistory?: FixtureGeneratedHistory[];
+  pastEvents?: FixturePastEvent[];
 }
 
 export class FixtureError extends Error {
@@ -263,6 +275,10 @@ class Validator {
       'devices',
       'script',
       'faults',
+      'scenes',
+      'automations',
+      'generatedHistory',
+      'pastEvents',
     ]);
     const fixture: Fixture = {
       description: this.optStr(top, 'description', 'top level'),
@@ -323,7 +339,34 @@ class Validator {
         throw new FixtureError(`${this.source}: ${(err as Error).message}`);
       }
     });
+    this.home(top, fixture, userIds);
     return fixture;
+  }
+
+  /** Scenes, automations and history (their checks live beside their models). */
+  private home(top: Obj, fixture: Fixture, userIds: Set<string>): void {
+    const fail = (where: string, message: string): never => this.fail(where, message);
+    const lookup = {
+      familyIds: new Set(fixture.families.map((f) => f.FamilyId)),
+      userIds,
+      templateOfProduct: (id: string) =>
+        fixture.products.find((p) => p.ProductId === id)?.DataTemplate,
+    };
+    fixture.scenes = validateScenes(top.scenes, lookup, fail);
+    const sceneFamilies = new Map(fixture.scenes.map((s) => [s.SceneId, s.FamilyId]));
+    fixture.automations = validateAutomations(top.automations, { ...lookup, sceneFamilies }, fail);
+    const templateOfDevice = (deviceId: string): DataTemplate | undefined => {
+      const d = fixture.devices.find((x) => `${x.ProductId}/${x.DeviceName}` === deviceId);
+      return d && lookup.templateOfProduct(d.ProductId);
+    };
+    const history = validateHistoryFixture(
+      top.generatedHistory,
+      top.pastEvents,
+      templateOfDevice,
+      fail,
+    );
+    fixture.generatedHistory = history.generatedHistory;
+    fixture.pastEvents = history.pastEvents;
   }
 
   private appKey(raw: unknown, where: string): FixtureAppKey {

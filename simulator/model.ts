@@ -10,6 +10,10 @@ import {
   type FixtureRoom,
   type FixtureUser,
 } from './fixture';
+import type { ModelAutomation } from './automations';
+import { HistoryStore } from './history';
+import { seedHome } from './home';
+import { SceneBook } from './scenes';
 import { checkValue, defaultValue, type DataTemplate, type TemplateProperty } from './template';
 
 /** 40 days, the lifetime suggested by the AppGetToken doc example. */
@@ -104,6 +108,10 @@ export class SimulatorModel {
   readonly products = new Map<string, ModelProduct>();
   /** Keyed by 'PID/DN'. */
   readonly devices = new Map<string, ModelDevice>();
+  /** Scenes, automations and history (scenes.ts, automations.ts, history.ts). */
+  readonly scenes = new SceneBook();
+  readonly automations = new Map<string, ModelAutomation>();
+  readonly history = new HistoryStore();
   tokenTtlSeconds: number;
 
   constructor(
@@ -173,6 +181,7 @@ export class SimulatorModel {
         actions: d.actions ?? {},
       });
     }
+    seedHome(this, fixture, start);
   }
 
   // ---- users and tokens ----
@@ -276,7 +285,9 @@ export class SimulatorModel {
     if (!def) throw new Error(`simulator: ${device.deviceId} has no property ${propertyId}`);
     const problem = checkValue(def.define, value, propertyId);
     if (problem) throw new Error(`simulator: ${device.deviceId}: ${problem}`);
-    device.properties[propertyId] = { Value: structuredClone(value), LastUpdate: this.now() };
+    const time = this.now();
+    device.properties[propertyId] = { Value: structuredClone(value), LastUpdate: time };
+    this.history.recordProperty(device.deviceId, propertyId, value, time);
   }
 
   setOnline(device: ModelDevice, online: boolean): void {

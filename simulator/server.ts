@@ -13,6 +13,7 @@ import {
 } from './dispatch';
 import { errorBody, errors, successBody, type EnvelopeMode } from './envelope';
 import { FAULT_SERVICE_ACTS, FaultSet, parseFaultSpec, type FaultSpec } from './faults';
+import { LISTOVER_READINGS } from './history';
 import type { Fixture } from './fixture';
 import { SimulatorModel } from './model';
 import { deviceKeyOf, type ApiContext } from './params';
@@ -66,6 +67,10 @@ export class SimulatorServer implements Simulator {
     const now = options.now ?? Date.now;
     this.model = new SimulatorModel(fixture, now, options.tokenTtlSeconds);
     this.model.deviceDelayMs = options.deviceDelayMs;
+    checkHomeOptions(options);
+    this.model.scenes.delayScale = options.sceneDelayScale ?? 1;
+    this.model.history.listoverReading = options.historyListover ?? 'panels';
+    if (options.historyLimit !== undefined) this.model.history.pointLimit = options.historyLimit;
     this.envelope = options.envelope ?? 'response';
     this.host = options.host ?? '127.0.0.1';
     this.log = options.log ?? (() => undefined);
@@ -329,6 +334,18 @@ export class SimulatorServer implements Simulator {
     return result.error
       ? errorBody(this.envelope, result.error.code, result.error.message, result.requestId)
       : successBody(this.envelope, result.fields, result.requestId);
+  }
+}
+
+/** Throws a clear Error for a bad scene or history option. */
+function checkHomeOptions(options: SimulatorOptions): void {
+  const scale = options.sceneDelayScale;
+  if (scale !== undefined && !(Number.isFinite(scale) && scale >= 0)) {
+    throw new Error('simulator: sceneDelayScale must be a number ≥ 0');
+  }
+  const reading = options.historyListover;
+  if (reading !== undefined && !LISTOVER_READINGS.includes(reading)) {
+    throw new Error('simulator: historyListover must be "panels" or "doc"');
   }
 }
 

@@ -3,9 +3,11 @@
 
 import { randomBytes } from 'node:crypto';
 import { ACTION_UNREACHABLE, errors } from './envelope';
+import { automationActions } from './automations';
+import { controlDevice, visibleDevice } from './device-access';
+import { historyActions } from './history';
 import type { ModelDevice, ModelUser } from './model';
 import {
-  namedDevice,
   optionalString,
   optionalStringArray,
   paging,
@@ -15,9 +17,10 @@ import {
   type Fields,
   type Params,
 } from './params';
+import { sceneActions } from './scenes';
 import { checkValue, type TemplateAction } from './template';
 
-type TokenHandler = (
+export type TokenHandler = (
   params: Params,
   ctx: ApiContext,
   user: ModelUser,
@@ -33,16 +36,6 @@ function clientToken(): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The device a request names, if the user may use it. */
-function visibleDevice(params: Params, ctx: ApiContext, user: ModelUser): ModelDevice {
-  const { productId, deviceName } = namedDevice(params);
-  if (!ctx.model.products.has(productId)) throw errors.productNotExist(productId);
-  const device = ctx.model.device(productId, deviceName);
-  if (!device) throw errors.deviceNotExist(`${productId}/${deviceName}`);
-  if (!ctx.model.canSee(user.UserID, device)) throw errors.deviceNotBind(device.deviceId);
-  return device;
 }
 
 /** Parses a param that carries a JSON object as a string ("" or absent: {} when optional). */
@@ -151,18 +144,7 @@ const callActionAsync: TokenHandler = (params, ctx, user) => {
 
 const controlDeviceData: TokenHandler = (params, ctx, user) => {
   const device = visibleDevice(params, ctx, user);
-  const data = jsonObjectParam(params, 'Data', false);
-  const ids = Object.keys(data);
-  if (ids.length === 0) throw errors.badParam('Data must name at least one property');
-  for (const id of ids) {
-    const def = ctx.model.propertyDefinition(device, id);
-    if (!def) throw errors.propertyNotExist(id);
-    if (def.mode === 'r') throw errors.badParam(`${id} is read-only (mode "r")`);
-    const problem = checkValue(def.define, data[id], id);
-    if (problem) throw errors.badParam(problem);
-  }
-  if (!device.online) throw errors.deviceOffline();
-  for (const id of ids) ctx.model.setProperty(device, id, data[id]);
+  controlDevice(ctx, device, jsonObjectParam(params, 'Data', false));
   return { Data: '' };
 };
 
@@ -317,6 +299,9 @@ export const tokenApiActions: Readonly<Record<string, TokenHandler>> = {
   AppGetProducts: getProducts,
   AppGetUser: getUser,
   AppLogoutUser: logoutUser,
+  ...sceneActions,
+  ...automationActions,
+  ...historyActions,
 };
 
 /** Runs a tokenapi Action after the common params were checked. */

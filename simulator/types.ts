@@ -3,6 +3,7 @@
 import type { EnvelopeMode } from './envelope';
 import type { FaultSpec } from './faults';
 import type { Fixture } from './fixture';
+import type { ListoverReading } from './history';
 import type { SimulatorModel } from './model';
 
 export interface SimulatorOptions {
@@ -31,6 +32,15 @@ export interface SimulatorOptions {
    * Default: unlimited. The CLI sets 10000 so long soak runs do not grow without bound.
    */
   recordLimit?: number;
+  /** Multiplies scene delay actions (default 1: real seconds; tests use e.g. 0.01). */
+  sceneDelayScale?: number;
+  /**
+   * The reading of `Listover` in history replies: 'panels' (default; true = all returned) or
+   * 'doc' (the 1081/43119 page; true = more to read). See README "Scenes, automations, history".
+   */
+  historyListover?: ListoverReading;
+  /** Points kept per property and events per device (default 10000; the oldest go first). */
+  historyLimit?: number;
 }
 
 export interface RecordedRequest {

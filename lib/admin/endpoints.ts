@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { ApiClient, DEFAULT_TIMEOUT_MS, type FamilyInfo, type RoomInfo } from '../api/client';
+import type { AutomationSummary, SceneSummary } from '../api/scenes';
 import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
@@ -414,6 +415,22 @@ export async function getUser(account: AdminAccount): Promise<UserSummary> {
   return summary;
 }
 
+/** The scenes of one family, every page; `devicesLeft` marks those with a device gone. */
+export async function listFamilyScenes(
+  client: ApiClient,
+  familyId: string,
+): Promise<SceneSummary[]> {
+  return (await client.listScenes(familyId)).scenes;
+}
+
+/** The automations of one family, each with `enabled` (never the raw Status number). */
+export async function listFamilyAutomations(
+  client: ApiClient,
+  familyId: string,
+): Promise<AutomationSummary[]> {
+  return (await client.listAutomations(familyId)).automations;
+}
+
 function requiredText(value: unknown, field: string): string {
   const found = text(value);
   if (found === undefined) {
@@ -448,6 +465,20 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
     `${ADMIN_BASE}/devices`,
     allowed,
     route(RED, ({ client }, body) => listDevices(client, requiredText(body.familyId, 'familyId'))),
+  );
+  app.post(
+    `${ADMIN_BASE}/scenes`,
+    allowed,
+    route(RED, ({ client }, body) =>
+      listFamilyScenes(client, requiredText(body.familyId, 'familyId')),
+    ),
+  );
+  app.post(
+    `${ADMIN_BASE}/automations`,
+    allowed,
+    route(RED, ({ client }, body) =>
+      listFamilyAutomations(client, requiredText(body.familyId, 'familyId')),
+    ),
   );
   app.post(
     `${ADMIN_BASE}/product`,

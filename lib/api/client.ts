@@ -5,8 +5,27 @@ import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
+import type { ApiRequester } from './paging';
 import { DeviceId } from '../shared/device-id';
 import { redactError } from './redact';
+import {
+  describeAutomation,
+  listAutomations,
+  listScenes,
+  runScene,
+  setAutomationEnabled,
+  type AutomationDetail,
+  type AutomationListResult,
+  type SceneListResult,
+} from './scenes';
+import {
+  getEventHistory,
+  getPropertyHistory,
+  type EventHistoryRequest,
+  type EventHistoryResult,
+  type PropertyHistoryRequest,
+  type PropertyHistoryResult,
+} from './history';
 
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -241,6 +260,11 @@ export class ApiClient {
    * Posts one Action with its params and returns the reply's inner object. Waits for a slot of
    * the account's flow control first; retries only as {@link RetryPolicy} allows.
    */
+  /** The private request, for the scene, history and paging helpers in lib/api/. */
+  private get requester(): ApiRequester {
+    return { request: (action, params, options) => this.request(action, params, options) };
+  }
+
   private async request(
     action: string,
     params: Record<string, unknown>,
@@ -593,6 +617,54 @@ export class ApiClient {
       if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
     }
     return items;
+  }
+
+  /** `AppGetSceneList`: the family's scenes, every page (lib/api/scenes.ts). */
+  listScenes(familyId: string, options: CallOptions = {}): Promise<SceneListResult> {
+    return listScenes(this.requester, familyId, options);
+  }
+
+  /** `AppRunScene`. */
+  runScene(sceneId: string, options: CallOptions = {}): Promise<{ requestId: string }> {
+    return runScene(this.requester, sceneId, options);
+  }
+
+  /** `AppGetAutomationList`: the family's automations, each on or off. */
+  listAutomations(familyId: string, options: CallOptions = {}): Promise<AutomationListResult> {
+    return listAutomations(this.requester, familyId, options);
+  }
+
+  /** `AppDescribeAutomation`. */
+  describeAutomation(
+    automationId: string,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string; automation: AutomationDetail }> {
+    return describeAutomation(this.requester, automationId, options);
+  }
+
+  /** `AppModifyAutomationStatus`: on (true) or off (false). */
+  setAutomationEnabled(
+    automationId: string,
+    enabled: boolean,
+    options: CallOptions = {},
+  ): Promise<{ requestId: string }> {
+    return setAutomationEnabled(this.requester, automationId, enabled, options);
+  }
+
+  /** `AppGetDeviceDataHistory`, paged within a bound, typed by the template (lib/api/history.ts). */
+  getPropertyHistory(
+    request: PropertyHistoryRequest,
+    options: CallOptions = {},
+  ): Promise<PropertyHistoryResult> {
+    return getPropertyHistory({ ...this.requester, templates: this.templates }, request, options);
+  }
+
+  /** `AppListEventHistory`, paged within a bound. */
+  getEventHistory(
+    request: EventHistoryRequest,
+    options: CallOptions = {},
+  ): Promise<EventHistoryResult> {
+    return getEventHistory(this.requester, request, options);
   }
 
   /** Refuses queued and later calls, and ends idle sockets. In-flight calls end by their signals. */

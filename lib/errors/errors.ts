@@ -150,6 +150,7 @@ const API_CODE_KEYS: Record<string, ErrorKey> = {
   'ResourceNotFound.StudioProductNotExist': 'api.productNotExist',
   RequestLimitExceeded: 'api.requestLimit',
   InternalError: 'api.internal',
+  'UnsupportedOperation.SceneRunInProgress': 'api.sceneRunning',
 };
 
 /** The text key of an API error code. */

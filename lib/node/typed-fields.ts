@@ -12,6 +12,8 @@ export interface StringFieldSpec {
   label: string;
   /** Where a message may carry it when the editor leaves it blank: `productId`. */
   msgProperty: string;
+  /** False for ids that are never numbers (SceneId): a number is then refused. Default true. */
+  acceptNumber?: boolean;
 }
 
 /**
@@ -80,7 +82,8 @@ export async function resolveStringField(
     ? readMessageProperty(msg, spec.msgProperty)
     : await evaluateTypedField(RED, node, field, msg);
   if (typeof value === 'string' && value.trim() !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value) && spec.acceptNumber !== false)
+    return String(value);
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     throw new IotExplorerError({
       code: LocalErrorCode.MissingField,

@@ -4,7 +4,7 @@
  */
 
 /** The routes under Node-RED's admin root, one per question; each is a POST. */
-export type AdminQuestion = 'user' | 'families' | 'devices' | 'product';
+export type AdminQuestion = 'user' | 'families' | 'devices' | 'product' | 'scenes' | 'automations';
 
 /** The path of a question about the account config node `accountId` (relative to the editor). */
 export function adminPath(accountId: string, question: AdminQuestion): string {
@@ -53,4 +53,26 @@ export interface UserSummary {
   nickName: string;
   /** UNIX seconds, when the token source knows it. */
   expiresAt?: number;
+}
+
+/** A scene of a family (AppGetSceneList), as the scene picker shows it. */
+export interface SceneSummary {
+  sceneId: string;
+  familyId: string;
+  name: string;
+  icon: string;
+  /** `Flag` 1: a device the scene controls has left the family, so part of it will fail. */
+  devicesLeft: boolean;
+  /** `Status` 1: the scene is running now. */
+  running: boolean;
+  /** How many steps (device controls, delays, …) the scene has. */
+  actionCount: number;
+}
+
+/** An automation of a family (AppGetAutomationList): on or off, never the raw Status number. */
+export interface AutomationSummary {
+  automationId: string;
+  name: string;
+  icon: string;
+  enabled: boolean;
 }

@@ -266,3 +266,49 @@ export function checkActionInput(
     ? { key: 'template.required', params: { property: missing.id, action: action.id } }
     : undefined;
 }
+
+/**
+ * Reads a value the API sent as text (history replies carry every value as a string) as the
+ * type its `define` names: numbers for bool/int/float/enum/timestamp, parsed JSON for struct and
+ * array, the text itself for string and stringenum. Returns undefined when the text does not
+ * read as that type, so that the caller can keep the raw value; a value that is not text is
+ * returned as it came.
+ */
+export function readTemplateValue(
+  define: TemplateDefine,
+  raw: unknown,
+): { value: unknown } | undefined {
+  if (typeof raw !== 'string') return { value: raw };
+  const text = raw.trim();
+  switch (define.type) {
+    case 'bool':
+      if (text === 'true') return { value: 1 };
+      if (text === 'false') return { value: 0 };
+      return text === '0' || text === '1' ? { value: Number(text) } : undefined;
+    case 'int':
+    case 'enum':
+    case 'timestamp': {
+      const n = text === '' ? NaN : Number(text);
+      return Number.isInteger(n) ? { value: n } : undefined;
+    }
+    case 'float': {
+      const n = text === '' ? NaN : Number(text);
+      return Number.isFinite(n) ? { value: n } : undefined;
+    }
+    case 'string':
+    case 'stringenum':
+      return { value: raw };
+    case 'struct':
+    case 'array': {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        const fits = define.type === 'array' ? Array.isArray(parsed) : isObject(parsed);
+        return fits ? { value: parsed } : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    default:
+      return undefined;
+  }
+}

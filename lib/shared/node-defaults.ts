@@ -10,6 +10,7 @@ import {
   DEFAULT_MAX_QUEUE,
   DEFAULT_TIMEOUT_MS,
 } from './account';
+import { DEFAULT_MAX_POINTS } from './history';
 
 /** A value a node property may hold in a saved flow. */
 export type StoredValue = string | number | boolean | readonly unknown[];
@@ -48,6 +49,24 @@ export const ABSENT_MEANS = {
     watchOnline: true,
     interval: 30,
     emitInitial: false,
+  },
+  'iot-explorer-scene': { sceneIdType: 'str' },
+  'iot-explorer-automation': {
+    operation: 'set',
+    automationIdType: 'str',
+    familyIdType: 'str',
+    state: 'payload',
+  },
+  'iot-explorer-history': {
+    ...DEVICE_TARGET,
+    kind: 'property',
+    propertyType: 'str',
+    eventType: '',
+    /** Blank: the range comes from msg.start / msg.end. */
+    range: '',
+    rangeUnit: 'hours',
+    maxPoints: DEFAULT_MAX_POINTS,
+    output: 'chart',
   },
 } as const satisfies Record<string, Record<string, StoredValue>>;
 

@@ -35,6 +35,27 @@ function crowdedFixture(count: number): Fixture {
   return fixture;
 }
 
+/** The default fixture with `count` more scenes in the demo home, for paging past 50. */
+function manyScenesFixture(count: number): Fixture {
+  const fixture = JSON.parse(fs.readFileSync(defaultFixturePath(), 'utf8')) as Fixture;
+  for (let i = 0; i < count; i++) {
+    fixture.scenes!.push({
+      SceneId: `scene_extra_${String(i).padStart(3, '0')}`,
+      FamilyId: 'f_demo_home',
+      SceneName: `场景 ${i}`,
+      Actions: [
+        {
+          ActionType: 0,
+          ProductId: 'LIGHT0A1B2',
+          DeviceName: 'living_lamp',
+          Data: { brightness: i % 100 },
+        },
+      ],
+    });
+  }
+  return fixture;
+}
+
 /** Every answer, as text: no token may appear in any of them. */
 const answers: string[] = [];
 
@@ -140,6 +161,57 @@ describe('admin endpoints for the editor', function () {
       assert.equal(answer.params.field, 'familyId');
     });
 
+    it("lists a family's scenes, marking the one whose device has left the family", async function () {
+      const answer = await post(`${BASE}/acc/scenes`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      const byId = new Map<string, any>(
+        answer.data.map((s: any): [string, any] => [s.sceneId as string, s]),
+      );
+      assert.deepEqual([...byId.keys()].sort(), [
+        'scene_all_off',
+        'scene_good_night',
+        'scene_leave_home',
+        'scene_movie',
+        'scene_reading',
+      ]);
+      assert.deepEqual(byId.get('scene_movie'), {
+        sceneId: 'scene_movie',
+        familyId: 'f_demo_home',
+        name: '观影 Movie time',
+        icon: '',
+        devicesLeft: false,
+        running: false,
+        actionCount: 1,
+      });
+      // scene_reading controls the spare lamp, which is bound to no family: Flag 1.
+      assert.equal(byId.get('scene_reading').devicesLeft, true);
+    });
+
+    it("lists a family's automations as on or off, never the raw Status", async function () {
+      const answer = await post(`${BASE}/acc/automations`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      assert.deepEqual(
+        answer.data.map((a: any): [string, boolean] => [
+          String(a.automationId),
+          a.enabled === true,
+        ]),
+        [
+          ['auto_hall_sunset', true],
+          ['auto_away_mode', false],
+          ['auto_door_hall_light', true],
+        ],
+      );
+      assert.ok(answer.data.every((a: any) => !('status' in a) && !('Status' in a)));
+    });
+
+    it('names the missing family of a scene or automation list', async function () {
+      for (const what of ['scenes', 'automations']) {
+        const answer = await post(`${BASE}/acc/${what}`, {});
+        assert.equal(answer.code, 'IOTX_MISSING_FIELD');
+        assert.equal(answer.params.field, 'familyId');
+      }
+    });
+
     it('reports an unknown product with the API code', async function () {
       const answer = await post(`${BASE}/acc/product`, { productId: 'NOPE000000' });
       assert.equal(answer.success, false);
@@ -151,6 +223,15 @@ describe('admin endpoints for the editor', function () {
     beforeEach(async function () {
       sim = await startSimulator();
       await load(actionFlow(sim.tokenapiUrl), {});
+    });
+
+    it('lists scenes and automations with the endpoint and token the editor sends', async function () {
+      const body = { endpoint: sim.tokenapiUrl, accessToken: DEMO_TOKEN, familyId: 'f_demo_home' };
+      const scenes = await post(`${BASE}/brand-new/scenes`, body);
+      assert.equal(scenes.success, true);
+      assert.equal(scenes.data.length, 5);
+      const automations = await post(`${BASE}/brand-new/automations`, body);
+      assert.equal(automations.data.length, 3);
     });
 
     it('uses the endpoint and token the editor sends', async function () {
@@ -393,6 +474,27 @@ describe('admin endpoints for the editor', function () {
   });
 
   describe('paging', function () {
+    it('reads every scene of a family past the API limit of 50', async function () {
+      sim = await startSimulator({ fixture: manyScenesFixture(110) });
+      await load(actionFlow(sim.tokenapiUrl), credentials());
+      const answer = await post(`${BASE}/acc/scenes`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.length, 115);
+      assert.equal(new Set(answer.data.map((s: any): string => s.sceneId as string)).size, 115);
+      assert.ok(answer.data.some((s: any) => s.sceneId === 'scene_extra_109'));
+      const pages = sim.requests
+        .filter((r) => r.action === 'AppGetSceneList')
+        .map((r) => {
+          const body = r.body as Record<string, unknown>;
+          return [body.Offset, body.Limit];
+        });
+      assert.deepEqual(pages, [
+        [0, 50],
+        [50, 50],
+        [100, 50],
+      ]);
+    });
+
     it('reads every device of a family past the API limit of 50', async function () {
       sim = await startSimulator({ fixture: crowdedFixture(120) });
       await load(actionFlow(sim.tokenapiUrl), credentials());

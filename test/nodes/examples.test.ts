@@ -16,21 +16,32 @@ const CORE = [
   require('@node-red/nodes/core/common/20-inject.js'),
   require('@node-red/nodes/core/common/25-catch.js'),
   require('@node-red/nodes/core/function/10-switch.js'),
+  require('@node-red/nodes/core/function/15-change.js'),
+  require('@node-red/nodes/core/function/89-delay.js'),
 ] as Array<(red: unknown) => void>;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 type Msg = Record<string, any>;
 
+/** FlowFuse Dashboard 2's config nodes: the browser test runs them in a real Node-RED. */
+const DASHBOARD_CONFIG = ['ui-base', 'ui-theme', 'ui-page', 'ui-group'];
+
+/** An example file's nodes, as stored. */
+function exampleNodes(file: string): FlowNode[] {
+  return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as FlowNode[];
+}
+
 /**
- * An example flow as the demo deploys it, against the simulator: every debug node becomes a
- * helper node of the same id (so the test sees what the sidebar would), no inject fires by
- * itself, and the account is the test's.
+ * An example flow as the demo deploys it, against the simulator: every debug node and every
+ * dashboard widget becomes a helper node of the same id (so the test sees what the sidebar or the
+ * widget would get), no inject fires by itself, and the account is the test's.
  */
 function exampleFlow(file: string, endpoint: string, watchInterval?: number): FlowNode[] {
-  const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as FlowNode[];
+  const nodes = exampleNodes(file).filter((node) => !DASHBOARD_CONFIG.includes(node.type));
   return nodes.map((node) => {
-    if (node.type === 'debug') return { id: node.id, z: node.z, type: 'helper', name: node.name };
+    if (node.type === 'debug' || node.type.startsWith('ui-'))
+      return { id: node.id, z: node.z, type: 'helper', name: node.name };
     if (node.type === 'inject') return { ...node, once: false, repeat: '', crontab: '' };
     if (node.type === 'iot-explorer-account') return { ...node, id: 'acc', endpoint };
     const withAccount = node.account ? { ...node, account: 'acc' } : node;
@@ -115,5 +126,93 @@ describe('the example flows, run against the simulator', function () {
     const one = nextOn(named(flow, 'helper', 'door online?'));
     helper.getNode(named(flow, 'inject', 'front door?')).receive({});
     assert.equal((await one).payload, true);
+  });
+
+  it('10: runs the good night scene, reads the lamp back, and routes a scene still running apart', async function () {
+    sim.setDeviceProperty('LIGHT0A1B2', 'living_lamp', 'power_switch', 1);
+    const flow = exampleFlow('10 - Good night from a button.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const started = nextOn(named(flow, 'helper', 'scene started'));
+    const lamp = nextOn(named(flow, 'helper', 'lamp after the scene'));
+    const running = nextOn(named(flow, 'helper', 'scene still running'));
+    const button = helper.getNode(named(flow, 'inject', 'Good night (22:30, or click)'));
+    button.receive({});
+    const info = (await started).iotexplorer;
+    assert.equal(info.action, 'AppRunScene');
+    assert.equal(info.sceneId, 'scene_good_night');
+    // The scene pauses 2 s: a second click meanwhile finds it running.
+    button.receive({});
+    assert.match((await running).error.message, /still running/);
+    assert.deepEqual((await lamp).payload, { power_switch: 0 });
+    const movie = nextOn(named(flow, 'helper', 'scene started'));
+    helper.getNode(named(flow, 'inject', 'Movie time (msg.sceneId)')).receive({});
+    assert.equal((await movie).iotexplorer.sceneId, 'scene_movie');
+  });
+
+  it('11: switches both automations off during the holiday and on after it, and lists them', async function () {
+    const flow = exampleFlow('11 - Holiday mode.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const holiday = helper.getNode(named(flow, 'switch', 'during the holiday?'));
+    const enabled = (id: string) => sim.model.automations.get(id)?.enabled;
+    const collect = async (count: number): Promise<Msg[]> => {
+      const got: Msg[] = [];
+      const node = helper.getNode(named(flow, 'helper', 'automation now'));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${got.length} of ${count}`)), 8000);
+        const on = (msg: Msg): void => {
+          got.push(msg);
+          if (got.length < count) return;
+          clearTimeout(timer);
+          node.removeListener('input', on);
+          resolve(got);
+        };
+        node.on('input', on);
+      });
+    };
+    let switched = collect(2);
+    holiday.receive({ payload: Date.parse('2026-07-15T20:00:00+08:00') });
+    assert.deepEqual(
+      (await switched).map((m): unknown => m.payload),
+      [false, false],
+    );
+    assert.equal(enabled('auto_hall_sunset'), false);
+    assert.equal(enabled('auto_door_hall_light'), false);
+    switched = collect(2);
+    holiday.receive({ payload: Date.parse('2026-07-16T08:00:00+08:00') });
+    assert.deepEqual(
+      (await switched).map((m): unknown => m.payload),
+      [true, true],
+    );
+    assert.equal(enabled('auto_hall_sunset'), true);
+    const listed = nextOn(named(flow, 'helper', 'automations'));
+    helper.getNode(named(flow, 'inject', 'list automations')).receive({});
+    const list = (await listed).payload as Msg[];
+    assert.deepEqual(
+      list.map((a): unknown[] => [a.automationId, a.enabled]),
+      [
+        ['auto_hall_sunset', true],
+        ['auto_away_mode', false],
+        ['auto_door_hall_light', true],
+      ],
+    );
+  });
+
+  it("12: hands the chart the sensor's last day as [{x, y}] numbers, replacing its data", async function () {
+    const stored = exampleNodes('12 - Temperature of the last day on a chart.json');
+    const chart = stored.find((n) => n.type === 'ui-chart')!;
+    // The chart reads x and y from each point and replaces its data with each message.
+    assert.equal(chart.xAxisProperty, 'x');
+    assert.equal(chart.yAxisProperty, 'y');
+    assert.equal(chart.action, 'replace');
+    const flow = exampleFlow('12 - Temperature of the last day on a chart.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    const points = nextOn(chart.id);
+    helper.getNode(named(flow, 'inject', 'every 10 min (and at deploy)')).receive({});
+    const msg = await points;
+    assert.equal(msg.topic, '客厅 living room');
+    const data = msg.payload as Array<{ x: number; y: number }>;
+    assert.ok(data.length >= 140, `${data.length} points`);
+    assert.ok(data.every((p) => typeof p.x === 'number' && typeof p.y === 'number'));
+    assert.ok(Date.now() - data[0].x <= 24 * 3600 * 1000);
   });
 });

@@ -6,11 +6,24 @@ import controlNode from '../../nodes/iot-explorer-control';
 import stateNode from '../../nodes/iot-explorer-state';
 import statusNode from '../../nodes/iot-explorer-status';
 import watchNode from '../../nodes/iot-explorer-watch';
+import sceneNode from '../../nodes/iot-explorer-scene';
+import automationNode from '../../nodes/iot-explorer-automation';
+import historyNode from '../../nodes/iot-explorer-history';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
-export const NODES = [accountNode, actionNode, controlNode, stateNode, statusNode, watchNode];
+export const NODES = [
+  accountNode,
+  actionNode,
+  controlNode,
+  stateNode,
+  statusNode,
+  watchNode,
+  sceneNode,
+  automationNode,
+  historyNode,
+];
 
 /** The ids of the default simulator fixture that the tests use. */
 export const DEMO_TOKEN = 'demo-access-token';

@@ -1,0 +1,175 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { EventRecord, EventType, HistoryPoint } from '../lib/api/history';
+import { EVENT_TYPES } from '../lib/api/history';
+import {
+  createFieldResolver,
+  DEVICE_TARGET_SPECS,
+  deviceTargetFields,
+  handleDeviceMessages,
+  overrideWarning,
+  type AccountNode,
+  type CallInfo,
+  type DeviceMessage,
+  type DeviceTargetConfig,
+} from '../lib/node/device-node';
+import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../lib/node/time-range';
+
+/** What the node reads: a property's values or the device's events. */
+export type HistoryKind = 'property' | 'event';
+/** `chart`: [{x, y}] as FlowFuse Dashboard 2's chart takes it; `list`: [{time, value}]. */
+export type HistoryOutput = 'chart' | 'list';
+
+export interface HistoryConfig extends NodeDef, DeviceTargetConfig {
+  account: string;
+  /** Default 'property'. */
+  kind?: HistoryKind;
+  /** property: TypedInput; blank: msg.property. */
+  property?: string;
+  propertyType?: string;
+  /** event: only this event id; blank: all. */
+  eventId?: string;
+  /** event: alert, fault, info; blank: all. */
+  eventType?: string;
+  /** The last `range` `rangeUnit` (minutes, hours, days); blank: msg.start / msg.end. */
+  range?: string;
+  rangeUnit?: string;
+  /** Default 5000. */
+  maxPoints?: string | number;
+  /** Default 'chart'. */
+  output?: HistoryOutput;
+}
+
+/** What `msg.iotexplorer` holds after a history read. */
+export interface HistoryCallInfo extends CallInfo {
+  action: 'AppGetDeviceDataHistory' | 'AppListEventHistory';
+  productId?: string;
+  deviceName?: string;
+  property?: string;
+  eventId?: string;
+  eventType?: string;
+  /** The range read, ms since the epoch. */
+  start?: number;
+  end?: number;
+  /** How many points (or events) msg.payload holds. */
+  count?: number;
+  maxPoints?: number;
+  /** True when the series stopped at maxPoints: there may be more in the range. */
+  maxPointsReached?: boolean;
+  /** property: values kept as the API's text because they did not read as the template's type. */
+  untypedValues?: number;
+  /** property: whether the values were typed by the product's data template. */
+  templateChecked?: boolean;
+  /** One per page read. */
+  requestIds?: string[];
+}
+
+/** A property's points in the chosen output shape. */
+export function propertyPayload(points: HistoryPoint[], output: HistoryOutput): unknown[] {
+  return output === 'chart'
+    ? points.map((p) => ({ x: p.time, y: p.value }))
+    : points.map((p) => ({ time: p.time, value: p.value }));
+}
+
+/** Events in the chosen output shape: on a chart, each is a point at its time named by its id. */
+export function eventPayload(events: EventRecord[], output: HistoryOutput): unknown[] {
+  return output === 'chart'
+    ? events.map((e) => ({ x: e.time, y: e.eventId, type: e.type, data: e.data }))
+    : events.map((e) => ({ time: e.time, eventId: e.eventId, type: e.type, data: e.data }));
+}
+
+export default function register(RED: NodeAPI): void {
+  function IotExplorerHistoryNode(this: Node, config: HistoryConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const kind: HistoryKind = config.kind === 'event' ? 'event' : 'property';
+    const output: HistoryOutput = config.output === 'list' ? 'list' : 'chart';
+    const eventType = (EVENT_TYPES as readonly string[]).includes(config.eventType ?? '')
+      ? (config.eventType as EventType)
+      : '';
+    const device = createFieldResolver(RED, node, deviceTargetFields(config), DEVICE_TARGET_SPECS);
+    const property = createFieldResolver(
+      RED,
+      node,
+      { property: { value: config.property ?? '', type: config.propertyType || 'str' } },
+      { property: { label: 'property', msgProperty: 'property' } },
+    );
+    const fixedRange = String(config.range ?? '').trim() !== '';
+    const warnOverridden = overrideWarning(RED, node);
+    let warnedLimit = false;
+    let warnedUntyped = false;
+
+    /** The node's "last N …" when set (the node's setting wins), else msg.start / msg.end. */
+    function rangeFor(msg: DeviceMessage): TimeRange {
+      const { start, end } = msg as { start?: unknown; end?: unknown };
+      const now = Date.now();
+      if (fixedRange) {
+        warnOverridden(() =>
+          [start !== undefined && 'msg.start', end !== undefined && 'msg.end'].filter(
+            (p): p is string => p !== false,
+          ),
+        );
+        return lastRange(config.range, config.rangeUnit || 'hours', now);
+      }
+      return messageRange(start, end, now);
+    }
+
+    handleDeviceMessages<HistoryCallInfo>(RED, node, {
+      account: RED.nodes.getNode(config.account) as AccountNode | null,
+      action: kind === 'event' ? 'AppListEventHistory' : 'AppGetDeviceDataHistory',
+      async run(msg, { account, signal, info }) {
+        info.productId = await device(msg, 'productId');
+        info.deviceName = await device(msg, 'deviceName');
+        const target = { productId: info.productId, deviceName: info.deviceName };
+        if (kind === 'property') info.property = await property(msg, 'property');
+        const range = rangeFor(msg);
+        info.start = range.from;
+        info.end = range.to;
+        const maxPoints = readMaxPoints(config.maxPoints);
+        info.maxPoints = maxPoints;
+        const request = { ...target, ...range, maxPoints };
+        let count: number;
+        if (kind === 'property') {
+          const result = await account.client.getPropertyHistory(
+            { ...request, property: info.property! },
+            { signal },
+          );
+          info.requestIds = result.requestIds;
+          info.templateChecked = result.templateChecked;
+          info.untypedValues = result.untypedValues;
+          info.maxPointsReached = result.maxPointsReached;
+          msg.payload = propertyPayload(result.points, output);
+          count = result.points.length;
+          if (!result.templateChecked && !warnedUntyped) {
+            warnedUntyped = true;
+            node.warn(RED._('iot-explorer-history.warn.untyped', { productId: info.productId }));
+          }
+        } else {
+          if (config.eventId) info.eventId = config.eventId;
+          if (eventType) info.eventType = eventType;
+          const result = await account.client.getEventHistory(
+            { ...request, eventId: config.eventId || undefined, type: eventType },
+            { signal },
+          );
+          info.requestIds = result.requestIds;
+          info.maxPointsReached = result.maxPointsReached;
+          msg.payload = eventPayload(result.events, output);
+          count = result.events.length;
+        }
+        info.count = count;
+        info.requestId = info.requestIds[info.requestIds.length - 1];
+        if (info.maxPointsReached && !warnedLimit) {
+          warnedLimit = true;
+          node.warn(RED._('iot-explorer-history.warn.maxPoints', { max: maxPoints }));
+        }
+        return RED._(
+          `iot-explorer-history.status.${info.maxPointsReached ? 'pointsLimit' : 'points'}`,
+          { count },
+        );
+      },
+    });
+  }
+
+  RED.nodes.registerType('iot-explorer-history', IotExplorerHistoryNode);
+}
+
+module.exports = register;

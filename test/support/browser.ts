@@ -1,0 +1,67 @@
+// Debian's Chromium driven by playwright-core, kept off the network: everything a browser test
+// talks to is on 127.0.0.1. Screenshots go to test/artifacts/ for a person to look at.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../demo/launch';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--metrics-recording-only',
+];
+
+/** Skips the suite where Chromium is absent (never in CI). Call in `before`. */
+export function requireChromium(context: Mocha.Context): void {
+  if (fs.existsSync(CHROMIUM)) return;
+  if (process.env.CI === 'true')
+    throw new Error(`Chromium is required in CI: ${CHROMIUM} is missing`);
+  console.log(`      (skipped: ${CHROMIUM} is absent; .ci/run installs it)`);
+  context.skip();
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/** A fresh headless Chromium with its own profile, and one page. */
+export async function launchBrowser(lang = 'en-US'): Promise<Browser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: lang,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30000);
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
