@@ -85,7 +85,7 @@ function updateDevice(
     if (problem) throw new ControlError(400, problem);
   }
   if (typeof body.online === 'boolean') sim.model.setOnline(device, body.online);
-  for (const [id, value] of Object.entries(properties)) sim.model.setProperty(device, id, value);
+  sim.model.reportProperties(device, properties);
 }
 
 function route(sim: ControlTarget, method: string, pathname: string, text: string): unknown {

@@ -2,6 +2,7 @@
 // a property control (AppControlDeviceData, and the control actions of scenes and automations,
 // so that state, history and pushes see the same change whichever way it came).
 
+import { randomBytes } from 'node:crypto';
 import { errors } from './envelope';
 import type { ModelDevice, ModelUser } from './model';
 import { namedDevice, type ApiContext, type Params } from './params';
@@ -36,5 +37,6 @@ export function controlDevice(
     if (problem) throw errors.badParam(problem);
   }
   if (!device.online) throw errors.deviceOffline();
-  for (const id of ids) ctx.model.setProperty(device, id, data[id]);
+  // The cloud sends the control down; the device reports the values back (one push each).
+  ctx.model.control(device, data, randomBytes(8).toString('hex'));
 }

@@ -140,6 +140,8 @@ export interface ScriptEntry {
   toggle?: string[];
   /** Random-walk these int / float properties by at most the given step, inside their range. */
   walk?: Record<string, number>;
+  /** Post this event (params left out get the template's default). */
+  event?: { id: string; params?: Record<string, unknown> };
 }
 
 export interface Fixture {
@@ -748,6 +750,7 @@ class Validator {
       'toggleOnline',
       'toggle',
       'walk',
+      'event',
     ]);
     const deviceId = this.str(o, 'device', where);
     const here = `${where} (${deviceId})`;
@@ -797,16 +800,38 @@ class Validator {
         entry.walk[id] = step;
       }
     }
+    if (o.event !== undefined) entry.event = this.scriptEvent(o.event, `${here}.event`, template);
     if (
       entry.set === undefined &&
       entry.online === undefined &&
       !entry.toggleOnline &&
       entry.toggle === undefined &&
-      entry.walk === undefined
+      entry.walk === undefined &&
+      entry.event === undefined
     ) {
-      this.fail(here, 'does nothing: give set, online, toggleOnline, toggle or walk');
+      this.fail(here, 'does nothing: give set, online, toggleOnline, toggle, walk or event');
     }
     return entry;
+  }
+
+  private scriptEvent(
+    raw: unknown,
+    where: string,
+    template: DataTemplate,
+  ): { id: string; params?: Record<string, unknown> } {
+    const o = this.obj(raw, where, ['id', 'params']);
+    const id = this.str(o, 'id', where);
+    const event = template.events.find((e) => e.id === id);
+    if (!event) this.fail(`${where}.id`, `no event ${id} in the product template`);
+    if (o.params === undefined) return { id };
+    if (!isObj(o.params)) this.fail(`${where}.params`, 'must be an object of param id → value');
+    for (const [pid, value] of Object.entries(o.params)) {
+      const param = event.params.find((p) => p.id === pid);
+      if (!param) this.fail(`${where}.params.${pid}`, `no param ${pid} in event ${id}`);
+      const problem = checkValue(param.define, value, pid);
+      if (problem) this.fail(`${where}.params.${pid}`, problem);
+    }
+    return { id, params: o.params };
   }
 }
 

@@ -8,6 +8,17 @@ import type { Simulator, SimulatorOptions } from './types';
 export type { ActionCall, RecordedRequest, Simulator, SimulatorOptions } from './types';
 export type { EnvelopeMode } from './envelope';
 export type { FaultKind, FaultSpec } from './faults';
+export type { ModelChange, ModelChangeListener } from './changes';
+export type {
+  MalformedKind,
+  PushConnectionInfo,
+  PushOptions,
+  PushStats,
+  SimulatorPush,
+} from './push';
+export type { PushFaultKind, PushFaultSpec } from './push-faults';
+export { PUSH_PATHS, SERVER_FAULT } from './push';
+export { parsePushFaultSpec } from './push-faults';
 export type {
   DeviceActionBehaviour,
   Fixture,

@@ -3,6 +3,7 @@
 // The API handlers read and change it; tests inspect it through `Simulator.model`.
 
 import { randomBytes } from 'node:crypto';
+import { ModelChanges } from './changes';
 import {
   isPropertyRef,
   type DeviceActionBehaviour,
@@ -11,7 +12,7 @@ import {
   type FixtureUser,
 } from './fixture';
 import type { ModelAutomation } from './automations';
-import { HistoryStore } from './history';
+import { HistoryStore, type EventType } from './history';
 import { seedHome } from './home';
 import { SceneBook } from './scenes';
 import { checkValue, defaultValue, type DataTemplate, type TemplateProperty } from './template';
@@ -113,6 +114,9 @@ export class SimulatorModel {
   readonly automations = new Map<string, ModelAutomation>();
   readonly history = new HistoryStore();
   tokenTtlSeconds: number;
+  /** Every device change, as it happens (the push server listens; see changes.ts). */
+  readonly changes = new ModelChanges();
+  private deviceTokenSeq = 0;
 
   constructor(
     fixture: Fixture,
@@ -288,11 +292,107 @@ export class SimulatorModel {
     const time = this.now();
     device.properties[propertyId] = { Value: structuredClone(value), LastUpdate: time };
     this.history.recordProperty(device.deviceId, propertyId, value, time);
+    this.announceReport(device, { [propertyId]: value });
+  }
+
+  /**
+   * The device reports several properties in one message (one push). Every value is checked
+   * before any changes; throws an Error naming the first that does not fit.
+   */
+  reportProperties(device: ModelDevice, values: Record<string, unknown>): void {
+    for (const [id, value] of Object.entries(values)) {
+      const def = this.propertyDefinition(device, id);
+      if (!def) throw new Error(`simulator: ${device.deviceId} has no property ${id}`);
+      const problem = checkValue(def.define, value, id);
+      if (problem) throw new Error(`simulator: ${device.deviceId}: ${problem}`);
+    }
+    if (Object.keys(values).length === 0) return;
+    const now = this.now();
+    for (const [id, value] of Object.entries(values)) {
+      device.properties[id] = { Value: structuredClone(value), LastUpdate: now };
+      this.history.recordProperty(device.deviceId, id, value, now);
+    }
+    this.announceReport(device, values);
   }
 
   setOnline(device: ModelDevice, online: boolean): void {
-    if (device.online !== online) device.onlineSince = this.now();
+    const changed = device.online !== online;
+    if (changed) device.onlineSince = this.now();
     device.online = online;
+    if (changed) this.changes.emit({ kind: 'online', device, online });
+  }
+
+  // ---- messages between the cloud and a device (announced to the push server) ----
+
+  /** A clientToken as a device makes one for its own reports and events. */
+  private deviceClientToken(device: ModelDevice): string {
+    this.deviceTokenSeq += 1;
+    return `${device.deviceName}-${this.deviceTokenSeq}`;
+  }
+
+  private announceReport(device: ModelDevice, values: Record<string, unknown>): void {
+    this.changes.emit({
+      kind: 'report',
+      device,
+      params: structuredClone(values),
+      clientToken: this.deviceClientToken(device),
+    });
+  }
+
+  /** The cloud sends a control down; the device applies it and reports the new values back. */
+  control(device: ModelDevice, values: Record<string, unknown>, clientToken: string): void {
+    this.changes.emit({ kind: 'control', device, params: structuredClone(values), clientToken });
+    this.reportProperties(device, values);
+  }
+
+  /** The cloud sends an action down to the device (it runs later: see runAction). */
+  sendAction(
+    device: ModelDevice,
+    actionId: string,
+    input: Record<string, unknown>,
+    clientToken: string,
+  ): void {
+    this.changes.emit({
+      kind: 'action',
+      device,
+      actionId,
+      params: structuredClone(input),
+      clientToken,
+    });
+  }
+
+  /**
+   * The device posts an event. Params left out get the template's default; throws an Error
+   * for an event or a param the template does not have, or a value that does not fit.
+   */
+  postEvent(device: ModelDevice, eventId: string, params: Record<string, unknown> = {}): void {
+    const event = device.product.template.events.find((e) => e.id === eventId);
+    if (!event) throw new Error(`simulator: ${device.deviceId} has no event ${eventId}`);
+    const full: Record<string, unknown> = {};
+    for (const [id, value] of Object.entries(params)) {
+      const def = event.params.find((p) => p.id === id);
+      if (!def) throw new Error(`simulator: event ${eventId} has no param ${id}`);
+      const problem = checkValue(def.define, value, id);
+      if (problem) throw new Error(`simulator: ${device.deviceId}: ${problem}`);
+    }
+    for (const def of event.params)
+      full[def.id] = structuredClone(params[def.id] ?? defaultValue(def.define));
+    this.history.recordEvent({
+      time: this.now(),
+      productId: device.productId,
+      deviceName: device.deviceName,
+      eventId,
+      type: event.type as EventType,
+      params: full,
+    });
+    this.changes.emit({
+      kind: 'event',
+      device,
+      eventId,
+      eventType: event.type,
+      params: full,
+      clientToken: this.deviceClientToken(device),
+    });
   }
 
   /**
@@ -314,18 +414,31 @@ export class SimulatorModel {
     };
   }
 
-  /** The device carries out an action: its properties change, then it builds its reply. */
-  runAction(device: ModelDevice, actionId: string): ActionOutcome {
+  /**
+   * The device carries out an action: its properties change (and it reports them), then it
+   * builds its reply, which it sends as an action_reply carrying the action's clientToken.
+   */
+  runAction(device: ModelDevice, actionId: string, clientToken = ''): ActionOutcome {
     const b = this.behaviour(device, actionId);
-    for (const [id, value] of Object.entries(b.setProperties ?? {}))
-      this.setProperty(device, id, value);
-    if (b.output === undefined) return { status: b.status, output: undefined };
-    const output: Record<string, unknown> = {};
-    for (const [id, value] of Object.entries(b.output)) {
-      output[id] = isPropertyRef(value)
-        ? structuredClone(device.properties[value.$property]?.Value)
-        : structuredClone(value);
+    if (b.setProperties) this.reportProperties(device, b.setProperties);
+    let output: Record<string, unknown> | undefined;
+    if (b.output !== undefined) {
+      output = {};
+      for (const [id, value] of Object.entries(b.output)) {
+        output[id] = isPropertyRef(value)
+          ? structuredClone(device.properties[value.$property]?.Value)
+          : structuredClone(value);
+      }
     }
+    this.changes.emit({
+      kind: 'actionReply',
+      device,
+      actionId,
+      clientToken,
+      code: b.status === 'succ' ? 0 : 1,
+      status: b.status,
+      response: structuredClone(output ?? {}),
+    });
     return { status: b.status, output };
   }
 

@@ -16,20 +16,19 @@ export function applyScriptEntry(
   if (entry.toggleOnline) model.setOnline(device, !device.online);
   // An offline device reports nothing: its properties stay as the cloud last saw them.
   if (!device.online) return;
-  for (const [id, value] of Object.entries(entry.set ?? {})) model.setProperty(device, id, value);
+  // One run is one report message from the device (one push), whatever it changes.
+  const values: Record<string, unknown> = { ...(entry.set ?? {}) };
   for (const id of entry.toggle ?? []) {
     const def = model.propertyDefinition(device, id)!;
-    model.setProperty(device, id, toggleValue(def.define, device.properties[id]?.Value));
+    values[id] = toggleValue(def.define, device.properties[id]?.Value);
   }
   for (const [id, step] of Object.entries(entry.walk ?? {})) {
     const def = model.propertyDefinition(device, id)!;
     const current = device.properties[id]?.Value;
-    model.setProperty(
-      device,
-      id,
-      walkValue(def.define, typeof current === 'number' ? current : 0, step),
-    );
+    values[id] = walkValue(def.define, typeof current === 'number' ? current : 0, step);
   }
+  model.reportProperties(device, values);
+  if (entry.event) model.postEvent(device, entry.event.id, entry.event.params);
 }
 
 /** Schedules every entry; the scheduler cancels them all when the simulator closes. */

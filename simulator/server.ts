@@ -17,6 +17,7 @@ import { LISTOVER_READINGS } from './history';
 import type { Fixture } from './fixture';
 import { SimulatorModel } from './model';
 import { deviceKeyOf, type ApiContext } from './params';
+import { PUSH_PATHS, PushServer } from './push';
 import { Scheduler, SimulatorClosedError } from './scheduler';
 import { startScripts } from './script';
 import type { ActionCall, RecordedRequest, Simulator, SimulatorOptions } from './types';
@@ -47,6 +48,9 @@ export class SimulatorServer implements Simulator {
   readonly actionCalls: ActionCall[] = [];
   readonly stats = { socketsOpened: 0, requests: 0 };
   readonly model: SimulatorModel;
+  /** HTTP API calls by Action (tokenapi and appapi), counted like stats.requests. */
+  readonly httpCallsByAction: Record<string, number> = {};
+  readonly push: PushServer;
   envelope: EnvelopeMode;
 
   private readonly server: http.Server;
@@ -83,10 +87,23 @@ export class SimulatorServer implements Simulator {
       after: (ms, fn) => scheduler.after(ms, fn),
       syncActionTimeoutMs: options.syncActionTimeoutMs ?? 5000,
       timestampWindowSeconds: options.timestampWindowSeconds ?? 300,
-      recordAction: (call) => this.push(this.actionCalls, call),
+      recordAction: (call) => this.append(this.actionCalls, call),
     };
     for (const fault of fixture.faults ?? []) this.faults.add(fault);
+    this.push = new PushServer(
+      {
+        model: this.model,
+        scheduler,
+        now,
+        log: this.log,
+        tokenapi: (body) => dispatchApi('tokenapi', body, this.ctx),
+      },
+      options.push,
+    );
     this.server = http.createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) =>
+      this.push.handleUpgrade(req, socket, head),
+    );
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 65_000;
     this.server.on('connection', (socket: Socket) => {
@@ -111,6 +128,14 @@ export class SimulatorServer implements Simulator {
 
   get appapiUrl(): string {
     return this.url + ENDPOINT_PATHS.appapi;
+  }
+
+  get pushUrl(): string {
+    return this.url.replace(/^http/, 'ws') + PUSH_PATHS[0];
+  }
+
+  get pushUrlAlt(): string {
+    return this.url.replace(/^http/, 'ws') + PUSH_PATHS[1];
   }
 
   /** Starts listening, then starts the fixture's scripts. */
@@ -154,6 +179,19 @@ export class SimulatorServer implements Simulator {
     this.model.setProperty(this.model.requireDevice(productId, deviceName), propertyId, value);
   }
 
+  reportProperties(productId: string, deviceName: string, values: Record<string, unknown>): void {
+    this.model.reportProperties(this.model.requireDevice(productId, deviceName), values);
+  }
+
+  fireEvent(
+    productId: string,
+    deviceName: string,
+    eventId: string,
+    params?: Record<string, unknown>,
+  ): void {
+    this.model.postEvent(this.model.requireDevice(productId, deviceName), eventId, params);
+  }
+
   issueToken(userId: string, ttlSeconds?: number): { Token: string; ExpireAt: number } {
     return this.model.issueToken(userId, ttlSeconds);
   }
@@ -167,11 +205,14 @@ export class SimulatorServer implements Simulator {
     this.actionCalls.length = 0;
     this.stats.socketsOpened = 0;
     this.stats.requests = 0;
+    for (const action of Object.keys(this.httpCallsByAction)) delete this.httpCallsByAction[action];
+    this.push.resetStats();
   }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.scheduler.close();
+      this.push.close();
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
       this.sockets.clear();
@@ -181,7 +222,7 @@ export class SimulatorServer implements Simulator {
 
   // ---- HTTP ----
 
-  private push<T>(list: T[], item: T): void {
+  private append<T>(list: T[], item: T): void {
     list.push(item);
     if (list.length > this.recordLimit) list.splice(0, list.length - this.recordLimit);
   }
@@ -241,7 +282,7 @@ export class SimulatorServer implements Simulator {
       typeof (value as { Action?: unknown }).Action === 'string'
         ? (value as { Action: string }).Action
         : undefined;
-    this.push(this.requests, {
+    this.append(this.requests, {
       path: pathname,
       action,
       body: parsed.ok ? parsed.value : text,
@@ -249,6 +290,8 @@ export class SimulatorServer implements Simulator {
       receivedAt: this.ctx.now(),
     });
     this.stats.requests += 1;
+    if (action !== undefined)
+      this.httpCallsByAction[action] = (this.httpCallsByAction[action] ?? 0) + 1;
     return { parsed, value, action, device: deviceKeyOf(value) };
   }
 

@@ -92,8 +92,9 @@ function execute(
   actionId: string,
   input: Record<string, unknown>,
   mode: 'sync' | 'async',
+  token: string,
 ): ReturnType<ApiContext['model']['runAction']> {
-  const outcome = ctx.model.runAction(device, actionId);
+  const outcome = ctx.model.runAction(device, actionId, token);
   ctx.recordAction({
     productId: device.productId,
     deviceName: device.deviceName,
@@ -109,12 +110,13 @@ const callActionSync: TokenHandler = async (params, ctx, user) => {
   const { device, action, input } = prepareAction(params, ctx, user);
   if (!device.online) return { ClientToken: '', OutputParams: '', Status: ACTION_UNREACHABLE };
   const token = clientToken();
+  ctx.model.sendAction(device, action.id, input, token);
   const { delayMs } = ctx.model.behaviour(device, action.id);
   const timeout = ctx.syncActionTimeoutMs;
   if (delayMs > timeout) {
     // The device got the message but answers too late: the call times out, the action happens.
     await ctx.sleep(timeout);
-    execute(ctx, device, action.id, input, 'sync');
+    execute(ctx, device, action.id, input, 'sync', token);
     throw errors.timeout();
   }
   await ctx.sleep(delayMs);
@@ -123,7 +125,7 @@ const callActionSync: TokenHandler = async (params, ctx, user) => {
     await ctx.sleep(timeout - delayMs);
     throw errors.timeout();
   }
-  const outcome = execute(ctx, device, action.id, input, 'sync');
+  const outcome = execute(ctx, device, action.id, input, 'sync', token);
   return {
     ClientToken: token,
     OutputParams: outcome.output === undefined ? '' : JSON.stringify(outcome.output),
@@ -134,12 +136,14 @@ const callActionSync: TokenHandler = async (params, ctx, user) => {
 const callActionAsync: TokenHandler = (params, ctx, user) => {
   const { device, action, input } = prepareAction(params, ctx, user);
   if (!device.online) return { ClientToken: '', Status: ACTION_UNREACHABLE };
+  const token = clientToken();
+  ctx.model.sendAction(device, action.id, input, token);
   const { delayMs } = ctx.model.behaviour(device, action.id);
   ctx.after(delayMs, () => {
     // A device that went offline meanwhile never gets it.
-    if (device.online) execute(ctx, device, action.id, input, 'async');
+    if (device.online) execute(ctx, device, action.id, input, 'async', token);
   });
-  return { ClientToken: clientToken(), Status: 'Sent' };
+  return { ClientToken: token, Status: 'Sent' };
 };
 
 const controlDeviceData: TokenHandler = (params, ctx, user) => {
@@ -287,7 +291,17 @@ const logoutUser: TokenHandler = (_params, ctx, _user, token) => {
   return { Data: 'OK' };
 };
 
+/**
+ * The push subscription's keep-alive. Over HTTP it only checks its params; over the socket the
+ * push server also renews the subscription of the devices it names (push.ts).
+ */
+const traceHeartBeat: TokenHandler = (params) => {
+  optionalStringArray(params, 'DeviceIds', MAX_STATUS_DEVICE_IDS);
+  return {};
+};
+
 export const tokenApiActions: Readonly<Record<string, TokenHandler>> = {
+  AppDeviceTraceHeartBeat: traceHeartBeat,
   AppCallDeviceActionSync: callActionSync,
   AppCallDeviceActionAsync: callActionAsync,
   AppControlDeviceData: controlDeviceData,

@@ -5,6 +5,7 @@ import type { FaultSpec } from './faults';
 import type { Fixture } from './fixture';
 import type { ListoverReading } from './history';
 import type { SimulatorModel } from './model';
+import type { PushOptions, SimulatorPush } from './push';
 
 export interface SimulatorOptions {
   /** Default 0 (a free port). */
@@ -41,6 +42,8 @@ export interface SimulatorOptions {
   historyListover?: ListoverReading;
   /** Points kept per property and events per device (default 10000; the oldest go first). */
   historyLimit?: number;
+  /** The push WebSocket: subscription lifetime, frame shape options (see push.ts). */
+  push?: PushOptions;
 }
 
 export interface RecordedRequest {
@@ -72,6 +75,14 @@ export interface Simulator {
   readonly tokenapiUrl: string;
   /** url + '/api/exploreropen/appapi' */
   readonly appapiUrl: string;
+  /** 'ws://127.0.0.1:PORT/ws/explorer', the push WebSocket. */
+  readonly pushUrl: string;
+  /** 'ws://127.0.0.1:PORT/iotstudio_v2_weapp_1', the same socket on the newer path. */
+  readonly pushUrlAlt: string;
+  /** The push server: stats, options, faults, drop / stall / malformed frames, connections. */
+  readonly push: SimulatorPush;
+  /** HTTP API calls by Action since start (or resetRecords). */
+  readonly httpCallsByAction: Record<string, number>;
   /** Settable at any time; applies to replies written from then on. */
   envelope: EnvelopeMode;
   /** Every request received, in order: API calls, and 404/405/413 ones too; not /_sim/ control requests. */
@@ -93,9 +104,18 @@ export interface Simulator {
     propertyId: string,
     value: unknown,
   ): void;
+  /** The device reports these property values in one message (one push). Throws if one does not fit. */
+  reportProperties(productId: string, deviceName: string, values: Record<string, unknown>): void;
+  /** The device posts an event; params left out get the template's default. */
+  fireEvent(
+    productId: string,
+    deviceName: string,
+    eventId: string,
+    params?: Record<string, unknown>,
+  ): void;
   issueToken(userId: string, ttlSeconds?: number): { Token: string; ExpireAt: number };
   revokeToken(token: string): void;
-  /** Clears requests, actionCalls and stats. */
+  /** Clears requests, actionCalls, stats, httpCallsByAction and push.stats. */
   resetRecords(): void;
   /** Stops promptly: destroys open sockets, cancels pending device delays and scripts. */
   close(): Promise<void>;

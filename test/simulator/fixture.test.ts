@@ -139,7 +139,7 @@ describe('simulator fixture', function () {
     );
     expectFixtureError(
       (f) => f.devices.push({ ...f.devices[0] }),
-      /devices\[8\]: duplicate device LIGHT0A1B2\/living_lamp/,
+      /devices\[9\]: duplicate device LIGHT0A1B2\/living_lamp/,
     );
     expectFixtureError(
       (f) => (f.script = [{ device: 'X/y', set: {} }]),

@@ -710,7 +710,7 @@ describe('simulator tokenapi', function () {
         Offset: 0,
         Limit: 50,
       });
-      assert.equal(out.Total, 6);
+      assert.equal(out.Total, 7);
       assert.deepEqual(
         out.DeviceList.map((d: { DeviceId: string }) => d.DeviceId),
         [
@@ -720,6 +720,7 @@ describe('simulator tokenapi', function () {
           'AIRC0F5G6H/study_aircon',
           'AIRC0F5G6H/attic_aircon',
           'THSNS7J8K9/living_sensor',
+          'DOORBL1M2N/front_bell',
         ],
       );
       assert.deepEqual(out.DeviceList[0], {
@@ -748,14 +749,14 @@ describe('simulator tokenapi', function () {
       });
       assert.deepEqual(
         [page1.DeviceList.length, page2.DeviceList.length, page1.Total, page2.Total],
-        [4, 2, 6, 6],
+        [4, 3, 7, 7],
       );
       const beyond = await tokenApiOk(sim, 'AppGetFamilyDeviceList', {
         FamilyId: 'f_demo_home',
         Offset: 10,
         Limit: 4,
       });
-      assert.deepEqual([beyond.DeviceList.length, beyond.Total], [0, 6]);
+      assert.deepEqual([beyond.DeviceList.length, beyond.Total], [0, 7]);
       const living = await tokenApiOk(sim, 'AppGetFamilyDeviceList', {
         FamilyId: 'f_demo_home',
         RoomId: 'r_living',
@@ -809,7 +810,7 @@ describe('simulator tokenapi', function () {
         [
           ['r_living', '客厅', 2],
           ['r_bedroom', '卧室', 1],
-          ['r_hall', '门厅', 1],
+          ['r_hall', '门厅', 2],
         ],
       );
       assert.equal(typeof out.RoomList[0].CreateTime, 'number');
