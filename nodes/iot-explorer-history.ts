@@ -12,6 +12,7 @@ import {
   type DeviceMessage,
   type DeviceTargetConfig,
 } from '../lib/node/device-node';
+import { ABSENT_MEANS } from '../lib/shared/node-defaults';
 import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../lib/node/time-range';
 
 /** What the node reads: a property's values or the device's events. */
@@ -93,7 +94,10 @@ export default function register(RED: NodeAPI): void {
       { property: { value: config.property ?? '', type: config.propertyType || 'str' } },
       { property: { label: 'property', msgProperty: 'property' } },
     );
-    const fixedRange = String(config.range ?? '').trim() !== '';
+    // A node saved without a range (an imported flow) reads it as a new node from the palette
+    // does; an explicit blank means msg.start / msg.end.
+    const range = String(config.range ?? ABSENT_MEANS['iot-explorer-history'].range);
+    const fixedRange = range.trim() !== '';
     const warnOverridden = overrideWarning(RED, node);
     let warnedLimit = false;
     let warnedUntyped = false;
@@ -108,7 +112,7 @@ export default function register(RED: NodeAPI): void {
             (p): p is string => p !== false,
           ),
         );
-        return lastRange(config.range, config.rangeUnit || 'hours', now);
+        return lastRange(range, config.rangeUnit || 'hours', now);
       }
       return messageRange(start, end, now);
     }

@@ -12,7 +12,7 @@ import {
   type FixtureUser,
 } from './fixture';
 import type { ModelAutomation } from './automations';
-import { HistoryStore, type EventType } from './history';
+import { HistoryStore } from './history';
 import { seedHome } from './home';
 import { SceneBook } from './scenes';
 import { checkValue, defaultValue, type DataTemplate, type TemplateProperty } from './template';
@@ -382,7 +382,7 @@ export class SimulatorModel {
       productId: device.productId,
       deviceName: device.deviceName,
       eventId,
-      type: event.type as EventType,
+      type: event.type,
       params: full,
     });
     this.changes.emit({

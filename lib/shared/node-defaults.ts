@@ -62,10 +62,10 @@ export const ABSENT_MEANS = {
     kind: 'property',
     propertyType: 'str',
     eventType: '',
-    /** Blank: the range comes from msg.start / msg.end. */
-    range: '',
+    /** The last day; saved blank, the range comes from msg.start / msg.end. */
+    range: '24',
     rangeUnit: 'hours',
-    maxPoints: DEFAULT_MAX_POINTS,
+    maxPoints: String(DEFAULT_MAX_POINTS),
     output: 'chart',
   },
 } as const satisfies Record<string, Record<string, StoredValue>>;

@@ -29,6 +29,12 @@ function registerAll(): Map<string, NodeDefinition> {
       head: { appendChild: (el: unknown) => appended.push(el) },
     },
     RED: {
+      // As Node-RED's editor defines them: a validator is a function of the value.
+      validators: {
+        regex: (re: RegExp) => (value: unknown) => re.test(String(value)),
+        number: () => (value: unknown) =>
+          String(value).trim() !== '' && !Number.isNaN(Number(value)),
+      },
       nodes: {
         registerType: (type: string, def: NodeDefinition) => registered.set(type, def),
       },
