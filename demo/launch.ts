@@ -5,6 +5,34 @@ import path from 'node:path';
 /** The checkout's root: Node-RED loads our nodes from here, as a palette install would from npm. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = '@homeflow/node-red-tencent-iot-explorer';
+
+/**
+ * The Node-RED package folder that the demo and every test run: NODE_RED_PATH when set (CI's
+ * Node-RED 5, installed by scripts/test-node-red-5.sh), else our devDependency. Read here only.
+ */
+export const NODE_RED_DIR = process.env.NODE_RED_PATH
+  ? path.resolve(process.env.NODE_RED_PATH)
+  : path.dirname(require.resolve('node-red/package.json', { paths: [PROJECT_ROOT] }));
+
+/**
+ * The Node-RED version a run was asked for (NODE_RED_EXPECT_VERSION, e.g. `5.0`): a runtime that
+ * reports another one stops the run instead of passing on the wrong line.
+ */
+export const EXPECTED_NODE_RED_VERSION = process.env.NODE_RED_EXPECT_VERSION ?? '';
+
+/**
+ * Whether `version` (e.g. `5.0.7`) is `expected` itself or within it (`5`, `5.0`). Node-RED adds
+ * `-git` to its version when it sits in a git checkout (ours, as a devDependency): not a release.
+ */
+export function versionMatches(version: string, expected: string): boolean {
+  const release = version.replace(/-git$/, '');
+  return release === expected || release.startsWith(expected + '.');
+}
+
+/** A module of that Node-RED's own (its core nodes, runtime parts), resolved from its folder. */
+export function resolveFromNodeRed(id: string): string {
+  return require.resolve(id, { paths: [NODE_RED_DIR] });
+}
 const ACCOUNT_TYPE = 'iot-explorer-account';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -103,6 +131,8 @@ export function prepareUserDir(options: UserDirOptions): void {
 
 export interface NodeRedInstance {
   url: string;
+  /** The version the runtime logged on start, e.g. `5.0.7`. */
+  version: string;
   process: ChildProcess;
   /** Everything Node-RED printed so far. */
   output(): string;
@@ -110,7 +140,8 @@ export interface NodeRedInstance {
 }
 
 /**
- * Starts Node-RED 4 from our devDependencies on 127.0.0.1; resolves once its flows have started.
+ * Starts Node-RED ({@link NODE_RED_DIR}) on 127.0.0.1 with this process's Node; resolves once
+ * its flows have started, and refuses a runtime of another version than the one asked for.
  * Node-RED also loads the node packages in the node_modules folders above its own install: so
  * the checkout's FlowFuse Dashboard 2 (a dev dependency, for the chart example) is loaded too.
  */
@@ -119,7 +150,7 @@ export function startNodeRed(
   port: number,
   options: { echo?: boolean; timeoutMs?: number } = {},
 ): Promise<NodeRedInstance> {
-  const redJs = require.resolve('node-red/red.js', { paths: [PROJECT_ROOT] });
+  const redJs = path.join(NODE_RED_DIR, 'red.js');
   const child = spawn(
     process.execPath,
     [
@@ -157,8 +188,20 @@ export function startNodeRed(
       if (running) url = (running[1] ?? running[2]).replace(/\/$/, '');
       if (url && /Started flows|流程已启动/.test(output)) {
         clearTimeout(timer);
+        // "Node-RED version: v5.0.7" in any language ("Node-RED 版本： v5.0.7").
+        const version = /Node-RED [^\n]*?v(\d+\.\d+\.\d+\S*)/.exec(output)?.[1] ?? '';
+        if (EXPECTED_NODE_RED_VERSION && !versionMatches(version, EXPECTED_NODE_RED_VERSION)) {
+          child.kill('SIGKILL');
+          reject(
+            new Error(
+              `Node-RED ${version || '(version not logged)'} started, ${EXPECTED_NODE_RED_VERSION} was asked for (NODE_RED_EXPECT_VERSION)`,
+            ),
+          );
+          return;
+        }
         resolve({
           url,
+          version,
           process: child,
           output: () => output,
           stop: () =>

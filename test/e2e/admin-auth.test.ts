@@ -7,6 +7,7 @@ import { DEMO_SIGN_IN } from '../support/runtime';
 import {
   PROJECT_ROOT,
   prepareUserDir,
+  resolveFromNodeRed,
   startNodeRed,
   type NodeRedInstance,
 } from '../../demo/launch';
@@ -17,10 +18,7 @@ interface Bcrypt {
 }
 
 function bcrypt(): Bcrypt {
-  const nodeRed = path.dirname(require.resolve('node-red/package.json', { paths: [PROJECT_ROOT] }));
-  const editorApi = path.dirname(
-    require.resolve('@node-red/editor-api/package.json', { paths: [nodeRed] }),
-  );
+  const editorApi = path.dirname(resolveFromNodeRed('@node-red/editor-api/package.json'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve('bcryptjs', { paths: [editorApi] })) as Bcrypt;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Simulator } from '../../simulator';
 import {
   NODES,
+  coreNode,
   credentials,
   helper,
   FAST_WATCH_SETTINGS,
@@ -11,15 +12,13 @@ import {
   type FlowNode,
 } from '../support/runtime';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const CORE = [
-  require('@node-red/nodes/core/common/20-inject.js'),
-  require('@node-red/nodes/core/common/25-catch.js'),
-  require('@node-red/nodes/core/function/10-switch.js'),
-  require('@node-red/nodes/core/function/15-change.js'),
-  require('@node-red/nodes/core/function/89-delay.js'),
-] as Array<(red: unknown) => void>;
-/* eslint-enable @typescript-eslint/no-require-imports */
+  'common/20-inject.js',
+  'common/25-catch.js',
+  'function/10-switch.js',
+  'function/15-change.js',
+  'function/89-delay.js',
+].map(coreNode);
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 type Msg = Record<string, any>;

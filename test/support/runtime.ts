@@ -9,8 +9,16 @@ import watchNode from '../../nodes/iot-explorer-watch';
 import sceneNode from '../../nodes/iot-explorer-scene';
 import automationNode from '../../nodes/iot-explorer-automation';
 import historyNode from '../../nodes/iot-explorer-history';
+import { NODE_RED_DIR, resolveFromNodeRed } from '../../demo/launch';
 
-helper.init(require.resolve('node-red'));
+// The runtime under test: our devDependency, or the Node-RED that NODE_RED_PATH names.
+helper.init(require.resolve(NODE_RED_DIR));
+
+/** One of that Node-RED's core nodes, e.g. `common/25-catch.js`, as `helper.load` takes it. */
+export function coreNode(file: string): (red: unknown) => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolveFromNodeRed(`@node-red/nodes/core/${file}`)) as (red: unknown) => void;
+}
 
 export { helper };
 export const NODES = [
@@ -112,11 +120,8 @@ export async function load(
   creds: Record<string, unknown> = credentials(),
 ): Promise<void> {
   // The catch node is Node-RED's own: load it from the runtime's core nodes.
-  await helper.load([...NODES, catchNode], flow, creds);
+  await helper.load([...NODES, coreNode('common/25-catch.js')], flow, creds);
 }
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const catchNode = require('@node-red/nodes/core/common/25-catch.js') as (red: unknown) => void;
 
 export interface Outcome {
   output?: Record<string, any>;

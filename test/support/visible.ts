@@ -1,5 +1,6 @@
 import type { Node } from 'node-red';
 import type sinon from 'sinon';
+import { resolveFromNodeRed } from '../../demo/launch';
 import { helper } from './runtime';
 
 export type SpiedNode = Node & Record<string, sinon.SinonSpy>;
@@ -46,7 +47,7 @@ interface FlowsApi {
 export async function adminCredentials(type: string, id: string): Promise<Record<string, unknown>> {
   const nodes = (helper as unknown as { _redNodes: RuntimeNodes })._redNodes;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const flowsApi = require('@node-red/runtime/lib/api/flows') as FlowsApi;
+  const flowsApi = require(resolveFromNodeRed('@node-red/runtime/lib/api/flows')) as FlowsApi;
   flowsApi.init({
     log: { audit: () => undefined },
     nodes: {
