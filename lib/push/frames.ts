@@ -96,7 +96,17 @@ export interface IgnoredFrame {
   reason: string;
 }
 
-export type ServerFrame = ReplyFrame | { type: 'push'; push: DevicePush } | IgnoredFrame;
+/**
+ * A StatusChange that names no device (the doc's own example has neither DeviceId nor Topic):
+ * some device went on- or offline, and only a read can tell which.
+ */
+export interface UnattributedStatus {
+  type: 'unattributedStatus';
+  online: boolean;
+}
+
+export type ServerFrame =
+  ReplyFrame | { type: 'push'; push: DevicePush } | UnattributedStatus | IgnoredFrame;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -172,6 +182,10 @@ export function parseServerFrame(raw: string, now: number = Date.now()): ServerF
     }
     const params = objectOf(value.params);
     if (!params) return { type: 'ignored', reason: 'DeviceChange without params' };
+    const status = text(params.Type) === 'StatusChange' ? text(params.SubType) : '';
+    if ((status === 'Online' || status === 'Offline') && pushDeviceId(params) === undefined) {
+      return { type: 'unattributedStatus', online: status === 'Online' };
+    }
     const push = parseDeviceChange(params, now);
     return typeof push === 'string' ? { type: 'ignored', reason: push } : { type: 'push', push };
   }

@@ -90,6 +90,8 @@ export interface PushSubscriber {
   push(change: DevicePush): void;
   /** The connection's state, on each change and once right after subscribing. */
   state(state: PushState): void;
+  /** Some device went on- or offline, but the push did not say which. */
+  unattributedStatus?(): void;
 }
 
 export interface PushConnectionOptions {
@@ -406,6 +408,13 @@ export class PushConnection {
       this.deliver(frame.push);
       return;
     }
+    if (frame.type === 'unattributedStatus') {
+      this.stats.pushesReceived += 1;
+      for (const subscriber of this.subscribers.keys()) {
+        this.guard(() => subscriber.unattributedStatus?.());
+      }
+      return;
+    }
     const pending = this.pending.get(frame.reqId);
     if (!pending) return;
     this.pending.delete(frame.reqId);
@@ -422,7 +431,7 @@ export class PushConnection {
       return;
     }
     const ids = reply.data?.deviceIds ?? reply.data?.DeviceIds;
-    if (!Array.isArray(ids)) {
+    if (!Array.isArray(ids) || (reply.error !== '' && reply.error !== '0')) {
       this.drop(
         `ActivePush failed: ${this.redact(reply.error || 'no deviceIds')} ${this.redact(reply.errorMessage)}`,
       );
@@ -517,12 +526,7 @@ export class PushConnection {
       push.actionId = this.actionCalls.get(push.clientToken) ?? '';
     }
     for (const [subscriber, ids] of this.subscribers) {
-      if (!ids.has(push.deviceId)) continue;
-      try {
-        subscriber.push(push);
-      } catch (err) {
-        this.options.trace(`push: a subscriber failed: ${this.redact(describe(err))}`);
-      }
+      if (ids.has(push.deviceId)) this.guard(() => subscriber.push(push));
     }
   }
 
@@ -535,8 +539,13 @@ export class PushConnection {
   }
 
   private tell(subscriber: PushSubscriber, state: PushState): void {
+    this.guard(() => subscriber.state(state));
+  }
+
+  /** A subscriber that throws (a node's send can) must not stop the others or the socket. */
+  private guard(call: () => void): void {
     try {
-      subscriber.state(state);
+      call();
     } catch (err) {
       this.options.trace(`push: a subscriber failed: ${this.redact(describe(err))}`);
     }

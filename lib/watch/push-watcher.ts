@@ -2,7 +2,7 @@ import type { ApiClient } from '../api/client';
 import type { IotExplorerError } from '../errors/errors';
 import type { DevicePush } from '../push/frames';
 import type { PushConnection, PushState } from '../push/push-connection';
-import { ChangeTracker, splitId, type WatchChange } from './changes';
+import { ChangeTracker, splitId, type Origin, type WatchChange } from './changes';
 import { DeviceReader, type ReadTarget } from './device-reader';
 
 export interface PushWatchOptions {
@@ -34,6 +34,8 @@ export interface PushWatchListener {
 
 /** Reads run a few at a time: fast enough after a reconnect, gentle on the account's quota. */
 const READ_CONCURRENCY = 4;
+
+type ReadOrigin = Omit<Origin, 'action' | 'requestId'>;
 
 type StatePush = Extract<DevicePush, { kind: 'online' | 'properties' }>;
 
@@ -87,6 +89,16 @@ export class PushWatcher {
       deviceIds: this.options.deviceIds,
       push: (push) => this.onPush(push),
       state: (state) => this.onState(state),
+      unattributedStatus: () => {
+        // Only a read can tell which device it was: one status call for all of ours.
+        if (this.options.watchOnline && !this.stopped) {
+          this.readOnline([...this.options.deviceIds], {
+            source: 'poll',
+            read: true,
+            gapFill: true,
+          });
+        }
+      },
     });
     if (this.needsReads) {
       this.baselineTimer = setTimeout(() => {
@@ -132,22 +144,28 @@ export class PushWatcher {
   /** Queues one read of `deviceIds`; pushes for them wait until their read has been applied. */
   private read(deviceIds: readonly string[], gapFill: boolean): void {
     this.baselineRead = true;
-    const { watchOnline, watchState } = this.options;
-    const ids = [...deviceIds];
-    if (watchOnline) this.onlineReads += 1;
-    if (watchState)
-      for (const id of ids) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
-    const origin = { source: 'poll', read: true, gapFill } as const;
-    this.reads = this.reads.then(async () => {
-      if (watchOnline) {
-        try {
-          if (!this.stopped) await this.reader.readOnline(ids, origin);
-        } finally {
-          this.onlineReads -= 1;
-          if (this.onlineReads === 0) this.release(this.heldOnline.splice(0));
-        }
+    const origin: ReadOrigin = { source: 'poll', read: true, gapFill };
+    if (this.options.watchOnline) this.readOnline([...deviceIds], origin);
+    if (this.options.watchState) this.readValues([...deviceIds], origin);
+  }
+
+  /** Queues one status read; online pushes wait until it has been applied. */
+  private readOnline(ids: string[], origin: ReadOrigin): void {
+    this.onlineReads += 1;
+    this.chain(async () => {
+      try {
+        if (!this.stopped) await this.reader.readOnline(ids, origin);
+      } finally {
+        this.onlineReads -= 1;
+        if (this.onlineReads === 0) this.release(this.heldOnline.splice(0));
       }
-      if (!watchState) return;
+    });
+  }
+
+  /** Queues one value read per device; a device's pushes wait until its read has been applied. */
+  private readValues(ids: string[], origin: ReadOrigin): void {
+    for (const id of ids) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
+    this.chain(async () => {
       const queue = [...ids];
       const worker = async (): Promise<void> => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -167,8 +185,11 @@ export class PushWatcher {
       };
       await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
     });
-    // A read reports its own failures; nothing may escape the chain as an unhandled rejection.
-    this.reads = this.reads.catch(() => undefined);
+  }
+
+  /** Reads run one batch after another; a read reports its own failures, so none escapes. */
+  private chain(step: () => Promise<void>): void {
+    this.reads = this.reads.then(step).catch(() => undefined);
   }
 
   private get stopped(): boolean {

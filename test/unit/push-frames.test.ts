@@ -100,9 +100,12 @@ describe('push frames', function () {
     ]);
     const online = pushOf(change({ Type: 'StatusChange', SubType: 'Online', DeviceId: 'P/D' }));
     assert.equal(online.kind === 'online' && online.online, true);
-    // The doc's StatusChange example has neither: nothing names the device, so it is ignored.
+    // The doc's StatusChange example has neither: only a read can tell which device it was.
     const nameless = { Type: 'StatusChange', SubType: 'Online', Topic: '', Payload: '' };
-    assert.equal(parseServerFrame(JSON.stringify(change(nameless))).type, 'ignored');
+    assert.deepEqual(parseServerFrame(JSON.stringify(change(nameless))), {
+      type: 'unattributedStatus',
+      online: true,
+    });
   });
 
   it('reads events, action calls and replies, and old shadow shapes', function () {
