@@ -17,6 +17,9 @@ import {
 } from '../lib/auth/sign-in';
 import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin/endpoints';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/api/flow-control';
+import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
+import { PushConnection, pushTimingSettings } from '../lib/push/push-connection';
+import { pushUrlFor } from '../lib/shared/push-url';
 
 export interface AccountConfig extends NodeDef, SignInConfig {
   endpoint?: string;
@@ -31,6 +34,8 @@ export interface AccountConfig extends NodeDef, SignInConfig {
   authMode?: string;
   /** Pasted mode: the token's ExpireAt, UNIX seconds or a date; blank if unknown. */
   tokenExpireAt?: string | number;
+  /** The push WebSocket's URL; blank (and in flows saved before it existed): from the endpoint. */
+  pushUrl?: string;
 }
 
 export interface AccountCredentials extends SignInCredentials {
@@ -85,6 +90,7 @@ export default function register(RED: NodeAPI): void {
         onEvent(event) {
           if (event.type === 'signedIn') {
             health.set(undefined);
+            push?.tokenRenewed();
             accountSettings.tokenExpireAt = event.expireAt;
             node.log(
               text('log.signedIn', { expireAt: new Date(event.expireAt * 1000).toISOString() }),
@@ -117,6 +123,28 @@ export default function register(RED: NodeAPI): void {
       },
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
+
+    // The push socket, opened only while a node subscribes (lib/push/).
+    const pushChoice = pushUrlFor((config.endpoint ?? '').trim() || CHINA_TOKENAPI, config.pushUrl);
+    const push =
+      'url' in pushChoice
+        ? new PushConnection({
+            url: pushChoice.url,
+            tokenSource,
+            timings: pushTimingSettings(RED.settings),
+            warnUnbound: (ids) =>
+              node.warn(text('warn.pushUnbound', { account, devices: ids.join(', ') })),
+            trace: (line) => node.trace(line),
+          })
+        : undefined;
+    const pushProblem = push
+      ? push
+      : new IotExplorerError({
+          code: LocalErrorCode.InvalidEndpoint,
+          key: 'invalidPushUrl',
+          params: { account },
+        });
+    Object.defineProperty(this, 'push', { value: pushProblem, enumerable: false });
     Object.defineProperty(this, 'tokenHealth', { value: health, enumerable: false });
     // Read by the editor's admin endpoints (lib/admin/endpoints.ts); holds no secret.
     const accountSettings: DeployedAccountSettings = {
@@ -157,6 +185,7 @@ export default function register(RED: NodeAPI): void {
     }
 
     this.on('close', (_removed: boolean, done: () => void) => {
+      push?.close();
       stopWatch?.();
       closing.abort();
       // A token we signed in for lives only in memory: end it rather than leave it valid.

@@ -7,9 +7,17 @@ import {
   type StoredDevice,
 } from '../lib/node/device-node';
 import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
+import type { ReadTarget } from '../lib/watch/device-reader';
+import { PushWatcher } from '../lib/watch/push-watcher';
+import { migrateWatchConfig } from '../lib/watch/watch-config';
+import {
+  DEFAULT_BASELINE_WAIT_MS,
+  pushTimingSettings,
+  type PushConnection,
+  type PushState,
+} from '../lib/push/push-connection';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
 import { localizeError } from '../lib/node/i18n';
-import { DeviceId } from '../lib/shared/device-id';
 
 export const DEFAULT_INTERVAL_S = 30;
 export const MIN_INTERVAL_S = 5;
@@ -25,6 +33,11 @@ export interface WatchConfig extends NodeDef, DeviceListConfig {
   /** Seconds. */
   interval?: string | number;
   emitInitial?: boolean;
+  /** 'push' (new nodes) or 'poll'; absent in nodes saved before push: they poll (see migrateWatchConfig). */
+  mode?: string;
+  /** Push mode only: device events, action replies. */
+  watchEvents?: boolean;
+  watchActions?: boolean;
 }
 
 /**
@@ -43,31 +56,53 @@ function minIntervalSeconds(RED: NodeAPI): number {
   return typeof setting === 'number' && setting > 0 ? setting : MIN_INTERVAL_S;
 }
 
-/** The message for one change: one per property or online change, topic `PID/DN/<what>`. */
+/** The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes. */
 export function changeMessage(change: WatchChange): NodeMessage {
-  const common = {
+  const common: Record<string, unknown> = {
+    action: change.action,
     productId: change.productId,
     deviceName: change.deviceName,
-    requestId: change.requestId,
-    initial: change.initial,
   };
-  if (change.kind === 'online') {
-    return {
-      topic: `${change.deviceId}/online`,
-      payload: { online: change.online, was: change.was },
-      iotexplorer: { action: 'AppGetDeviceStatuses', ...common },
-    };
+  if (change.requestId !== undefined) common.requestId = change.requestId;
+  common.initial = change.initial;
+  common.source = change.source;
+  if (change.gapFill) common.gapFill = true;
+  switch (change.kind) {
+    case 'online':
+      return {
+        topic: `${change.deviceId}/online`,
+        payload: { online: change.online, was: change.was },
+        iotexplorer: common,
+      };
+    case 'property':
+      return {
+        topic: `${change.deviceId}/${change.property}`,
+        payload: {
+          property: change.property,
+          oldValue: change.oldValue,
+          newValue: change.newValue,
+        },
+        iotexplorer: { ...common, property: change.property, lastUpdate: change.lastUpdate },
+      };
+    case 'event':
+      return {
+        topic: `${change.deviceId}/event/${change.eventId}`,
+        payload: { eventId: change.eventId, type: change.eventType, params: change.params },
+        iotexplorer: { ...common, eventId: change.eventId, time: change.time },
+      };
+    case 'actionReply':
+      return {
+        topic: `${change.deviceId}/action/${change.actionId || 'unknown'}`,
+        payload: {
+          actionId: change.actionId || null,
+          clientToken: change.clientToken,
+          code: change.code,
+          status: change.status,
+          response: change.response,
+        },
+        iotexplorer: { ...common, actionId: change.actionId || null, time: change.time },
+      };
   }
-  return {
-    topic: `${change.deviceId}/${change.property}`,
-    payload: { property: change.property, oldValue: change.oldValue, newValue: change.newValue },
-    iotexplorer: {
-      action: 'AppGetDeviceData',
-      ...common,
-      property: change.property,
-      lastUpdate: change.lastUpdate,
-    },
-  };
 }
 
 export default function register(RED: NodeAPI): void {
@@ -75,89 +110,140 @@ export default function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const account = RED.nodes.getNode(config.account) as AccountNode | null;
-    const intervalMs = watchIntervalMs(config.interval, minIntervalSeconds(RED));
+    const settings = migrateWatchConfig(config);
+    const t = (key: string, params?: Record<string, string | number>): string =>
+      RED._(`iot-explorer-watch.${key}`, params);
     const fail = (err: IotExplorerError, msg: Record<string, unknown>): void => {
       node.status({ fill: 'red', shape: 'ring', text: err.code });
       node.error(localizeError(RED, err), msg);
     };
+    const failure = (err: IotExplorerError, target: ReadTarget): void => {
+      const ids = target.deviceId?.split('/') ?? [];
+      fail(err, {
+        topic: target.deviceId ?? '',
+        payload: null,
+        iotexplorer: {
+          action: target.action,
+          productId: ids[0],
+          deviceName: ids[1],
+          requestId: err.requestId,
+        },
+      });
+    };
+    const send = (change: WatchChange): void => node.send(changeMessage(change));
 
     let deviceIds: string[];
+    let push: PushConnection | undefined;
     try {
       if (!account)
         throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
       deviceIds = storedDeviceIds(config);
+      if (settings.mode === 'push') {
+        if (account.push instanceof IotExplorerError) throw account.push;
+        push = account.push;
+      }
     } catch (err) {
       fail(err as IotExplorerError, { payload: null });
       return;
     }
+    const common = {
+      client: account.client,
+      deviceIds,
+      properties: parsePropertyList(config.properties),
+      emitInitial: config.emitInitial === true,
+      ...settings,
+    };
 
-    const watcher = new DeviceWatcher(
-      {
-        client: account.client,
-        deviceIds,
-        properties: parsePropertyList(config.properties),
-        // Nodes saved without these watch both.
-        watchState: config.watchState !== false,
-        watchOnline: config.watchOnline !== false,
-        intervalMs,
-        emitInitial: config.emitInitial === true,
-      },
-      {
-        change(change) {
-          node.send(changeMessage(change));
+    let stop: () => Promise<void>;
+    let active: boolean;
+    if (push) {
+      const watcher = new PushWatcher(
+        {
+          ...common,
+          connection: push,
+          baselineWaitMs:
+            pushTimingSettings(RED.settings).baselineWaitMs ?? DEFAULT_BASELINE_WAIT_MS,
         },
-        failure(err, target) {
-          const device =
-            target.deviceId === undefined ? undefined : DeviceId.parse(target.deviceId);
-          fail(err, {
-            topic: target.deviceId ?? '',
-            payload: null,
-            iotexplorer: {
-              action: target.action,
-              productId: device?.productId,
-              deviceName: device?.deviceName,
-              requestId: err.requestId,
-            },
+        { change: send, failure, connection: (state, live) => showConnection(state, live) },
+      );
+      /** The last refusal reported, so that a token refused on every reconnect is logged once. */
+      let refusedCode: string | undefined;
+      const showConnection = (state: PushState, live: number): void => {
+        if (state.phase === 'refused' && state.error) {
+          if (refusedCode !== state.error.code) {
+            refusedCode = state.error.code;
+            fail(state.error.clone(), {
+              topic: '',
+              payload: null,
+              iotexplorer: { action: 'ActivePush' },
+            });
+          } else node.status({ fill: 'red', shape: 'ring', text: state.error.code });
+          return;
+        }
+        if (state.phase === 'live') {
+          refusedCode = undefined;
+          node.status({
+            fill: live > 0 ? 'green' : 'yellow',
+            shape: live > 0 ? 'dot' : 'ring',
+            text: t('status.live', { live, count: deviceIds.length }),
           });
-        },
-        round({ failed, nextMs }) {
-          const time = new Date().toLocaleTimeString();
-          node.status(
-            failed
-              ? {
-                  fill: 'red',
-                  shape: 'ring',
-                  text: RED._('iot-explorer-watch.status.retrying', {
-                    code: failed.code,
-                    seconds: Math.round(nextMs / 1000),
-                  }),
-                }
-              : {
-                  fill: 'green',
-                  shape: 'dot',
-                  text: RED._('iot-explorer-watch.status.watching', {
-                    count: deviceIds.length,
-                    time,
-                  }),
-                },
-          );
-        },
-      },
-    );
-
-    if (watcher.callsPerRound === 0) {
-      node.status({ fill: 'grey', shape: 'ring', text: RED._('iot-explorer-watch.status.idle') });
+        } else if (state.phase === 'reconnecting') {
+          node.status({
+            fill: 'yellow',
+            shape: 'ring',
+            text: t('status.reconnecting', {
+              seconds: Math.max(1, Math.round((state.retryInMs ?? 0) / 1000)),
+            }),
+          });
+        } else if (state.phase === 'connecting' || state.phase === 'subscribing') {
+          node.status({ fill: 'blue', shape: 'ring', text: t('status.connecting') });
+        }
+      };
+      active = watcher.active;
+      if (active) watcher.start();
+      stop = () => watcher.stop();
     } else {
-      node.status({
-        fill: 'blue',
-        shape: 'ring',
-        text: RED._('iot-explorer-watch.status.starting'),
-      });
-      watcher.start();
+      const watcher = new DeviceWatcher(
+        { ...common, intervalMs: watchIntervalMs(config.interval, minIntervalSeconds(RED)) },
+        {
+          change: send,
+          failure,
+          round({ failed, nextMs }) {
+            node.status(
+              failed
+                ? {
+                    fill: 'red',
+                    shape: 'ring',
+                    text: t('status.retrying', {
+                      code: failed.code,
+                      seconds: Math.round(nextMs / 1000),
+                    }),
+                  }
+                : {
+                    fill: 'green',
+                    shape: 'dot',
+                    text: t('status.watching', {
+                      count: deviceIds.length,
+                      time: new Date().toLocaleTimeString(),
+                    }),
+                  },
+            );
+          },
+        },
+      );
+      active = watcher.callsPerRound > 0;
+      if (active) watcher.start();
+      stop = () => watcher.stop();
     }
 
+    node.status(
+      active
+        ? { fill: 'blue', shape: 'ring', text: t('status.starting') }
+        : { fill: 'grey', shape: 'ring', text: t('status.idle') },
+    );
+
     node.on('close', (_removed: boolean, done: () => void) => {
-      void watcher.stop().then(() => {
+      void stop().then(() => {
         node.status({});
         done();
       });

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { ApiClient } from '../api/client';
+import type { PushConnection } from '../push/push-connection';
 import type { TokenHealth, TokenNotice } from '../auth/token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
@@ -14,6 +15,8 @@ export interface AccountNode extends Node {
   readonly client: ApiClient;
   /** The token's notice (expiring, expired, sign-in failing), painted on idle device nodes. */
   readonly tokenHealth?: TokenHealth;
+  /** The account's push connection, or why it has none (an unusable push URL). */
+  readonly push?: PushConnection | IotExplorerError;
 }
 
 /** A token notice as a node status, in the runtime's language. */

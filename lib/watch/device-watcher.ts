@@ -1,6 +1,15 @@
-import type { ApiClient, DeviceTarget } from '../api/client';
-import { IotExplorerError, LocalErrorCode, deviceNotReported } from '../errors/errors';
-import { DeviceId } from '../shared/device-id';
+import type { ApiClient } from '../api/client';
+import type { IotExplorerError } from '../errors/errors';
+import { ChangeTracker, type WatchChange } from './changes';
+import { DeviceReader, type ReadTarget } from './device-reader';
+
+export type {
+  WatchChange,
+  PropertyChange,
+  OnlineChange,
+  EventChange,
+  ActionReplyChange,
+} from './changes';
 
 /** After failing rounds the period doubles, up to this (or the interval, if longer). */
 export const MAX_BACKOFF_MS = 10 * 60 * 1000;
@@ -18,30 +27,6 @@ export interface WatchOptions {
   emitInitial: boolean;
 }
 
-interface ChangeBase extends DeviceTarget {
-  deviceId: string;
-  requestId: string;
-  /** True for the first poll's values when `emitInitial` is set. */
-  initial: boolean;
-}
-
-export interface PropertyChange extends ChangeBase {
-  kind: 'property';
-  property: string;
-  /** null when the property had no value before (first poll, or newly reported). */
-  oldValue: unknown;
-  newValue: unknown;
-  lastUpdate: number | null;
-}
-
-export interface OnlineChange extends ChangeBase {
-  kind: 'online';
-  online: boolean;
-  was: boolean | null;
-}
-
-export type WatchChange = PropertyChange | OnlineChange;
-
 /** What the watcher tells its owner; the owner turns it into messages and status. */
 export interface WatchListener {
   change(change: WatchChange): void;
@@ -49,22 +34,14 @@ export interface WatchListener {
    * A poll failed. Called once per distinct error code per target until that target recovers,
    * so a device that stays offline for a day does not report every poll.
    */
-  failure(err: IotExplorerError, target: { action: string; deviceId?: string }): void;
+  failure(err: IotExplorerError, target: ReadTarget): void;
   /** A round of polls ended: `failed` is its first error, `nextMs` when the next round starts. */
   round(outcome: { failed?: IotExplorerError; nextMs: number }): void;
 }
 
 type Poll = () => Promise<IotExplorerError | undefined>;
 
-/** The ids were checked when the node read its list (parseDeviceIds), so each one parses. */
-function splitId(deviceId: string): DeviceTarget {
-  return DeviceId.parse(deviceId) ?? { productId: deviceId, deviceName: '' };
-}
-
-/** Values compare by their JSON: a struct or array that reads the same has not changed. */
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+const POLL = { source: 'poll', read: true, gapFill: false } as const;
 
 /**
  * Polls the online status (one AppGetDeviceStatuses for all devices) and the properties (one
@@ -73,11 +50,8 @@ function same(a: unknown, b: unknown): boolean {
  * double the period up to {@link MAX_BACKOFF_MS}; stop() ends everything at once.
  */
 export class DeviceWatcher {
-  private readonly online = new Map<string, boolean>();
-  private readonly values = new Map<string, Map<string, unknown>>();
-  /** target → code of the error last reported for it. */
-  private readonly reported = new Map<string, string>();
   private readonly controller = new AbortController();
+  private readonly reader: DeviceReader;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failedRounds = 0;
@@ -86,7 +60,12 @@ export class DeviceWatcher {
   constructor(
     private readonly options: WatchOptions,
     private readonly listener: WatchListener,
-  ) {}
+  ) {
+    const tracker = new ChangeTracker(options, (change) => listener.change(change));
+    this.reader = new DeviceReader(options.client, tracker, this.controller.signal, (err, target) =>
+      listener.failure(err, target),
+    );
+  }
 
   /** The calls of one round. Zero when there is nothing to watch. */
   get callsPerRound(): number {
@@ -127,10 +106,11 @@ export class DeviceWatcher {
   }
 
   private polls(): Poll[] {
+    const { deviceIds } = this.options;
     const polls: Poll[] = [];
-    if (this.options.watchOnline) polls.push(() => this.pollOnline());
+    if (this.options.watchOnline) polls.push(() => this.reader.readOnline(deviceIds, POLL));
     if (this.options.watchState) {
-      for (const id of this.options.deviceIds) polls.push(() => this.pollState(id));
+      for (const id of deviceIds) polls.push(() => this.reader.readValues(id, POLL));
     }
     return polls;
   }
@@ -155,109 +135,5 @@ export class DeviceWatcher {
         await this.sleep(wait - (Date.now() - started));
       }
     }
-  }
-
-  /** Runs one call; returns its error (also reported once), or undefined. */
-  private async attempt(
-    target: { action: string; deviceId?: string },
-    call: () => Promise<void>,
-  ): Promise<IotExplorerError | undefined> {
-    const key = `${target.action} ${target.deviceId ?? ''}`;
-    try {
-      await call();
-      this.reported.delete(key);
-      return undefined;
-    } catch (caught) {
-      if (this.stopped) return undefined;
-      const err =
-        caught instanceof IotExplorerError
-          ? caught
-          : new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
-              key: 'unexpected',
-              params: { reason: caught instanceof Error ? caught.message : String(caught) },
-            });
-      this.report(key, err, target);
-      return err;
-    }
-  }
-
-  private report(
-    key: string,
-    err: IotExplorerError,
-    target: { action: string; deviceId?: string },
-  ): void {
-    if (this.reported.get(key) === err.code) return;
-    this.reported.set(key, err.code);
-    this.listener.failure(err, target);
-  }
-
-  private pollOnline(): Promise<IotExplorerError | undefined> {
-    const action = 'AppGetDeviceStatuses';
-    return this.attempt({ action }, async () => {
-      const { deviceIds, emitInitial } = this.options;
-      const result = await this.options.client.getDeviceStatuses(deviceIds, {
-        signal: this.controller.signal,
-      });
-      const requestId = result.requestIds[result.requestIds.length - 1] ?? '';
-      const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));
-      for (const deviceId of deviceIds) {
-        const status = byId.get(deviceId);
-        const key = `${action} ${deviceId}`;
-        if (!status) {
-          // Unknown or not bound to this user: a setup problem, reported once, no back-off.
-          this.report(key, deviceNotReported(requestId, deviceId), { action, deviceId });
-          continue;
-        }
-        this.reported.delete(key);
-        const was = this.online.get(deviceId);
-        this.online.set(deviceId, status.online);
-        const initial = was === undefined;
-        if ((initial && emitInitial) || (!initial && was !== status.online)) {
-          this.listener.change({
-            kind: 'online',
-            ...splitId(deviceId),
-            deviceId,
-            requestId,
-            initial,
-            online: status.online,
-            was: was ?? null,
-          });
-        }
-      }
-    });
-  }
-
-  private pollState(deviceId: string): Promise<IotExplorerError | undefined> {
-    return this.attempt({ action: 'AppGetDeviceData', deviceId }, async () => {
-      const target = splitId(deviceId);
-      const { requestId, properties } = await this.options.client.getDeviceData(target, {
-        signal: this.controller.signal,
-      });
-      const known = this.values.get(deviceId);
-      const initial = known === undefined;
-      const current = known ?? new Map<string, unknown>();
-      const wanted = this.options.properties;
-      for (const [property, reading] of Object.entries(properties)) {
-        if (wanted.length > 0 && !wanted.includes(property)) continue;
-        const had = current.has(property);
-        const oldValue = current.get(property);
-        current.set(property, reading.value);
-        const changed = initial ? this.options.emitInitial : !had || !same(oldValue, reading.value);
-        if (!changed) continue;
-        this.listener.change({
-          kind: 'property',
-          ...target,
-          deviceId,
-          requestId,
-          initial,
-          property,
-          oldValue: had ? oldValue : null,
-          newValue: reading.value,
-          lastUpdate: reading.lastUpdate,
-        });
-      }
-      this.values.set(deviceId, current);
-    });
   }
 }

@@ -1,0 +1,161 @@
+import type { DeviceTarget, PropertyReading } from '../api/client';
+
+/** How a change was learned: a read of the API, or the account's push socket. */
+export type ChangeSource = 'poll' | 'push';
+
+/** Where a batch of values comes from. */
+export interface Origin {
+  source: ChangeSource;
+  /** The API Action of a read, or `DeviceChange` for a push. */
+  action: string;
+  /** The read's RequestId; absent for a push. */
+  requestId?: string;
+  /** A read that may set the first-value baseline. A push never does: it is a change. */
+  read: boolean;
+  /**
+   * A read made because the push socket (re)connected: it fills in what the socket missed.
+   * Ignored for values that set the baseline.
+   */
+  gapFill: boolean;
+}
+
+interface ChangeBase extends DeviceTarget {
+  deviceId: string;
+  source: ChangeSource;
+  action: string;
+  requestId?: string;
+  /** True for the first read's values when `emitInitial` is set. */
+  initial: boolean;
+  gapFill: boolean;
+}
+
+export interface PropertyChange extends ChangeBase {
+  kind: 'property';
+  property: string;
+  /** null when the property had no value before (first read, or newly reported). */
+  oldValue: unknown;
+  newValue: unknown;
+  lastUpdate: number | null;
+}
+
+export interface OnlineChange extends ChangeBase {
+  kind: 'online';
+  online: boolean;
+  was: boolean | null;
+}
+
+/** A device event (`event_post`): a button press, an alarm, a fault. Only pushes carry them. */
+export interface EventChange extends ChangeBase {
+  kind: 'event';
+  eventId: string;
+  eventType: string;
+  params: unknown;
+  /** When it happened, ms since the epoch. */
+  time: number;
+}
+
+/** A device's answer to an action call (`action_reply`): how an asynchronous call's result arrives. */
+export interface ActionReplyChange extends ChangeBase {
+  kind: 'actionReply';
+  /** '' when neither the reply nor a call seen before it names the action. */
+  actionId: string;
+  clientToken: string;
+  code: number | null;
+  status: string;
+  response: unknown;
+  time: number;
+}
+
+export type WatchChange = PropertyChange | OnlineChange | EventChange | ActionReplyChange;
+
+/** Values compare by their JSON: a struct or array that reads the same has not changed. */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function splitId(deviceId: string): DeviceTarget {
+  const slash = deviceId.indexOf('/');
+  return { productId: deviceId.slice(0, slash), deviceName: deviceId.slice(slash + 1) };
+}
+
+export interface TrackerOptions {
+  /** Property ids to watch; empty: all. */
+  properties: readonly string[];
+  /** Report the first read's values as changes (oldValue/was null) instead of silently. */
+  emitInitial: boolean;
+}
+
+/**
+ * The last known online state and property values of the watched devices, whichever way they
+ * were learned. The first read of a device sets its baseline (silently, unless `emitInitial`);
+ * after that a value that differs from the known one is a change, reported once.
+ */
+export class ChangeTracker {
+  private readonly online = new Map<string, boolean>();
+  private readonly values = new Map<string, Map<string, unknown>>();
+
+  constructor(
+    private readonly options: TrackerOptions,
+    private readonly emit: (change: WatchChange) => void,
+  ) {}
+
+  /** Whether the device's property values have been read at least once. */
+  knowsValues(deviceId: string): boolean {
+    return this.values.has(deviceId);
+  }
+
+  setOnline(deviceId: string, online: boolean, origin: Origin): void {
+    const was = this.online.get(deviceId);
+    this.online.set(deviceId, online);
+    const initial = was === undefined && origin.read;
+    if (initial ? !this.options.emitInitial : was === online) return;
+    this.emit({
+      kind: 'online',
+      ...splitId(deviceId),
+      deviceId,
+      ...originFields(origin, initial),
+      online,
+      was: was ?? null,
+    });
+  }
+
+  setProperties(deviceId: string, readings: Record<string, PropertyReading>, origin: Origin): void {
+    const known = this.values.get(deviceId);
+    const initial = known === undefined && origin.read;
+    const current = known ?? new Map<string, unknown>();
+    this.values.set(deviceId, current);
+    const wanted = this.options.properties;
+    for (const [property, reading] of Object.entries(readings)) {
+      if (wanted.length > 0 && !wanted.includes(property)) continue;
+      const had = current.has(property);
+      const oldValue = current.get(property);
+      current.set(property, reading.value);
+      const changed = initial ? this.options.emitInitial : !had || !same(oldValue, reading.value);
+      if (!changed) continue;
+      this.emit({
+        kind: 'property',
+        ...splitId(deviceId),
+        deviceId,
+        ...originFields(origin, initial),
+        property,
+        oldValue: had ? oldValue : null,
+        newValue: reading.value,
+        lastUpdate: reading.lastUpdate,
+      });
+    }
+  }
+}
+
+function originFields(
+  origin: Origin,
+  initial: boolean,
+): Pick<ChangeBase, 'source' | 'action' | 'requestId' | 'initial' | 'gapFill'> {
+  const fields: Pick<ChangeBase, 'source' | 'action' | 'requestId' | 'initial' | 'gapFill'> = {
+    source: origin.source,
+    action: origin.action,
+    initial,
+    gapFill: origin.gapFill && !initial,
+  };
+  if (origin.requestId !== undefined) fields.requestId = origin.requestId;
+  return fields;
+}

@@ -1,0 +1,278 @@
+import type { ApiClient } from '../api/client';
+import type { IotExplorerError } from '../errors/errors';
+import type { DevicePush } from '../push/frames';
+import type { PushConnection, PushState } from '../push/push-connection';
+import { ChangeTracker, splitId, type Origin, type WatchChange } from './changes';
+import { DeviceReader, type ReadTarget } from './device-reader';
+
+export interface PushWatchOptions {
+  client: ApiClient;
+  connection: PushConnection;
+  /** 'PID/DN' ids, without repeats. */
+  deviceIds: readonly string[];
+  /** Property ids to watch; empty: all. */
+  properties: readonly string[];
+  watchState: boolean;
+  watchOnline: boolean;
+  watchEvents: boolean;
+  watchActions: boolean;
+  emitInitial: boolean;
+  /**
+   * The baseline is read once the socket is live, so that nothing falls between the read and the
+   * subscription. If it is not live within this, it is read anyway (and again once live).
+   */
+  baselineWaitMs: number;
+}
+
+export interface PushWatchListener {
+  change(change: WatchChange): void;
+  /** A read (baseline or gap-fill) failed; once per distinct code per target. */
+  failure(err: IotExplorerError, target: ReadTarget): void;
+  /** The connection's state changed; `live` counts this watcher's devices the server accepted. */
+  connection(state: PushState, live: number): void;
+}
+
+/** Reads run a few at a time: fast enough after a reconnect, gentle on the account's quota. */
+const READ_CONCURRENCY = 4;
+
+type ReadOrigin = Omit<Origin, 'action' | 'requestId'>;
+
+type StatePush = Extract<DevicePush, { kind: 'online' | 'properties' }>;
+
+/**
+ * The watch node in push mode: changes come from the account's push socket; reads happen only to
+ * set the baseline and, after each reconnect, to fill what the socket missed. A push for a device
+ * whose read is in flight waits for that read and is applied after it, so a change is reported
+ * once, whichever way it was learned first.
+ */
+export class PushWatcher {
+  private readonly controller = new AbortController();
+  private readonly tracker: ChangeTracker;
+  private readonly reader: DeviceReader;
+  private readonly mine: ReadonlySet<string>;
+  private unsubscribe: (() => void) | undefined;
+  private baselineTimer: NodeJS.Timeout | undefined;
+  private session = -1;
+  /** This session's devices that have been (or are being) read since they became live. */
+  private readSinceLive = new Set<string>();
+  private baselineRead = false;
+  /** Reads waiting or in flight, per device, and for the online state. */
+  private readonly valueReads = new Map<string, number>();
+  private onlineReads = 0;
+  /** Pushes held back while a read of their device is pending. */
+  private readonly held = new Map<string, StatePush[]>();
+  private readonly heldOnline: StatePush[] = [];
+  private reads: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: PushWatchOptions,
+    private readonly listener: PushWatchListener,
+  ) {
+    this.mine = new Set(options.deviceIds);
+    this.tracker = new ChangeTracker(options, (change) => listener.change(change));
+    this.reader = new DeviceReader(options.client, this.tracker, this.controller.signal, (e, t) =>
+      listener.failure(e, t),
+    );
+  }
+
+  /** Whether there is anything to watch. */
+  get active(): boolean {
+    const o = this.options;
+    return (
+      o.deviceIds.length > 0 && (o.watchState || o.watchOnline || o.watchEvents || o.watchActions)
+    );
+  }
+
+  start(): void {
+    if (this.unsubscribe || !this.active) return;
+    this.unsubscribe = this.options.connection.subscribe({
+      deviceIds: this.options.deviceIds,
+      push: (push) => this.onPush(push),
+      state: (state) => this.onState(state),
+      unattributedStatus: () => {
+        // Only a read can tell which device it was: one status call for all of ours.
+        if (this.options.watchOnline && !this.stopped) {
+          this.readOnline([...this.options.deviceIds], {
+            source: 'poll',
+            read: true,
+            gapFill: true,
+          });
+        }
+      },
+    });
+    if (this.needsReads) {
+      this.baselineTimer = setTimeout(() => {
+        this.baselineTimer = undefined;
+        if (!this.baselineRead) this.read(this.options.deviceIds, false);
+      }, this.options.baselineWaitMs);
+    }
+  }
+
+  /** Unsubscribes, aborts reads in flight; resolves when they have ended. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    clearTimeout(this.baselineTimer);
+    this.baselineTimer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.reads;
+  }
+
+  private get needsReads(): boolean {
+    return this.options.watchState || this.options.watchOnline;
+  }
+
+  private onState(state: PushState): void {
+    if (this.controller.signal.aborted) return;
+    const live = [...this.mine].filter((id) => state.live.has(id));
+    if (state.phase === 'live' && this.needsReads) {
+      if (state.session !== this.session) {
+        this.session = state.session;
+        this.readSinceLive = new Set();
+      }
+      const fresh = live.filter((id) => !this.readSinceLive.has(id));
+      if (fresh.length > 0) {
+        for (const id of fresh) this.readSinceLive.add(id);
+        clearTimeout(this.baselineTimer);
+        this.baselineTimer = undefined;
+        this.read(fresh, true);
+      }
+    }
+    this.listener.connection(state, state.phase === 'live' ? live.length : 0);
+  }
+
+  /** Queues one read of `deviceIds`; pushes for them wait until their read has been applied. */
+  private read(deviceIds: readonly string[], gapFill: boolean): void {
+    this.baselineRead = true;
+    const origin: ReadOrigin = { source: 'poll', read: true, gapFill };
+    if (this.options.watchOnline) this.readOnline([...deviceIds], origin);
+    if (this.options.watchState) this.readValues([...deviceIds], origin);
+  }
+
+  /** Queues one status read; online pushes wait until it has been applied. */
+  private readOnline(ids: string[], origin: ReadOrigin): void {
+    this.onlineReads += 1;
+    this.chain(async () => {
+      try {
+        if (!this.stopped) await this.reader.readOnline(ids, origin);
+      } finally {
+        this.onlineReads -= 1;
+        if (this.onlineReads === 0) this.release(this.heldOnline.splice(0));
+      }
+    });
+  }
+
+  /** Queues one value read per device; a device's pushes wait until its read has been applied. */
+  private readValues(ids: string[], origin: ReadOrigin): void {
+    for (const id of ids) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
+    this.chain(async () => {
+      const queue = [...ids];
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          try {
+            if (!this.stopped) await this.reader.readValues(id, origin);
+          } finally {
+            const left = (this.valueReads.get(id) ?? 1) - 1;
+            if (left > 0) this.valueReads.set(id, left);
+            else {
+              this.valueReads.delete(id);
+              const held = this.held.get(id) ?? [];
+              this.held.delete(id);
+              this.release(held);
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
+    });
+  }
+
+  /** Reads run one batch after another; a read reports its own failures, so none escapes. */
+  private chain(step: () => Promise<void>): void {
+    this.reads = this.reads.then(step).catch(() => undefined);
+  }
+
+  private get stopped(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  private release(pushes: StatePush[]): void {
+    if (this.stopped) return;
+    for (const push of pushes) this.apply(push);
+  }
+
+  private onPush(push: DevicePush): void {
+    if (this.stopped) return;
+    const { watchState, watchOnline, watchEvents, watchActions } = this.options;
+    const common = {
+      ...splitId(push.deviceId),
+      deviceId: push.deviceId,
+      source: 'push',
+      action: 'DeviceChange',
+      initial: false,
+      gapFill: false,
+    } as const;
+    switch (push.kind) {
+      case 'online':
+        if (!watchOnline) return;
+        if (this.onlineReads > 0) this.heldOnline.push(push);
+        else this.apply(push);
+        return;
+      case 'properties':
+        if (!watchState || !acceptsValues(push)) return;
+        if (this.valueReads.has(push.deviceId)) {
+          const held = this.held.get(push.deviceId) ?? [];
+          held.push(push);
+          this.held.set(push.deviceId, held);
+        } else this.apply(push);
+        return;
+      case 'event':
+        if (!watchEvents) return;
+        this.listener.change({
+          ...common,
+          kind: 'event',
+          eventId: push.eventId,
+          eventType: push.eventType,
+          params: push.params,
+          time: push.time,
+        });
+        return;
+      case 'actionReply':
+        if (!watchActions) return;
+        this.listener.change({
+          ...common,
+          kind: 'actionReply',
+          actionId: push.actionId,
+          clientToken: push.clientToken,
+          code: push.code,
+          status: push.status,
+          response: push.response,
+          time: push.time,
+        });
+        return;
+      case 'actionCall':
+        return;
+    }
+  }
+
+  private apply(push: StatePush): void {
+    const origin = { source: 'push', action: 'DeviceChange', read: false, gapFill: false } as const;
+    if (push.kind === 'online') {
+      this.tracker.setOnline(push.deviceId, push.online, origin);
+      return;
+    }
+    const readings = Object.fromEntries(
+      Object.entries(push.values).map(([id, value]) => [id, { value, lastUpdate: push.time }]),
+    );
+    this.tracker.setProperties(push.deviceId, readings, origin);
+  }
+}
+
+/**
+ * Which property pushes change the known values. A report is what the device says it has. A
+ * control is what the cloud sent down; the device answers it with a report, so it is not taken
+ * as the device's state (a device that refuses or misses it would otherwise look changed).
+ */
+export function acceptsValues(push: Extract<DevicePush, { kind: 'properties' }>): boolean {
+  return push.origin === 'report';
+}
