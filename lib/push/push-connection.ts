@@ -642,5 +642,5 @@ export function pushTimingSettings(settings: unknown): PushTimingSettings {
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[key] = value;
   }
-  return out as PushTimingSettings;
+  return out;
 }
