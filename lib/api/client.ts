@@ -27,13 +27,22 @@ import {
   type PropertyHistoryResult,
 } from './history';
 
-export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
-export const INTERNATIONAL_TOKENAPI =
-  'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/tokenapi';
-export const CHINA_APPAPI = 'https://iot.cloud.tencent.com/api/exploreropen/appapi';
-export const INTERNATIONAL_APPAPI =
-  'https://oversea.iotcloud.tencentiotcloud.com/api/exploreropen/appapi';
-export const DEFAULT_TIMEOUT_MS = 10000;
+// The endpoints and the default timeout are shared with the editor: one home, lib/shared/account.ts.
+import {
+  CHINA_APPAPI,
+  CHINA_TOKENAPI,
+  DEFAULT_TIMEOUT_MS,
+  INTERNATIONAL_APPAPI,
+  INTERNATIONAL_TOKENAPI,
+} from '../shared/account';
+
+export {
+  CHINA_APPAPI,
+  CHINA_TOKENAPI,
+  DEFAULT_TIMEOUT_MS,
+  INTERNATIONAL_APPAPI,
+  INTERNATIONAL_TOKENAPI,
+};
 /**
  * AppGetDeviceStatuses takes at most this many DeviceIds per call. The tokenapi page gives no
  * limit; the cloud API's own AppGetDeviceStatuses allows 1000 (reference tokenapi.md §1.6), and

@@ -1,7 +1,9 @@
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
-export const DEFAULT_MAX_IN_FLIGHT = 10;
-export const DEFAULT_MAX_QUEUE = 1000;
+// Shared with the editor's placeholders: one home, lib/shared/account.ts.
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../shared/account';
+
+export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE };
 
 export interface FlowControlOptions {
   /** Calls on the wire at once (the official SDK's default is 10). */
