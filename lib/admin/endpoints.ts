@@ -88,32 +88,9 @@ export interface AdminAnswer<T> {
 
 export type FamilySummary = FamilyInfo;
 
-export interface DeviceSummary {
-  familyId: string;
-  productId: string;
-  deviceName: string;
-  deviceId: string;
-  aliasName: string;
-  roomId: string;
-  roomName: string;
-  /** Undefined when the status could not be read. */
-  online?: boolean;
-}
-
-export interface ProductSummary {
-  productId: string;
-  name: string;
-  /** The parsed data template (the API sends it as a JSON string). */
-  dataTemplate: Record<string, unknown>;
-}
-
-export interface UserSummary {
-  userId: string;
-  userName: string;
-  nickName: string;
-  /** UNIX seconds, when the token source knows it. */
-  expiresAt?: number;
-}
+// The answers' shapes are shared with the editor: one home, lib/shared/admin-api.ts.
+export type { DeviceSummary, ProductSummary, UserSummary } from '../shared/admin-api';
+import type { DeviceSummary, ProductSummary, UserSummary } from '../shared/admin-api';
 
 /** The client one admin request uses, and what is known of its token's expiry. */
 interface AdminAccount {
