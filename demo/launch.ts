@@ -35,6 +35,12 @@ export function resolveFromNodeRed(id: string): string {
 }
 const ACCOUNT_TYPE = 'iot-explorer-account';
 
+/**
+ * The shared secret the demo gives Node-RED as UNLOCK_SECRET, which the "Unlock the door" example
+ * asks callers for: a local simulator only, never a value for a real door.
+ */
+export const DEMO_UNLOCK_SECRET = 'demo-unlock-secret';
+
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 export interface UserDirOptions {
@@ -148,7 +154,12 @@ export interface NodeRedInstance {
 export function startNodeRed(
   userDir: string,
   port: number,
-  options: { echo?: boolean; timeoutMs?: number } = {},
+  options: {
+    echo?: boolean;
+    timeoutMs?: number;
+    /** Environment variables added to this process's for Node-RED, e.g. UNLOCK_SECRET. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<NodeRedInstance> {
   const redJs = path.join(NODE_RED_DIR, 'red.js');
   const child = spawn(
@@ -164,7 +175,7 @@ export function startNodeRed(
     ],
     {
       cwd: userDir,
-      env: { ...process.env, NODE_RED_ENABLE_TOURS: 'false' },
+      env: { ...process.env, ...options.env, NODE_RED_ENABLE_TOURS: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

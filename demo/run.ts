@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startSimulator } from '../simulator';
-import { PROJECT_ROOT, prepareUserDir, startNodeRed } from './launch';
+import { DEMO_UNLOCK_SECRET, PROJECT_ROOT, prepareUserDir, startNodeRed } from './launch';
 
 /**
  * `npm start`: the simulator, and Node-RED with our nodes and the example flows deployed
@@ -33,13 +33,18 @@ async function main(): Promise<void> {
     ],
     lang: process.env.NODE_RED_LANG,
   });
-  const nodeRed = await startNodeRed(userDir, nodeRedPort, { echo: true });
+  // The unlock example refuses everyone until Node-RED's environment holds its secret.
+  const nodeRed = await startNodeRed(userDir, nodeRedPort, {
+    echo: true,
+    env: { UNLOCK_SECRET: DEMO_UNLOCK_SECRET },
+  });
   console.log(`
   Simulator:  ${simulator.tokenapiUrl}
   Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
               the "Watch devices" tab shows each change as it arrives)
   Chart:      ${nodeRed.url}/dashboard/temperature   (the sensor's last day)
-  Try:        curl '${nodeRed.url}/unlock?user=alice'
+  Unlock:     UNLOCK_SECRET is ${DEMO_UNLOCK_SECRET} (the demo's; set your own for a real door)
+  Try:        curl -X POST -H 'X-Unlock-Secret: ${DEMO_UNLOCK_SECRET}' -H 'Content-Type: application/json' -d '{"user":"alice"}' ${nodeRed.url}/unlock
   Stop:       Ctrl+C
 `);
   const stop = (): void => {
