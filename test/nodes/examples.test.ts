@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Simulator } from '../../simulator';
 import {
   NODES,
@@ -9,8 +7,8 @@ import {
   helper,
   FAST_WATCH_SETTINGS,
   useRuntimeAndSimulator,
-  type FlowNode,
 } from '../support/runtime';
+import { exampleFlow, exampleNodes, named, nextOn, type Msg } from '../support/examples';
 
 const CORE = [
   'common/20-inject.js',
@@ -19,52 +17,6 @@ const CORE = [
   'function/15-change.js',
   'function/89-delay.js',
 ].map(coreNode);
-
-const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
-type Msg = Record<string, any>;
-
-/** FlowFuse Dashboard 2's config nodes: the browser test runs them in a real Node-RED. */
-const DASHBOARD_CONFIG = ['ui-base', 'ui-theme', 'ui-page', 'ui-group'];
-
-/** An example file's nodes, as stored. */
-function exampleNodes(file: string): FlowNode[] {
-  return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as FlowNode[];
-}
-
-/**
- * An example flow as the demo deploys it, against the simulator: every debug node and every
- * dashboard widget becomes a helper node of the same id (so the test sees what the sidebar or the
- * widget would get), no inject fires by itself, and the account is the test's.
- */
-function exampleFlow(file: string, endpoint: string, watchInterval?: number): FlowNode[] {
-  const nodes = exampleNodes(file).filter((node) => !DASHBOARD_CONFIG.includes(node.type));
-  return nodes.map((node) => {
-    if (node.type === 'debug' || node.type.startsWith('ui-'))
-      return { id: node.id, z: node.z, type: 'helper', name: node.name };
-    if (node.type === 'inject') return { ...node, once: false, repeat: '', crontab: '' };
-    if (node.type === 'iot-explorer-account') return { ...node, id: 'acc', endpoint };
-    const withAccount = node.account ? { ...node, account: 'acc' } : node;
-    if (node.type === 'iot-explorer-watch' && watchInterval)
-      return { ...withAccount, interval: watchInterval };
-    return withAccount;
-  });
-}
-
-function named(flow: FlowNode[], type: string, name: string): string {
-  const node = flow.find((n) => n.type === type && n.name === name);
-  assert.ok(node, `${type} "${name}" in the example`);
-  return node.id;
-}
-
-function nextOn(id: string, timeoutMs = 8000): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing on ${id}`)), timeoutMs);
-    helper.getNode(id).once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-}
 
 describe('the example flows, run against the simulator', function () {
   let sim: Simulator;
