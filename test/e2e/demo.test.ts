@@ -84,9 +84,19 @@ describe('the demo (npm start)', function () {
     }
   });
 
-  it('unlocks the simulated door from the HTTP example', async function () {
-    const res = await fetch(nodeRedUrl + '/unlock?user=newcomer');
+  it('unlocks the simulated door with the curl line it prints, and only with its secret', async function () {
+    // The printed line, as a newcomer copies it: curl -X POST -H 'X-Unlock-Secret: …' … <url>/unlock
+    const line = /curl -X POST (.*) (http:\/\/\S+\/unlock)\n/.exec(output);
+    assert.ok(line, `no curl line in the demo's output:\n${output}`);
+    const headers = Object.fromEntries(
+      [...line[1].matchAll(/-H '([^:]+): ([^']*)'/g)].map((h) => [h[1], h[2]]),
+    );
+    const body = /-d '([^']*)'/.exec(line[1])?.[1];
+    assert.ok(headers['X-Unlock-Secret'], 'the curl line sends the secret');
+    const res = await fetch(line[2], { method: 'POST', headers, body });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { unlocked: boolean }).unlocked, true);
+    const stranger = await fetch(line[2], { method: 'POST', body });
+    assert.equal(stranger.status, 401);
   });
 });

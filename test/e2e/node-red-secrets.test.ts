@@ -3,7 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator';
-import { prepareUserDir, startNodeRed, type NodeRedInstance } from '../../demo/launch';
+import {
+  DEMO_UNLOCK_SECRET,
+  prepareUserDir,
+  startNodeRed,
+  type NodeRedInstance,
+} from '../../demo/launch';
+
+/** The HTTP example's call: a POST with the shared secret Node-RED was started with. */
+function unlock(base: string, user: string, secret = DEMO_UNLOCK_SECRET): Promise<Response> {
+  return fetch(base + '/unlock', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Unlock-Secret': secret },
+    body: JSON.stringify({ user }),
+  });
+}
 
 /**
  * A real Node-RED process with our package installed the way a palette install links it,
@@ -30,7 +44,7 @@ describe('in a real Node-RED process', function () {
         '03 - Route errors by code.json',
       ],
     });
-    red = await startNodeRed(userDir, 0);
+    red = await startNodeRed(userDir, 0, { env: { UNLOCK_SECRET: DEMO_UNLOCK_SECRET } });
   });
 
   after(async function () {
@@ -69,8 +83,27 @@ describe('in a real Node-RED process', function () {
     assert.match(await zh.text(), /调用用户账号下已绑定设备的行为/);
   });
 
+  it('refuses a stranger at the HTTP example before anything reaches the service', async function () {
+    // Example 01 blinks the lamp meanwhile: only the lock's requests count here.
+    const lockRequests = (): number =>
+      sim.requests.filter((r) => (r.body as { DeviceName?: string }).DeviceName === 'front_door')
+        .length;
+    const noSecret = await fetch(red.url + '/unlock', { method: 'POST' });
+    assert.equal(noSecret.status, 401);
+    assert.equal((await unlock(red.url, 'mallory', 'wrong-secret')).status, 401);
+    const get = await fetch(red.url + '/unlock', {
+      headers: { 'X-Unlock-Secret': DEMO_UNLOCK_SECRET },
+    });
+    assert.equal(get.status, 404);
+    assert.equal(lockRequests(), 0, 'a refused request reached the simulator');
+    assert.equal(
+      sim.actionCalls.some((c) => c.actionId === 'unlock'),
+      false,
+    );
+  });
+
   it('answers the HTTP example by unlocking the simulated door', async function () {
-    const res = await fetch(red.url + '/unlock?user=alice');
+    const res = await unlock(red.url, 'alice');
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {
       unlocked: true,
@@ -81,7 +114,7 @@ describe('in a real Node-RED process', function () {
 
   it('reports a failure to the catch node with its code and an English text', async function () {
     sim.setFault({ kind: 'http5xx', status: 503, count: 1 });
-    const res = await fetch(red.url + '/unlock?user=carol');
+    const res = await unlock(red.url, 'carol');
     assert.equal(res.status, 502);
     const body = (await res.json()) as { code: string; message: string };
     assert.equal(body.code, 'IOTX_HTTP_STATUS');
@@ -89,7 +122,7 @@ describe('in a real Node-RED process', function () {
   });
 
   it('never shows the token in the flows, the credentials, the node list or the log', async function () {
-    await fetch(red.url + '/unlock?user=bob');
+    await unlock(red.url, 'bob');
     const flows = await get('/flows');
     assert.equal(flows.status, 200);
     assert.match(flows.text, /iot-explorer-account/);
@@ -114,6 +147,12 @@ describe('in a real Node-RED process', function () {
       ['log', red.output()],
     ]) {
       assert.equal(text.includes(TOKEN), false, `the token appears in ${what}`);
+      // The unlock secret lives in Node-RED's environment only.
+      assert.equal(
+        text.includes(DEMO_UNLOCK_SECRET),
+        false,
+        `the unlock secret appears in ${what}`,
+      );
     }
     assert.ok(
       sim.requests.some((r) => (r.body as { AccessToken?: string }).AccessToken === TOKEN),
@@ -138,7 +177,7 @@ describe('in a real Node-RED process set to Chinese', function () {
       examples: ['02 - Unlock the door from an HTTP endpoint.json'],
       lang: 'zh-CN',
     });
-    red = await startNodeRed(userDir, 0);
+    red = await startNodeRed(userDir, 0, { env: { UNLOCK_SECRET: DEMO_UNLOCK_SECRET } });
   });
 
   after(async function () {
@@ -149,7 +188,7 @@ describe('in a real Node-RED process set to Chinese', function () {
 
   it('gives the catch node a Chinese error text with the same code', async function () {
     sim.setDeviceOnline('LOCK0C3D4E', 'front_door', false);
-    const res = await fetch(red.url + '/unlock?user=dan');
+    const res = await unlock(red.url, 'dan');
     assert.equal(res.status, 502);
     const body = (await res.json()) as { code: string; message: string };
     assert.equal(body.code, 'FailedOperation.ActionUnreachable');
