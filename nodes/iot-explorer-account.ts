@@ -1,11 +1,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { ApiClient, type TokenSource } from '../lib/api/client';
 import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node/i18n';
-import {
-  TokenHealth,
-  watchPastedExpiry,
-  type TokenNotice,
-} from '../lib/auth/token-health';
+import { TokenHealth, watchPastedExpiry, type TokenNotice } from '../lib/auth/token-health';
 import { createPastedTokenSource } from '../lib/auth/token-source';
 import {
   createAccountSignIn,

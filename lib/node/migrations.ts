@@ -109,7 +109,12 @@ export interface AccountSettings {
   /** '' derives the push URL from the endpoint. */
   pushUrl: string;
   /** The sign-in settings, blanks as the sign-in reads them ('' appapi: from the endpoint). */
-  signIn: { appKey: string; loginType: 'phone' | 'email'; countryCode: string; appapiEndpoint: string };
+  signIn: {
+    appKey: string;
+    loginType: 'phone' | 'email';
+    countryCode: string;
+    appapiEndpoint: string;
+  };
 }
 
 /** A number field of the dialog: a number, or a text holding one; NaN otherwise. */
