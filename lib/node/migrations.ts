@@ -34,8 +34,12 @@ function trimmed(value: string | undefined): string {
 }
 
 /** A TypedInput: its value ('' when absent) and its type (the absent type when blank). */
-function typedField(value: string | undefined, type: string | undefined, absentType: string) {
-  return { value: value ?? '', type: type || absentType } satisfies TypedField;
+function typedField(
+  value: string | undefined,
+  type: string | undefined,
+  absentType: string,
+): TypedField {
+  return { value: value ?? '', type: type || absentType };
 }
 
 /**
