@@ -11,7 +11,7 @@
 import { EVENT_TYPES, type EventType } from '../api/history';
 import type { SignInConfig } from '../auth/sign-in';
 import { parseExpireAt } from '../shared/expire-at';
-import { ABSENT_MEANS, type NodeType } from '../shared/node-defaults';
+import { ABSENT_MEANS, absentProperties, type NodeType } from '../shared/node-defaults';
 import { parsePropertyList } from '../shared/property-list';
 import type { StoredDevice } from './device-node';
 import type { TypedField } from './typed-fields';
@@ -43,15 +43,19 @@ function typedField(
 }
 
 /**
- * A payload-like TypedInput (InputParams, control data): saved without its type (before the
- * field existed, or by hand) it reads what an absent one means, `msg.payload`, whatever the value.
+ * A payload-like TypedInput (InputParams, control data). Saved without its type (before the
+ * field existed, or by hand) it reads `msg.payload` whatever the value: the rule of
+ * {@link absentProperties}, which the editor shows, applied here rather than written again.
  */
 function payloadField(
-  value: string | undefined,
-  type: string | undefined,
-  absent: TypedField,
+  type: 'iot-explorer-action' | 'iot-explorer-control',
+  stored: object,
+  name: 'inputParams' | 'data',
 ): TypedField {
-  return type ? { value: value ?? '', type } : { ...absent };
+  const saved = stored as Readonly<Record<string, unknown>>;
+  const absent = absentProperties(type, saved);
+  const read = (property: string): string => String(absent[property] ?? saved[property] ?? '');
+  return { value: read(name), type: read(`${name}Type`) };
 }
 
 /** The ProductId and DeviceName TypedInputs most device nodes store. */
@@ -187,10 +191,7 @@ export function migrateAction(stored: StoredAction): ActionSettings {
     mode: choice<ActionMode>(stored.mode, ['sync', 'async'], absent.mode),
     ...deviceTarget(stored, absent),
     actionId: typedField(stored.actionId, stored.actionIdType, absent.actionIdType),
-    inputParams: payloadField(stored.inputParams, stored.inputParamsType, {
-      value: absent.inputParams,
-      type: absent.inputParamsType,
-    }),
+    inputParams: payloadField('iot-explorer-action', stored, 'inputParams'),
   };
 }
 
@@ -210,7 +211,7 @@ export function migrateControl(stored: StoredControl): ControlSettings {
   const absent = ABSENT_MEANS['iot-explorer-control'];
   return {
     ...deviceTarget(stored, absent),
-    data: payloadField(stored.data, stored.dataType, { value: absent.data, type: absent.dataType }),
+    data: payloadField('iot-explorer-control', stored, 'data'),
   };
 }
 
