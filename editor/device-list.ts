@@ -1,20 +1,17 @@
 // An editableList of devices, one row per device with a ProductId and a DeviceName input
 // (classes `iotx-product-id` / `iotx-device-name`, so that the device picker fills them).
 
+import { DeviceId } from '../lib/shared/device-id';
 import { listsDevice, type DeviceRef } from './lists';
 import { t } from './i18n';
 
 /** A stored list entry: `{productId, deviceName}`, or a `PID/DN` text of older flows. */
 export type StoredDevice = DeviceRef | string;
 
-/** A stored entry's two ids (`PID/DN`: the name is everything after the first slash). */
+/** A stored entry's two ids; a text that names no device stays whole in the first, to be fixed. */
 function idsOf(data: StoredDevice | undefined): DeviceRef {
-  if (typeof data === 'string') {
-    const slash = data.indexOf('/');
-    return slash < 0
-      ? { productId: data, deviceName: '' }
-      : { productId: data.slice(0, slash), deviceName: data.slice(slash + 1) };
-  }
+  if (typeof data === 'string')
+    return DeviceId.parse(data.trim()) ?? { productId: data, deviceName: '' };
   return { productId: data?.productId ?? '', deviceName: data?.deviceName ?? '' };
 }
 
@@ -70,7 +67,7 @@ export function readDeviceList($list: JQuery): DeviceRef[] {
  * never twice. Returns the text for the picker's line.
  */
 export function addToDeviceList($list: JQuery, device: DeviceRef): string {
-  const id = `${device.productId}/${device.deviceName}`;
+  const id = DeviceId.format(device);
   if (listsDevice(readDeviceList($list), device)) return t('alreadyListed', { device: id });
   const $empty = $list
     .editableList('items')

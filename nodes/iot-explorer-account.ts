@@ -1,67 +1,24 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ApiClient, CHINA_TOKENAPI, DEFAULT_TIMEOUT_MS, type TokenSource } from '../lib/api/client';
+import { ApiClient, type TokenSource } from '../lib/api/client';
 import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node/i18n';
-import {
-  TokenHealth,
-  parseExpireAt,
-  watchPastedExpiry,
-  type TokenNotice,
-} from '../lib/auth/token-health';
+import { TokenHealth, watchPastedExpiry, type TokenNotice } from '../lib/auth/token-health';
 import { createPastedTokenSource } from '../lib/auth/token-source';
 import {
   createAccountSignIn,
   endSignIn,
   readSignIn,
-  type SignInConfig,
   type SignInCredentials,
 } from '../lib/auth/sign-in';
 import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin/endpoints';
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../lib/api/flow-control';
+import { migrateAccount, type StoredAccount } from '../lib/node/migrations';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
 import { PushConnection, pushTimingSettings } from '../lib/push/push-connection';
 import { pushUrlFor } from '../lib/shared/push-url';
 
-export interface AccountConfig extends NodeDef, SignInConfig {
-  endpoint?: string;
-  timeout?: string | number;
-  /** Calls in flight at once; absent in flows saved before it existed. */
-  maxInFlight?: string | number;
-  /** Calls waiting for a slot before messages are refused. */
-  maxQueue?: string | number;
-  /** Calls per second, 0 = no limit. */
-  rateLimit?: string | number;
-  /** 'token' (a pasted AccessToken; the default, as before) or 'signin'. */
-  authMode?: string;
-  /** Pasted mode: the token's ExpireAt, UNIX seconds or a date; blank if unknown. */
-  tokenExpireAt?: string | number;
-  /** The push WebSocket's URL; blank (and in flows saved before it existed): from the endpoint. */
-  pushUrl?: string;
-}
+export type AccountConfig = NodeDef & StoredAccount;
 
 export interface AccountCredentials extends SignInCredentials {
   accessToken?: string;
-}
-
-/** A timeout from the editor: a positive number of ms, else the default. */
-export function parseTimeout(raw: string | number | undefined): number {
-  const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
-}
-
-/** A whole number from the editor of at least `min`, else the fallback (old flows lack the field). */
-export function parseCount(
-  raw: string | number | undefined,
-  min: number,
-  fallback: number,
-): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim() || Number.NaN);
-  return Number.isInteger(value) && value >= min ? value : fallback;
-}
-
-/** Calls per second from the editor: a positive number, else 0 (no limit). */
-export function parseRate(raw: string | number | undefined): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim() || Number.NaN);
-  return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 export default function register(RED: NodeAPI): void {
@@ -70,7 +27,9 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerAccountNode(this: Node<AccountCredentials>, config: AccountConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const account = config.name || this.id;
+    // Saved by any version: read through its migration (lib/node/migrations.ts).
+    const settings = migrateAccount(config);
+    const account = settings.name;
     const credentials = this.credentials ?? {};
     const text = (key: string, params?: Record<string, string | number>): string =>
       RED._(`${ACCOUNT_NAMESPACE}:${key}`, params);
@@ -78,8 +37,8 @@ export default function register(RED: NodeAPI): void {
     const closing = new AbortController();
     let stopWatch: (() => void) | undefined;
 
-    const signInMode = config.authMode === 'signin';
-    const signInSettings = signInMode ? readSignIn(config, credentials) : undefined;
+    const signInMode = settings.authMode === 'signin';
+    const signInSettings = signInMode ? readSignIn(settings.signIn, credentials) : undefined;
     const signInSource =
       signInSettings &&
       createAccountSignIn({
@@ -112,20 +71,16 @@ export default function register(RED: NodeAPI): void {
       signInSource ?? createPastedTokenSource({ token: credentials.accessToken ?? '', account });
 
     const client = new ApiClient({
-      endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,
-      appApiEndpoint: (config.appapiEndpoint ?? '').trim() || undefined,
-      timeoutMs: parseTimeout(config.timeout),
+      endpoint: settings.endpoint,
+      appApiEndpoint: settings.signIn.appapiEndpoint || undefined,
+      timeoutMs: settings.timeoutMs,
       tokenSource,
-      flowControl: {
-        maxInFlight: parseCount(config.maxInFlight, 1, DEFAULT_MAX_IN_FLIGHT),
-        maxQueue: parseCount(config.maxQueue, 0, DEFAULT_MAX_QUEUE),
-        ratePerSecond: parseRate(config.rateLimit),
-      },
+      flowControl: settings.flowControl,
     });
     Object.defineProperty(this, 'client', { value: client, enumerable: false });
 
     // The push socket, opened only while a node subscribes (lib/push/).
-    const pushChoice = pushUrlFor((config.endpoint ?? '').trim() || CHINA_TOKENAPI, config.pushUrl);
+    const pushChoice = pushUrlFor(settings.endpoint, settings.pushUrl);
     const push =
       'url' in pushChoice
         ? new PushConnection({
@@ -149,25 +104,18 @@ export default function register(RED: NodeAPI): void {
     // Read by the editor's admin endpoints (lib/admin/endpoints.ts); holds no secret.
     const accountSettings: DeployedAccountSettings = {
       name: account,
-      endpoint: (config.endpoint ?? '').trim() || CHINA_TOKENAPI,
-      timeoutMs: parseTimeout(config.timeout),
-      tokenExpireAt: signInMode ? undefined : parseExpireAt(config.tokenExpireAt),
-      authMode: signInMode ? 'signin' : 'token',
-      signIn: signInMode
-        ? {
-            appKey: config.appKey,
-            loginType: config.loginType,
-            countryCode: config.countryCode,
-            appapiEndpoint: config.appapiEndpoint,
-          }
-        : undefined,
+      endpoint: settings.endpoint,
+      timeoutMs: settings.timeoutMs,
+      tokenExpireAt: settings.tokenExpireAt,
+      authMode: settings.authMode,
+      signIn: signInMode ? { ...settings.signIn } : undefined,
     };
     Object.defineProperty(this, 'accountSettings', { value: accountSettings, enumerable: false });
 
     if (signInSource) {
       signInSource.start();
     } else {
-      const expireAt = parseExpireAt(config.tokenExpireAt);
+      const expireAt = settings.tokenExpireAt;
       if (expireAt !== undefined && (credentials.accessToken ?? '').trim() !== '') {
         stopWatch = watchPastedExpiry({
           expireAt,

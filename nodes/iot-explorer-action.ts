@@ -4,30 +4,17 @@ import { DeviceStatusError } from '../lib/errors/errors';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  deviceTargetFields,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-  type DeviceTargetConfig,
 } from '../lib/node/device-node';
-import {
-  evaluateTypedField,
-  payloadField,
-  toJsonObjectString,
-  type TypedField,
-} from '../lib/node/typed-fields';
+import { migrateAction, type StoredAction } from '../lib/node/migrations';
+import { evaluateTypedField, toJsonObjectString } from '../lib/node/typed-fields';
 
-/** `sync` waits for the device's answer; `async` only hands the call to the cloud. */
-export type ActionMode = 'sync' | 'async';
+export type { ActionMode } from '../lib/node/migrations';
 
-export interface ActionConfig extends NodeDef, DeviceTargetConfig {
+export interface ActionConfig extends NodeDef, StoredAction {
   account: string;
-  /** Absent in flows saved before it existed: those stay synchronous. */
-  mode?: ActionMode;
-  actionId?: string;
-  actionIdType?: string;
-  inputParams?: string;
-  inputParamsType?: string;
 }
 
 /** What `msg.iotexplorer` holds after a call, on success and (as far as known) on error. */
@@ -48,24 +35,13 @@ const TARGET_SPECS = {
   actionId: { label: 'ActionId', msgProperty: 'actionId' },
 };
 
-/** The editor's fields, with the defaults a node added with only `account` set should get. */
-export function actionFields(
-  config: ActionConfig,
-): Record<ActionField | 'inputParams', TypedField> {
-  return {
-    ...deviceTargetFields(config),
-    actionId: { value: config.actionId ?? '', type: config.actionIdType || 'str' },
-    inputParams: payloadField(config.inputParams, config.inputParamsType),
-  };
-}
-
 export default function register(RED: NodeAPI): void {
   function IotExplorerActionNode(this: Node, config: ActionConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const fields = actionFields(config);
+    const { inputParams: inputField, mode, ...fields } = migrateAction(config);
     const resolve = createFieldResolver<ActionField>(RED, node, fields, TARGET_SPECS);
-    const async = config.mode === 'async';
+    const async = mode === 'async';
 
     handleDeviceMessages<ActionCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
@@ -75,7 +51,7 @@ export default function register(RED: NodeAPI): void {
         info.deviceName = await resolve(msg, 'deviceName');
         info.actionId = await resolve(msg, 'actionId');
         const inputParams = toJsonObjectString(
-          await evaluateTypedField(RED, node, fields.inputParams, msg),
+          await evaluateTypedField(RED, node, inputField, msg),
           'InputParams',
         );
         try {

@@ -7,27 +7,13 @@ import {
   type CallInfo,
 } from '../lib/node/device-node';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
+import { migrateAutomation, type StoredAutomation } from '../lib/node/migrations';
 import { describeValue, type StringFieldSpec } from '../lib/node/typed-fields';
 
-/** What the node does: switch one automation, or list the family's. */
-export type AutomationOperation = 'set' | 'list';
-/** Where the new state comes from: the editor's choice, or msg.payload. */
-export type AutomationState = 'on' | 'off' | 'payload';
+export type { AutomationOperation, AutomationState } from '../lib/node/migrations';
 
-export interface AutomationConfig extends NodeDef {
+export interface AutomationConfig extends NodeDef, StoredAutomation {
   account: string;
-  /** Default 'set'. */
-  operation?: AutomationOperation;
-  /** set: TypedInput; blank: msg.automationId. */
-  automationId?: string;
-  automationIdType?: string;
-  /** The picked automation's name, for the label. */
-  automationName?: string;
-  /** list (and the editor's picker): TypedInput; blank: msg.familyId. */
-  familyId?: string;
-  familyIdType?: string;
-  /** set: default 'payload'. */
-  state?: AutomationState;
 }
 
 /** What `msg.iotexplorer` holds after a switch or a list. */
@@ -69,15 +55,14 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerAutomationNode(this: Node, config: AutomationConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const operation: AutomationOperation = config.operation === 'list' ? 'list' : 'set';
-    const state: AutomationState =
-      config.state === 'on' || config.state === 'off' ? config.state : 'payload';
+    const settings = migrateAutomation(config);
+    const { operation, state, automationName } = settings;
     // Only the field the operation uses is resolved, so only its override is warned about.
     const used = operation === 'list' ? 'familyId' : 'automationId';
     const resolve = createFieldResolver(
       RED,
       node,
-      { id: { value: config[used] ?? '', type: config[`${used}Type`] || 'str' } },
+      { id: settings[used] },
       { id: AUTOMATION_SPECS[used] },
     );
 
@@ -105,8 +90,8 @@ export default function register(RED: NodeAPI): void {
         info.requestId = result.requestId;
         msg.payload = enabled;
         const label =
-          info.automationId === config.automationId && config.automationName
-            ? config.automationName
+          info.automationId === settings.automationId.value && automationName
+            ? automationName
             : info.automationId;
         return RED._(`iot-explorer-automation.status.${enabled ? 'on' : 'off'}`, { label });
       },

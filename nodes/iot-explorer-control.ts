@@ -3,20 +3,17 @@ import { checkControlData } from '../lib/shared/data-template';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  deviceTargetFields,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-  type DeviceTargetConfig,
 } from '../lib/node/device-node';
+import { migrateControl, type StoredControl } from '../lib/node/migrations';
 import { IotExplorerError, LocalErrorCode, templateProblemError } from '../lib/errors/errors';
 import { ACCOUNT_NAMESPACE } from '../lib/node/i18n';
-import { evaluateTypedField, payloadField, toJsonObjectString } from '../lib/node/typed-fields';
+import { evaluateTypedField, toJsonObjectString } from '../lib/node/typed-fields';
 
-export interface ControlConfig extends NodeDef, DeviceTargetConfig {
+export interface ControlConfig extends NodeDef, StoredControl {
   account: string;
-  data?: string;
-  dataType?: string;
 }
 
 /** What `msg.iotexplorer` holds after a control call. */
@@ -34,9 +31,8 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerControlNode(this: Node, config: ControlConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const fields = deviceTargetFields(config);
     // Control data: an object of property id → value, or a string holding one.
-    const dataField = payloadField(config.data, config.dataType);
+    const { data: dataField, ...fields } = migrateControl(config);
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
     let warnedUnchecked = false;
 

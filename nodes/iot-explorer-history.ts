@@ -1,43 +1,21 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { EventRecord, EventType, HistoryPoint } from '../lib/api/history';
-import { EVENT_TYPES } from '../lib/api/history';
+import type { EventRecord, HistoryPoint } from '../lib/api/history';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  deviceTargetFields,
   handleDeviceMessages,
   overrideWarning,
   type AccountNode,
   type CallInfo,
   type DeviceMessage,
-  type DeviceTargetConfig,
 } from '../lib/node/device-node';
-import { ABSENT_MEANS } from '../lib/shared/node-defaults';
+import { migrateHistory, type HistoryOutput, type StoredHistory } from '../lib/node/migrations';
 import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../lib/node/time-range';
 
-/** What the node reads: a property's values or the device's events. */
-export type HistoryKind = 'property' | 'event';
-/** `chart`: [{x, y}] as FlowFuse Dashboard 2's chart takes it; `list`: [{time, value}]. */
-export type HistoryOutput = 'chart' | 'list';
+export type { HistoryKind, HistoryOutput } from '../lib/node/migrations';
 
-export interface HistoryConfig extends NodeDef, DeviceTargetConfig {
+export interface HistoryConfig extends NodeDef, StoredHistory {
   account: string;
-  /** Default 'property'. */
-  kind?: HistoryKind;
-  /** property: TypedInput; blank: msg.property. */
-  property?: string;
-  propertyType?: string;
-  /** event: only this event id; blank: all. */
-  eventId?: string;
-  /** event: alert, fault, info; blank: all. */
-  eventType?: string;
-  /** The last `range` `rangeUnit` (minutes, hours, days); blank: msg.start / msg.end. */
-  range?: string;
-  rangeUnit?: string;
-  /** Default 5000. */
-  maxPoints?: string | number;
-  /** Default 'chart'. */
-  output?: HistoryOutput;
 }
 
 /** What `msg.iotexplorer` holds after a history read. */
@@ -82,21 +60,21 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerHistoryNode(this: Node, config: HistoryConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const kind: HistoryKind = config.kind === 'event' ? 'event' : 'property';
-    const output: HistoryOutput = config.output === 'list' ? 'list' : 'chart';
-    const eventType = (EVENT_TYPES as readonly string[]).includes(config.eventType ?? '')
-      ? (config.eventType as EventType)
-      : '';
-    const device = createFieldResolver(RED, node, deviceTargetFields(config), DEVICE_TARGET_SPECS);
+    const settings = migrateHistory(config);
+    const { kind, output, eventType, eventId, range } = settings;
+    const device = createFieldResolver(
+      RED,
+      node,
+      { productId: settings.productId, deviceName: settings.deviceName },
+      DEVICE_TARGET_SPECS,
+    );
     const property = createFieldResolver(
       RED,
       node,
-      { property: { value: config.property ?? '', type: config.propertyType || 'str' } },
+      { property: settings.property },
       { property: { label: 'property', msgProperty: 'property' } },
     );
-    // A node saved without a range (an imported flow) reads it as a new node from the palette
-    // does; an explicit blank means msg.start / msg.end.
-    const range = String(config.range ?? ABSENT_MEANS['iot-explorer-history'].range);
+    // Blank (saved so): msg.start / msg.end.
     const fixedRange = range.trim() !== '';
     const warnOverridden = overrideWarning(RED, node);
     let warnedLimit = false;
@@ -112,7 +90,7 @@ export default function register(RED: NodeAPI): void {
             (p): p is string => p !== false,
           ),
         );
-        return lastRange(range, config.rangeUnit || 'hours', now);
+        return lastRange(range, settings.rangeUnit, now);
       }
       return messageRange(start, end, now);
     }
@@ -128,7 +106,7 @@ export default function register(RED: NodeAPI): void {
         const range = rangeFor(msg);
         info.start = range.from;
         info.end = range.to;
-        const maxPoints = readMaxPoints(config.maxPoints);
+        const maxPoints = readMaxPoints(settings.maxPoints);
         info.maxPoints = maxPoints;
         const request = { ...target, ...range, maxPoints };
         let count: number;
@@ -148,10 +126,10 @@ export default function register(RED: NodeAPI): void {
             node.warn(RED._('iot-explorer-history.warn.untyped', { productId: info.productId }));
           }
         } else {
-          if (config.eventId) info.eventId = config.eventId;
+          if (eventId) info.eventId = eventId;
           if (eventType) info.eventType = eventType;
           const result = await account.client.getEventHistory(
-            { ...request, eventId: config.eventId || undefined, type: eventType },
+            { ...request, eventId: eventId || undefined, type: eventType },
             { signal },
           );
           info.requestIds = result.requestIds;

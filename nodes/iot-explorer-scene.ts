@@ -5,16 +5,11 @@ import {
   type AccountNode,
   type CallInfo,
 } from '../lib/node/device-node';
+import { migrateScene, type StoredScene } from '../lib/node/migrations';
 import type { StringFieldSpec } from '../lib/node/typed-fields';
 
-export interface SceneConfig extends NodeDef {
+export interface SceneConfig extends NodeDef, StoredScene {
   account: string;
-  /** TypedInput; blank: msg.sceneId. */
-  sceneId?: string;
-  sceneIdType?: string;
-  /** The picked scene's name and family, kept for the label and the editor's picker. */
-  sceneName?: string;
-  familyId?: string;
 }
 
 /** What `msg.iotexplorer` holds after a scene run. */
@@ -32,12 +27,8 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerSceneNode(this: Node, config: SceneConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const resolve = createFieldResolver(
-      RED,
-      node,
-      { sceneId: { value: config.sceneId ?? '', type: config.sceneIdType || 'str' } },
-      SCENE_SPECS,
-    );
+    const { sceneId, sceneName } = migrateScene(config);
+    const resolve = createFieldResolver(RED, node, { sceneId }, SCENE_SPECS);
 
     handleDeviceMessages<SceneCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
@@ -46,8 +37,7 @@ export default function register(RED: NodeAPI): void {
         info.sceneId = await resolve(msg, 'sceneId');
         const result = await account.client.runScene(info.sceneId, { signal });
         info.requestId = result.requestId;
-        const label =
-          info.sceneId === config.sceneId && config.sceneName ? config.sceneName : info.sceneId;
+        const label = info.sceneId === sceneId.value && sceneName ? sceneName : info.sceneId;
         return `${label} · ${new Date().toLocaleTimeString()}`;
       },
     });

@@ -2,18 +2,14 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  deviceTargetFields,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-  type DeviceTargetConfig,
-  parsePropertyList,
 } from '../lib/node/device-node';
+import { migrateState, type StoredState } from '../lib/node/migrations';
 
-export interface StateConfig extends NodeDef, DeviceTargetConfig {
+export interface StateConfig extends NodeDef, StoredState {
   account: string;
-  /** Property ids to keep, separated by commas or spaces; blank: all. */
-  properties?: string;
 }
 
 /** What `msg.iotexplorer` holds after a state read. */
@@ -29,8 +25,8 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerStateNode(this: Node, config: StateConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const resolve = createFieldResolver(RED, node, deviceTargetFields(config), DEVICE_TARGET_SPECS);
-    const wanted = parsePropertyList(config.properties);
+    const { properties: wanted, ...fields } = migrateState(config);
+    const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
 
     handleDeviceMessages<StateCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,

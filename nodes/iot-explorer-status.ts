@@ -3,22 +3,20 @@ import type { DeviceStatus } from '../lib/api/client';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  deviceTargetFields,
   handleDeviceMessages,
   overrideWarning,
   parseDeviceIds,
   storedDeviceIds,
   type AccountNode,
   type CallInfo,
-  type DeviceListConfig,
   type DeviceMessage,
-  type DeviceTargetConfig,
 } from '../lib/node/device-node';
+import { migrateStatus, type StoredStatus } from '../lib/node/migrations';
 import { deviceNotReported } from '../lib/errors/errors';
 import { isBlankLiteral } from '../lib/node/typed-fields';
 import { DeviceId } from '../lib/shared/device-id';
 
-export type StatusConfig = NodeDef & DeviceTargetConfig & DeviceListConfig & { account: string };
+export type StatusConfig = NodeDef & StoredStatus & { account: string };
 
 /** What `msg.iotexplorer` holds after a status read. */
 export interface StatusCallInfo extends CallInfo {
@@ -38,7 +36,7 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerStatusNode(this: Node, config: StatusConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const fields = deviceTargetFields(config);
+    const { devices, ...fields } = migrateStatus(config);
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
     const fieldsBlank = isBlankLiteral(fields.productId) && isBlankLiteral(fields.deviceName);
 
@@ -51,7 +49,7 @@ export default function register(RED: NodeAPI): void {
     function requestedList(msg: DeviceMessage): string[] | undefined {
       if (!fieldsBlank) return undefined;
       const list = (msg as { deviceIds?: unknown }).deviceIds;
-      const own = storedDeviceIds(config);
+      const own = storedDeviceIds(devices);
       if (own.length > 0) {
         warnOverridden(list === undefined ? [] : ['msg.deviceIds']);
         return own;

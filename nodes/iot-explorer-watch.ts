@@ -1,15 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import {
-  parsePropertyList,
-  storedDeviceIds,
-  type AccountNode,
-  type DeviceListConfig,
-  type StoredDevice,
-} from '../lib/node/device-node';
+import { storedDeviceIds, type AccountNode, type StoredDevice } from '../lib/node/device-node';
 import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
 import type { ReadTarget } from '../lib/watch/device-reader';
 import { PushWatcher } from '../lib/watch/push-watcher';
-import { migrateWatchConfig } from '../lib/watch/watch-config';
+import { migrateWatch, type StoredWatch } from '../lib/node/migrations';
 import {
   DEFAULT_BASELINE_WAIT_MS,
   pushTimingSettings,
@@ -19,25 +13,14 @@ import {
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
 import { localizeError } from '../lib/node/i18n';
 
-export const DEFAULT_INTERVAL_S = 30;
 export const MIN_INTERVAL_S = 5;
 
 /** One row of the editor's device list. */
 export type WatchedDevice = StoredDevice;
 
-export interface WatchConfig extends NodeDef, DeviceListConfig {
+/** How a node saved by any version reads: {@link migrateWatch}. */
+export interface WatchConfig extends NodeDef, StoredWatch {
   account: string;
-  properties?: string;
-  watchState?: boolean;
-  watchOnline?: boolean;
-  /** Seconds. */
-  interval?: string | number;
-  emitInitial?: boolean;
-  /** 'push' (new nodes) or 'poll'; absent in nodes saved before push: they poll (see migrateWatchConfig). */
-  mode?: string;
-  /** Push mode only: device events, action replies. */
-  watchEvents?: boolean;
-  watchActions?: boolean;
 }
 
 /**
@@ -45,10 +28,8 @@ export interface WatchConfig extends NodeDef, DeviceListConfig {
  * lowered only through the runtime setting `iotExplorerWatchMinInterval` (seconds), which exists
  * for tests: the cloud's quotas are not meant for faster polling.
  */
-export function watchIntervalMs(raw: string | number | undefined, minSeconds: number): number {
-  const seconds = typeof raw === 'number' ? raw : Number.parseFloat(String(raw ?? ''));
-  const chosen = Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_INTERVAL_S;
-  return Math.round(Math.max(chosen, minSeconds) * 1000);
+export function watchIntervalMs(seconds: number, minSeconds: number): number {
+  return Math.round(Math.max(seconds, minSeconds) * 1000);
 }
 
 function minIntervalSeconds(RED: NodeAPI): number {
@@ -110,7 +91,7 @@ export default function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const account = RED.nodes.getNode(config.account) as AccountNode | null;
-    const settings = migrateWatchConfig(config);
+    const { devices, properties, intervalSeconds, ...settings } = migrateWatch(config);
     const t = (key: string, params?: Record<string, string | number>): string =>
       RED._(`iot-explorer-watch.${key}`, params);
     const fail = (err: IotExplorerError, msg: Record<string, unknown>): void => {
@@ -137,7 +118,7 @@ export default function register(RED: NodeAPI): void {
     try {
       if (!account)
         throw new IotExplorerError({ code: LocalErrorCode.NoAccount, key: 'noAccount' });
-      deviceIds = storedDeviceIds(config);
+      deviceIds = storedDeviceIds(devices);
       if (settings.mode === 'push') {
         if (account.push instanceof IotExplorerError) throw account.push;
         push = account.push;
@@ -149,8 +130,7 @@ export default function register(RED: NodeAPI): void {
     const common = {
       client: account.client,
       deviceIds,
-      properties: parsePropertyList(config.properties),
-      emitInitial: config.emitInitial === true,
+      properties,
       ...settings,
     };
 
@@ -204,7 +184,7 @@ export default function register(RED: NodeAPI): void {
       stop = () => watcher.stop();
     } else {
       const watcher = new DeviceWatcher(
-        { ...common, intervalMs: watchIntervalMs(config.interval, minIntervalSeconds(RED)) },
+        { ...common, intervalMs: watchIntervalMs(intervalSeconds, minIntervalSeconds(RED)) },
         {
           change: send,
           failure,

@@ -2,6 +2,7 @@
 // fills the ProductId and DeviceName fields (as literal text), or adds it to a device list.
 
 import type { DeviceSummary, FamilySummary } from '../../lib/shared/admin-api';
+import { DeviceId } from '../../lib/shared/device-id';
 import { requestForAccountField } from '../account-requests';
 import { addToDeviceList } from '../device-list';
 import { showInfo, showProblem } from '../feedback';
@@ -34,7 +35,7 @@ function deviceText(device: DeviceSummary): string {
   return (
     name +
     (device.roomName ? ` · ${device.roomName}` : '') +
-    ` — ${device.productId}/${device.deviceName}` +
+    ` — ${DeviceId.format(device)}` +
     (state ? ` (${state})` : '')
   );
 }
@@ -111,9 +112,12 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
         }
         $('<option></option>').val(String(i)).text(deviceText(d)).appendTo($group);
       });
-      const current = `${literal(productField)}/${literal(deviceField)}`;
+      const current = DeviceId.format({
+        productId: literal(productField),
+        deviceName: literal(deviceField),
+      });
       list.forEach((d, i) => {
-        if (!targetList() && `${d.productId}/${d.deviceName}` === current) $device.val(String(i));
+        if (!targetList() && DeviceId.format(d) === current) $device.val(String(i));
       });
       const found = targetList() ? 'devicesFoundList' : 'devicesFound';
       showInfo($line, t(found, { count: list.length }), true);

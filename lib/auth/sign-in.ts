@@ -4,6 +4,7 @@
 
 import type { ApiClient, AppCredentials, IssuedToken, UserLogin } from '../api/client';
 import { IotExplorerError, LocalErrorCode, signInError } from '../errors/errors';
+import { ABSENT_MEANS } from '../shared/node-defaults';
 import { createSignInTokenSource, type SignInEvent, type SignInTokenSource } from './token-source';
 
 /** The account's sign-in settings that are stored in the flow (no secret among them). */
@@ -44,7 +45,9 @@ export function readSignIn(
       ? { type: 'email', email: text(credentials.email), password }
       : {
           type: 'phone',
-          countryCode: text(config.countryCode).replace(/^\+/, '') || '86',
+          countryCode:
+            text(config.countryCode).replace(/^\+/, '') ||
+            ABSENT_MEANS['iot-explorer-account'].countryCode,
           phoneNumber: text(credentials.phoneNumber),
           password,
         };

@@ -243,30 +243,12 @@ export function overrideWarning(
   };
 }
 
-/** The device-target settings most device nodes store (TypedInputs; blank = from msg). */
-export interface DeviceTargetConfig {
-  productId?: string;
-  productIdType?: string;
-  deviceName?: string;
-  deviceNameType?: string;
-}
-
 export type DeviceTargetField = 'productId' | 'deviceName';
 
 export const DEVICE_TARGET_SPECS: Record<DeviceTargetField, DeviceFieldSpec> = {
   productId: { label: 'ProductId', msgProperty: 'productId' },
   deviceName: { label: 'DeviceName', msgProperty: 'deviceName' },
 };
-
-/** A node's ProductId and DeviceName fields, with the defaults of a node saved without them. */
-export function deviceTargetFields(
-  config: DeviceTargetConfig,
-): Record<DeviceTargetField, TypedField> {
-  return {
-    productId: { value: config.productId ?? '', type: config.productIdType || 'str' },
-    deviceName: { value: config.deviceName ?? '', type: config.deviceNameType || 'str' },
-  };
-}
 
 /**
  * Reads a list of devices (`msg.deviceIds`, a node's stored list): 'PID/DN' strings or
@@ -304,18 +286,12 @@ export interface StoredDevice {
   deviceName: string;
 }
 
-/** The settings of a node with an editor device list; flows saved before it have none. */
-export interface DeviceListConfig {
-  /** {productId, deviceName} rows, or 'PID/DN' strings in hand-written flows. */
-  devices?: StoredDevice[] | string[];
-}
-
 /**
- * The node's own device list as 'PID/DN' ids (empty when it has none). A hand-edited entry that
+ * A node's own device list (its migrated `devices`) as 'PID/DN' ids. A hand-edited entry that
  * names no device throws IOTX_INVALID_FIELD naming `devices` and the entry.
  */
-export function storedDeviceIds(config: DeviceListConfig): string[] {
-  return parseDeviceIds(config.devices ?? [], 'devices');
+export function storedDeviceIds(devices: readonly (StoredDevice | string)[]): string[] {
+  return parseDeviceIds(devices, 'devices');
 }
 
 /** The property ids a comma- or space-separated list names; empty: all (the editor's rule too). */

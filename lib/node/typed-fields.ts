@@ -16,14 +16,6 @@ export interface StringFieldSpec {
   acceptNumber?: boolean;
 }
 
-/**
- * A TypedInput that reads `msg.payload` unless configured otherwise: nodes saved before the
- * field existed have no type stored, and get the payload.
- */
-export function payloadField(value: string | undefined, type: string | undefined): TypedField {
-  return type ? { value: value ?? '', type } : { value: 'payload', type: 'msg' };
-}
-
 /** Evaluates a TypedInput, also against asynchronous context stores. */
 export function evaluateTypedField(
   RED: NodeAPI,

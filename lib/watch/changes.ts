@@ -1,4 +1,5 @@
 import type { DeviceTarget, PropertyReading } from '../api/client';
+import { DeviceId } from '../shared/device-id';
 
 /** How a change was learned: a read of the API, or the account's push socket. */
 export type ChangeSource = 'poll' | 'push';
@@ -73,9 +74,9 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A watched device's two ids (the watch holds only ids that {@link DeviceId.parse} reads). */
 export function splitId(deviceId: string): DeviceTarget {
-  const slash = deviceId.indexOf('/');
-  return { productId: deviceId.slice(0, slash), deviceName: deviceId.slice(slash + 1) };
+  return DeviceId.parse(deviceId) ?? { productId: deviceId, deviceName: '' };
 }
 
 export interface TrackerOptions {

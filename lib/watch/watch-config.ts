@@ -1,16 +1,14 @@
-// The watch node's stored settings, and how a node saved by an older version reads them.
+// The watch node's push-era settings. How a saved watch node is read is its migration,
+// migrateWatch in lib/node/migrations.ts; this is the part of it that chooses push or poll.
+import { migrateWatch, type StoredWatch, type WatchMode } from '../node/migrations';
 
-export type WatchMode = 'push' | 'poll';
+export type { WatchMode } from '../node/migrations';
 
 /** The settings whose meaning depends on when the node was saved. */
-export interface StoredWatchSettings {
-  /** Absent in nodes saved before push existed. */
-  mode?: unknown;
-  watchState?: unknown;
-  watchOnline?: unknown;
-  watchEvents?: unknown;
-  watchActions?: unknown;
-}
+export type StoredWatchSettings = Pick<
+  StoredWatch,
+  'mode' | 'watchState' | 'watchOnline' | 'watchEvents' | 'watchActions'
+>;
 
 export interface WatchSettings {
   mode: WatchMode;
@@ -20,17 +18,8 @@ export interface WatchSettings {
   watchActions: boolean;
 }
 
-/**
- * A node saved before push existed has no `mode`: it keeps polling, so no saved flow changes
- * meaning (the editor offers push to new nodes). Properties and online state are watched unless
- * switched off, as before; events and action replies only when switched on, and only by push.
- */
+/** What {@link migrateWatch} makes of these settings (a node saved before push keeps polling). */
 export function migrateWatchConfig(stored: StoredWatchSettings): WatchSettings {
-  return {
-    mode: stored.mode === 'push' ? 'push' : 'poll',
-    watchState: stored.watchState !== false,
-    watchOnline: stored.watchOnline !== false,
-    watchEvents: stored.watchEvents === true,
-    watchActions: stored.watchActions === true,
-  };
+  const { mode, watchState, watchOnline, watchEvents, watchActions } = migrateWatch(stored);
+  return { mode, watchState, watchOnline, watchEvents, watchActions };
 }
