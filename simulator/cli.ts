@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { parseFaultArg, startSimulator, type FaultSpec } from './index';
+import { isPokeCommand, poke, pokeRequest, POKE_COMMANDS } from './poke';
 
 const USAGE = `Usage: node dist/simulator/cli.js [options]
 
@@ -25,7 +26,16 @@ Options:
   --help               show this help
 
 Prints "simulator listening on <tokenapi URL>" once listening. Control endpoints: see
-simulator/README.md (GET /_sim/stats, POST /_sim/faults, ...).`;
+simulator/README.md (GET /_sim/stats, POST /_sim/faults, ...).
+
+       node dist/simulator/cli.js COMMAND [args] [--url URL]
+
+Steers a simulator that is already running (default URL http://127.0.0.1:8700; its tokenapi
+URL will do): one request to its /_sim endpoints, whose answer is printed. Commands:
+${Object.entries(POKE_COMMANDS)
+  .map(([command, text]) => `  ${command.padEnd(11)} ${text}`)
+  .join('\n')}
+For example: node dist/simulator/cli.js event DOORBL1M2N/front_bell ring button=0`;
 
 function fail(message: string): never {
   process.stderr.write(`simulator: ${message}\n${USAGE}\n`);
@@ -38,7 +48,43 @@ function intOption(value: string | undefined, name: string, fallback?: number): 
   return Number(value);
 }
 
+/** `cli.js COMMAND …`: one request to a running simulator; exits 0 on a 2xx answer. */
+async function pokeMain(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { url: { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const [command, ...args] = parsed.positionals;
+  let request;
+  try {
+    request = pokeRequest(command, args);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const url = parsed.values.url ?? 'http://127.0.0.1:8700';
+  try {
+    const answer = await poke(url, request);
+    process.stdout.write(`${answer.body}\n`);
+    process.exitCode = answer.status >= 200 && answer.status < 300 ? 0 : 1;
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    process.stderr.write(
+      `simulator: no answer from ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ''}\n`,
+    );
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (isPokeCommand(argv[0])) return pokeMain(argv);
   let parsed;
   try {
     parsed = parseArgs({

@@ -13,10 +13,26 @@
 //   POST   /_sim/devices/<PID>/<DN>     body: {online?, properties?} → the same
 //   POST   /_sim/tokens                 body: {UserID, ttlSeconds?} → {Token, ExpireAt}
 //   POST   /_sim/tokens/revoke          body: {Token}              → {ok}
+//
+// Triggers: the device does something, and every push socket subscribed to it hears of it.
+//   POST   /_sim/devices/<PID>/<DN>/report           body: {propId: value, ...} → device state
+//   POST   /_sim/devices/<PID>/<DN>/events/<eventId> body: {param: value, ...} (optional)
+//                                                    → {ok, DeviceId, eventId}
+//   POST   /_sim/devices/<PID>/<DN>/online | /offline                        → device state
+// The push socket:
+//   GET    /_sim/push                                  → {stats, connections, faults, options}
+//   POST   /_sim/push/faults            body: a PushFaultSpec        → {ok, faults}
+//   GET    /_sim/push/faults                                       → {faults}
+//   DELETE /_sim/push/faults                                       → {ok, faults: []}
+//   POST   /_sim/push/drop              body: {mode?: terminate|close, code?} → {ok, dropped}
+//   POST   /_sim/push/stall                                        → {ok, stalled}
+//   POST   /_sim/push/malformed         body: {kind, bytes?}       → {ok, sent}
 
 import type * as http from 'node:http';
 import { parseFaultSpec, type FaultSpec } from './faults';
 import type { ModelDevice, SimulatorModel } from './model';
+import { MALFORMED_KINDS, type MalformedKind, type SimulatorPush } from './push';
+import { parsePushFaultSpec } from './push-faults';
 import { checkValue } from './template';
 import type { ActionCall } from './types';
 
@@ -24,6 +40,7 @@ export interface ControlTarget {
   readonly model: SimulatorModel;
   readonly stats: { socketsOpened: number; requests: number };
   readonly actionCalls: ActionCall[];
+  readonly push: SimulatorPush;
   setFault(fault: FaultSpec): void;
   clearFaults(): void;
   listFaults(): FaultSpec[];
@@ -88,6 +105,120 @@ function updateDevice(
   sim.model.reportProperties(device, properties);
 }
 
+/** Runs a model change; an Error it throws (a value that does not fit) is a bad request. */
+function asBadRequest<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ControlError) throw err;
+    throw new ControlError(400, (err as Error).message.replace(/^simulator: /, ''));
+  }
+}
+
+/** An offline device sends nothing: a trigger for it is refused rather than silently pushed. */
+function requireOnline(device: ModelDevice, what: string): void {
+  if (!device.online) {
+    throw new ControlError(
+      409,
+      `${device.deviceId} is offline and cannot ${what}; POST /_sim/devices/${device.deviceId}/online first`,
+    );
+  }
+}
+
+/** The device triggers under /_sim/devices/<PID>/<DN>/…: reports, events, going on- or offline. */
+function trigger(
+  sim: ControlTarget,
+  device: ModelDevice,
+  rest: string[],
+  text: string,
+): Record<string, unknown> | undefined {
+  const [verb, id, ...more] = rest;
+  if (more.length > 0) return undefined;
+  if (verb === 'report' && id === undefined) {
+    const values = jsonBody(text);
+    if (Object.keys(values).length === 0) {
+      throw new ControlError(400, 'the body must name at least one property: {"propId": value}');
+    }
+    requireOnline(device, 'report');
+    asBadRequest(() => sim.model.reportProperties(device, values));
+    return deviceState(sim.model, device);
+  }
+  if (verb === 'events' && id !== undefined) {
+    const params = jsonBody(text);
+    if (!device.product.template.events.some((e) => e.id === id)) {
+      throw new ControlError(404, `${device.deviceId} has no event ${id}`);
+    }
+    requireOnline(device, 'post an event');
+    asBadRequest(() => sim.model.postEvent(device, id, params));
+    return { ok: true, DeviceId: device.deviceId, eventId: id };
+  }
+  if ((verb === 'online' || verb === 'offline') && id === undefined) {
+    sim.model.setOnline(device, verb === 'online');
+    return deviceState(sim.model, device);
+  }
+  return undefined;
+}
+
+/** /_sim/push/…: the push socket's counters, faults and one-off disturbances. */
+function pushControl(
+  sim: ControlTarget,
+  method: string,
+  rest: string[],
+  text: string,
+): Record<string, unknown> | undefined {
+  const push = sim.push;
+  const what = rest.join('/');
+  if (method === 'GET' && what === '') {
+    return {
+      stats: push.stats,
+      connections: push.connections(),
+      faults: push.listFaults(),
+      options: push.options,
+    };
+  }
+  if (what === 'faults') {
+    if (method === 'GET') return { faults: push.listFaults() };
+    if (method === 'DELETE') {
+      push.clearFaults();
+      return { ok: true, faults: [] };
+    }
+    if (method === 'POST') {
+      const spec = asBadRequest(() => parsePushFaultSpec(jsonBody(text)));
+      push.setFault(spec);
+      return { ok: true, faults: push.listFaults() };
+    }
+  }
+  if (method !== 'POST') return undefined;
+  if (what === 'drop') {
+    const body = jsonBody(text);
+    const mode = body.mode ?? 'terminate';
+    if (mode !== 'terminate' && mode !== 'close') {
+      throw new ControlError(400, 'mode must be terminate or close');
+    }
+    const code = body.code ?? 1001;
+    if (typeof code !== 'number' || !Number.isInteger(code) || code < 1000 || code > 4999) {
+      throw new ControlError(400, 'code must be a WebSocket close code from 1000 to 4999');
+    }
+    return { ok: true, dropped: push.dropAll(mode, code) };
+  }
+  if (what === 'stall') return { ok: true, stalled: push.stallAll() };
+  if (what === 'malformed') {
+    const body = jsonBody(text);
+    if (typeof body.kind !== 'string' || !MALFORMED_KINDS.includes(body.kind as MalformedKind)) {
+      throw new ControlError(400, `kind must be one of ${MALFORMED_KINDS.join(', ')}`);
+    }
+    const bytes = body.bytes;
+    if (
+      bytes !== undefined &&
+      (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1)
+    ) {
+      throw new ControlError(400, 'bytes must be a positive integer');
+    }
+    return { ok: true, sent: push.sendMalformed(body.kind as MalformedKind, bytes) };
+  }
+  return undefined;
+}
+
 function route(sim: ControlTarget, method: string, pathname: string, text: string): unknown {
   const parts = pathname.split('/').slice(2).map(decodeURIComponent);
   const [section, ...rest] = parts;
@@ -132,6 +263,16 @@ function route(sim: ControlTarget, method: string, pathname: string, text: strin
     return { ok: true };
   }
   if (is('GET', 'action-calls')) return { actionCalls: sim.actionCalls };
+  if (section === 'devices' && rest.length > 2 && method === 'POST') {
+    const device = sim.model.device(rest[0], rest[1]);
+    if (!device) throw new ControlError(404, `no device ${rest[0]}/${rest[1]}`);
+    const answer = trigger(sim, device, rest.slice(2), text);
+    if (answer !== undefined) return answer;
+  }
+  if (section === 'push') {
+    const answer = pushControl(sim, method, rest, text);
+    if (answer !== undefined) return answer;
+  }
   if (section === 'devices' && rest.length === 2 && (method === 'GET' || method === 'POST')) {
     const device = sim.model.device(rest[0], rest[1]);
     if (!device) throw new ControlError(404, `no device ${rest[0]}/${rest[1]}`);

@@ -1,5 +1,5 @@
 // The account config node's dialog: the endpoint presets, the sign-in rows, the ExpireAt hint,
-// the flow-control defaults and the Test connection button.
+// the push URL with the one it derives, the flow-control defaults and the Test connection button.
 
 import {
   DEFAULT_MAX_IN_FLIGHT,
@@ -8,6 +8,12 @@ import {
   endpointPreset,
 } from '../../lib/shared/account';
 import { isValidExpireAt, parseExpireAt } from '../../lib/shared/expire-at';
+import {
+  CHINA_PUSH_URL,
+  CHINA_PUSH_URL_V2,
+  INTERNATIONAL_PUSH_URL_GUESS,
+  pushUrlFor,
+} from '../../lib/shared/push-url';
 import type { UserSummary } from '../../lib/shared/admin-api';
 import { accountRequest, dialogBody } from '../account-requests';
 import { showInfo, showProblem } from '../feedback';
@@ -31,7 +37,58 @@ export const validate = {
   expireAt(this: void, v: string | number | undefined): boolean {
     return isValidExpireAt(v);
   },
+  /** Blank (derived from the endpoint) or a ws:/wss: URL, by the runtime's own rule. */
+  pushUrl(this: void, v: string | undefined): boolean {
+    return !v || !v.trim() || 'url' in pushUrlFor('http://localhost/', v);
+  },
 };
+
+/** The push URLs offered beside the derived one, each with the catalogue key of its label. */
+const OFFERED_PUSH_URLS: readonly [string, string][] = [
+  [CHINA_PUSH_URL, 'pushUrlChina'],
+  [CHINA_PUSH_URL_V2, 'pushUrlChinaV2'],
+  [INTERNATIONAL_PUSH_URL_GUESS, 'pushUrlInternational'],
+];
+
+/**
+ * The Push URL field: the known hosts offered in its list, and under it the URL the runtime will
+ * use (derived from the endpoint while the field is blank), or why it cannot use the one typed.
+ */
+function pushUrlField(node: RedEditorNode): void {
+  const $pushUrl = field('pushUrl');
+  const $endpoint = field('endpoint');
+  const $hint = $('#node-config-pushUrl-hint');
+  const $list = $('#node-config-iotx-push-urls');
+  for (const [url, key] of OFFERED_PUSH_URLS) {
+    $('<option>')
+      .attr('value', url)
+      .attr('label', node._(`iot-explorer-account.pushUrl.${key}`))
+      .appendTo($list);
+  }
+  const show = (): void => {
+    const choice = pushUrlFor(String($endpoint.val() ?? ''), String($pushUrl.val() ?? ''));
+    const derived = pushUrlFor(String($endpoint.val() ?? ''));
+    $pushUrl.attr('placeholder', 'url' in derived ? derived.url : '');
+    let text: string;
+    if ('error' in choice) {
+      text = node._(`iot-explorer-account.pushUrl.${choice.error}`);
+    } else {
+      text = node._(
+        choice.derived
+          ? 'iot-explorer-account.pushUrl.derived'
+          : 'iot-explorer-account.pushUrl.set',
+        { url: choice.url },
+      );
+      if (choice.url === INTERNATIONAL_PUSH_URL_GUESS) {
+        text += ` ${node._('iot-explorer-account.pushUrl.unverified')}`;
+      }
+    }
+    $hint.text(text);
+  };
+  $pushUrl.on('input change', show);
+  $endpoint.on('input change', show);
+  show();
+}
 
 /** The node's label on the canvas and in the account selects. */
 export function label(node: RedEditorNode): string {
@@ -61,6 +118,7 @@ function connectionTest(nodeId: string): void {
 export function prepare(node: RedEditorNode): void {
   showAbsentAsRuntime(node, 'iot-explorer-account', PREFIX);
   connectionTest(node.id);
+  pushUrlField(node);
   const $endpoint = field('endpoint');
   const $preset = field('endpoint-preset');
   const $mode = field('authMode');

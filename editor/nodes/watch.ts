@@ -1,4 +1,4 @@
-// The watch node's dialog: a list of devices, what to watch, and the poll interval.
+// The watch node's dialog: a list of devices, push or poll, what to watch, and the poll interval.
 
 import { sharedProductId } from '../lists';
 import { deviceList, readDeviceList } from '../device-list';
@@ -20,10 +20,32 @@ export function label(node: RedEditorNode): string {
   return palette;
 }
 
+/**
+ * Shows the rows that matter in the chosen mode: the interval only when polling (push mode reads
+ * only to set the baseline and fill gaps after a reconnect); events and action replies only reach
+ * a flow over push, so in poll mode their boxes are disabled, with a hint saying why.
+ */
+function showMode(): void {
+  const push = input('mode').val() === 'push';
+  $('.iotx-watch-poll').toggle(!push);
+  $('.iotx-watch-push-only').toggle(!push);
+  input('watchEvents').prop('disabled', !push);
+  input('watchActions').prop('disabled', !push);
+}
+
 export function prepare(node: RedEditorNode): void {
-  // A node saved without watchState/watchOnline (by hand, or by an older version) watches both,
-  // as the runtime does: it shows so, rather than as two empty boxes.
+  // A node saved before push existed has no mode: it keeps polling, and opens showing so, with
+  // a hint that offers push. A node saved without watchState/watchOnline watches both, as the
+  // runtime does: it shows so, rather than as two empty boxes.
+  const savedBeforePush = node.mode === undefined || node.mode === '';
   showAbsentAsRuntime(node, TYPE);
+  $('.iotx-watch-offer-push').toggle(savedBeforePush);
+  const $mode = input('mode');
+  $mode.on('change', () => {
+    if ($mode.val() === 'push') $('.iotx-watch-offer-push').hide();
+    showMode();
+  });
+  showMode();
   const $list = $('#node-input-devices-list');
   // Rows added while the list is made come before the property picker exists.
   const picker: { properties?: { refresh: () => void } } = {};

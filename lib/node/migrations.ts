@@ -155,7 +155,7 @@ export function migrateAccount(stored: StoredAccount): AccountSettings {
     },
     authMode,
     tokenExpireAt: authMode === 'token' ? parseExpireAt(stored.tokenExpireAt) : undefined,
-    pushUrl: trimmed(stored.pushUrl),
+    pushUrl: trimmed(stored.pushUrl) || absent.pushUrl,
     signIn: {
       appKey: trimmed(stored.appKey),
       loginType: choice(stored.loginType, ['phone', 'email'], absent.loginType),
@@ -288,15 +288,8 @@ export interface WatchSettings {
   emitInitial: boolean;
 }
 
-/**
- * What a watch saved before push lacks. These belong in ABSENT_MEANS with the same values (a
- * node saved before push keeps polling, so no saved flow changes meaning); ABSENT_MEANS wins
- * where it holds them.
- */
-const WATCH_BEFORE_PUSH = { mode: 'poll', watchEvents: false, watchActions: false } as const;
-
 export function migrateWatch(stored: StoredWatch): WatchSettings {
-  const absent = { ...WATCH_BEFORE_PUSH, ...ABSENT_MEANS['iot-explorer-watch'] };
+  const absent = ABSENT_MEANS['iot-explorer-watch'];
   const seconds =
     typeof stored.interval === 'number'
       ? stored.interval

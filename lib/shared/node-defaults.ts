@@ -30,6 +30,8 @@ export const ABSENT_MEANS = {
     authMode: 'token',
     loginType: 'phone',
     countryCode: '86',
+    /** Blank: the push URL is derived from the endpoint (lib/shared/push-url.ts). */
+    pushUrl: '',
   },
   'iot-explorer-action': {
     ...DEVICE_TARGET,
@@ -49,6 +51,10 @@ export const ABSENT_MEANS = {
     watchOnline: true,
     interval: 30,
     emitInitial: false,
+    /** Saved before push existed: the node keeps polling (lib/watch/watch-config.ts). */
+    mode: 'poll',
+    watchEvents: false,
+    watchActions: false,
   },
   'iot-explorer-scene': { sceneIdType: 'str' },
   'iot-explorer-automation': {
@@ -71,6 +77,23 @@ export const ABSENT_MEANS = {
 } as const satisfies Record<string, Record<string, StoredValue>>;
 
 export type NodeType = keyof typeof ABSENT_MEANS;
+
+/**
+ * Where a node added from now on starts from another value than the one an absent property
+ * means: a new watch node listens to the push socket, while one saved before push existed keeps
+ * polling, so that no saved flow changes meaning.
+ */
+export const NEW_NODE_DEFAULTS = {
+  'iot-explorer-watch': { mode: 'push' },
+} as const satisfies Partial<Record<NodeType, Record<string, StoredValue>>>;
+
+/** The value a new node of `type` starts with for `property` (of those in ABSENT_MEANS). */
+export function newNodeDefault(type: NodeType, property: string): StoredValue | undefined {
+  const differs: Readonly<Record<string, Readonly<Record<string, StoredValue>>>> =
+    NEW_NODE_DEFAULTS;
+  const means: Readonly<Record<string, StoredValue>> = ABSENT_MEANS[type];
+  return differs[type]?.[property] ?? means[property];
+}
 
 /** Payload-like fields: without a saved type, the runtime reads `msg.payload`, whatever the value. */
 const PAYLOAD_FIELDS: Readonly<Record<string, string>> = {

@@ -494,6 +494,104 @@ describe('the editor in a real browser', function () {
     });
   });
 
+  it('opens a watch node saved before push as polling and offers push; a push node goes live; the account shows its push URL (en-US)', async function () {
+    const oldWatch: FlowNode = {
+      id: 'oldWatch',
+      type: 'iot-explorer-watch',
+      z: 'tab1',
+      account: 'acc',
+      devices: [{ productId: 'LIGHT0A1B2', deviceName: 'living_lamp' }],
+      watchState: true,
+      watchOnline: true,
+      interval: 30,
+      x: 360,
+      y: 220,
+      wires: [],
+    };
+    const bell: FlowNode = {
+      id: 'bell',
+      type: 'iot-explorer-watch',
+      z: 'tab1',
+      account: 'acc',
+      devices: [{ productId: 'DOORBL1M2N', deviceName: 'front_bell' }],
+      mode: 'push',
+      watchState: false,
+      watchOnline: false,
+      watchEvents: true,
+      watchActions: false,
+      interval: 30,
+      x: 360,
+      y: 300,
+      wires: [],
+    };
+    session = await open({ lang: 'en-US', deployedAccount: true, nodes: [oldWatch, bell] });
+    const { page, sim } = session;
+    const statusOf = (id: string, text: string) =>
+      page
+        .locator(`#red-ui-workspace-chart g[id="${id}"] .red-ui-flow-node-status-label`, {
+          hasText: text,
+        })
+        .waitFor({ state: 'visible' });
+    await statusOf('bell', 'live · 1 of 1 devices');
+    await statusOf('oldWatch', 'polling 1 devices');
+
+    // Saved without a mode: it polls, and opens saying so, with push offered.
+    await openNode(page, 'oldWatch');
+    assert.equal(await page.inputValue('#node-input-mode'), 'poll');
+    await page.locator('.iotx-watch-offer-push').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#node-input-interval').isVisible(), true);
+    assert.equal(await page.locator('#node-input-watchEvents').isDisabled(), true);
+    assert.equal(await page.locator('.iotx-watch-push-only').isVisible(), true);
+    await shot(page, 'en-watch-old-poll');
+    await page.selectOption('#node-input-mode', 'push');
+    await page.locator('.iotx-watch-offer-push').waitFor({ state: 'hidden' });
+    assert.equal(await page.locator('#node-input-interval').isVisible(), false);
+    assert.equal(await page.locator('#node-input-watchEvents').isDisabled(), false);
+    await page.locator('#node-input-watchEvents').check();
+    await shot(page, 'en-watch-push');
+
+    // The account's Push URL: blank derives the simulator's socket; the guess is marked.
+    await page.locator('#node-input-btn-account-edit').click();
+    await page.waitForSelector('#node-config-input-pushUrl', { state: 'visible' });
+    const derived = sim.pushUrl;
+    assert.equal(await page.getAttribute('#node-config-input-pushUrl', 'placeholder'), derived);
+    const hint = page.locator('#node-config-pushUrl-hint');
+    const hintText = await hint.innerText();
+    assert.ok(hintText.includes(derived), hintText);
+    assert.deepEqual(
+      await page
+        .locator('#node-config-iotx-push-urls option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+      [
+        'wss://iot.cloud.tencent.com/ws/explorer',
+        'wss://iot.cloud.tencent.com/iotstudio_v2_weapp_1',
+        'wss://oversea.iotcloud.tencentiotcloud.com/ws/explorer',
+      ],
+    );
+    await page.fill(
+      '#node-config-input-pushUrl',
+      'wss://oversea.iotcloud.tencentiotcloud.com/ws/explorer',
+    );
+    await page.locator('#node-config-pushUrl-hint', { hasText: 'guess' }).waitFor();
+    await page.fill('#node-config-input-pushUrl', 'http://not-a-socket');
+    await page.locator('#node-config-pushUrl-hint', { hasText: 'Not a ws://' }).waitFor();
+    await shot(page, 'en-account-push-url');
+    await page.fill('#node-config-input-pushUrl', '');
+    await page.locator('#node-config-dialog-cancel').click();
+    await page.waitForSelector('#node-config-input-pushUrl', { state: 'detached' });
+
+    await page.locator('#node-dialog-ok').click();
+    await page.waitForSelector('#node-input-account', { state: 'detached' });
+    const saved = await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { node(id: string): unknown } } }).RED;
+      const node = red.nodes.node('oldWatch') as { mode: unknown; watchEvents: unknown };
+      return { mode: node.mode, watchEvents: node.watchEvents };
+    });
+    assert.deepEqual(saved, { mode: 'push', watchEvents: true });
+    await page.locator('#red-ui-header-button-deploy').click();
+    await statusOf('oldWatch', 'live · 1 of 1 devices');
+  });
+
   it('signs in from the dialog of an account not deployed yet, then picks (en-US)', async function () {
     session = await open({ lang: 'en-US', deployedAccount: false });
     const { page, sim } = session;

@@ -9,6 +9,7 @@ import {
   useRuntimeAndSimulator,
 } from '../support/runtime';
 import { exampleFlow, exampleNodes, named, nextOn, type Msg } from '../support/examples';
+import { FAST_PUSH_SETTINGS, until } from '../support/push';
 
 const CORE = [
   'common/20-inject.js',
@@ -21,7 +22,11 @@ const CORE = [
 describe('the example flows, run against the simulator', function () {
   let sim: Simulator;
 
-  useRuntimeAndSimulator((started) => (sim = started), {}, FAST_WATCH_SETTINGS);
+  useRuntimeAndSimulator(
+    (started) => (sim = started),
+    {},
+    { ...FAST_WATCH_SETTINGS, ...FAST_PUSH_SETTINGS },
+  );
 
   it('05: switches the lamp on and reads it back; refuses a brightness out of range', async function () {
     sim.setDeviceProperty('LIGHT0A1B2', 'living_lamp', 'power_switch', 0);
@@ -77,6 +82,43 @@ describe('the example flows, run against the simulator', function () {
     const one = nextOn(named(flow, 'helper', 'door online?'));
     helper.getNode(named(flow, 'inject', 'front door?')).receive({});
     assert.equal((await one).payload, true);
+  });
+
+  it('09: a pushed doorbell ring makes the lamp blink; a low-battery alert does not', async function () {
+    const stored = exampleNodes('09 - React to the doorbell at once.json');
+    const watch = stored.find((n) => n.type === 'iot-explorer-watch');
+    assert.equal(watch?.mode, 'push');
+    assert.equal(watch?.watchEvents, true);
+    const flow = exampleFlow('09 - React to the doorbell at once.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    await until(
+      () => sim.push.connections().some((c) => c.deviceIds.includes('DOORBL1M2N/front_bell')),
+      'the doorbell subscribed on the push socket',
+    );
+    const event = nextOn(named(flow, 'helper', 'doorbell event'));
+    const blinked = nextOn(named(flow, 'helper', 'lamp blinked'));
+    const calls = sim.actionCalls.length;
+    sim.fireEvent('DOORBL1M2N', 'front_bell', 'ring', { button: 1 });
+    const ring = await event;
+    assert.equal(ring.topic, 'DOORBL1M2N/front_bell/event/ring');
+    assert.deepEqual(ring.payload, { eventId: 'ring', type: 'info', params: { button: 1 } });
+    assert.equal(ring.iotexplorer.source, 'push');
+    const answer = await blinked;
+    assert.equal(answer.iotexplorer.status, 'succ');
+    const made = sim.actionCalls.slice(calls);
+    assert.deepEqual(
+      made.map((c) => [c.productId, c.deviceName, c.actionId]),
+      [['LIGHT0A1B2', 'living_lamp', 'light_blink']],
+    );
+    assert.deepEqual(made[0].params, { time: 3, color: 1, total_time: 3 });
+    // Another event reaches the sidebar, but blinks nothing.
+    const low = nextOn(named(flow, 'helper', 'doorbell event'));
+    sim.fireEvent('DOORBL1M2N', 'front_bell', 'low_battery');
+    assert.equal((await low).payload.eventId, 'low_battery');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.actionCalls.length, calls + 1);
+    // No device read is needed for events: push alone carried them.
+    assert.equal(sim.httpCallsByAction.AppGetDeviceData ?? 0, 0);
   });
 
   it('10: runs the good night scene, reads the lamp back, and routes a scene still running apart', async function () {

@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { PROJECT_ROOT } from '../../demo/launch';
-import { ABSENT_MEANS, absentProperties, type NodeType } from '../../lib/shared/node-defaults';
+import {
+  ABSENT_MEANS,
+  absentProperties,
+  NEW_NODE_DEFAULTS,
+  newNodeDefault,
+  type NodeType,
+} from '../../lib/shared/node-defaults';
+import { migrateWatchConfig } from '../../lib/watch/watch-config';
 import { PACKAGE_NAME, PALETTE_CATEGORY, PALETTE_COLOR } from '../../lib/shared/palette';
 
 interface NodeDefinition {
@@ -85,20 +92,49 @@ describe('the nodes’ .html files', function () {
     }
   });
 
-  it('gives a new node the values the runtime takes for an absent property', function () {
+  it('gives a new node the values the runtime takes for an absent property, but where new nodes differ on purpose', function () {
     for (const type of types) {
       const def = registered.get(type);
       assert.ok(def);
-      for (const [property, value] of Object.entries(ABSENT_MEANS[type])) {
+      for (const property of Object.keys(ABSENT_MEANS[type])) {
         assert.ok(def.defaults[property], `${type} has no default for ${property}`);
         // JSON: the sandbox's arrays have their own prototype.
         assert.equal(
           JSON.stringify(def.defaults[property].value),
-          JSON.stringify(value),
+          JSON.stringify(newNodeDefault(type, property)),
           `${type}.${property}`,
         );
       }
     }
+    // A new watch node pushes; an old one (no mode) keeps polling.
+    assert.equal(registered.get('iot-explorer-watch')?.defaults.mode.value, 'push');
+    assert.equal(ABSENT_MEANS['iot-explorer-watch'].mode, 'poll');
+    for (const [type, differs] of Object.entries(NEW_NODE_DEFAULTS)) {
+      for (const property of Object.keys(differs)) {
+        assert.ok(property in ABSENT_MEANS[type as NodeType], `${type}.${property}`);
+      }
+    }
+  });
+
+  it('shows an old watch node what the runtime reads from it (migrateWatchConfig)', function () {
+    const absent = ABSENT_MEANS['iot-explorer-watch'];
+    const read = migrateWatchConfig({});
+    assert.deepEqual(
+      {
+        mode: read.mode,
+        watchState: read.watchState,
+        watchOnline: read.watchOnline,
+        watchEvents: read.watchEvents,
+        watchActions: read.watchActions,
+      },
+      {
+        mode: absent.mode,
+        watchState: absent.watchState,
+        watchOnline: absent.watchOnline,
+        watchEvents: absent.watchEvents,
+        watchActions: absent.watchActions,
+      },
+    );
   });
 
   it('validates with the shared rules', function () {
@@ -172,7 +208,24 @@ describe('what an absent property means', function () {
       watchState: true,
       watchOnline: true,
       emitInitial: false,
+      mode: 'poll',
+      watchEvents: false,
+      watchActions: false,
     });
+    assert.deepEqual(
+      absentProperties('iot-explorer-watch', {
+        devices: [],
+        interval: 10,
+        properties: '',
+        watchState: true,
+        watchOnline: false,
+        emitInitial: false,
+        mode: 'push',
+        watchEvents: true,
+        watchActions: false,
+      }),
+      {},
+    );
   });
 
   it('reads a payload-like field without its type as msg.payload', function () {

@@ -27,7 +27,6 @@ type Reading<T extends NodeType> = (settings: NodeSettings[T]) => unknown;
 /**
  * Where each ABSENT_MEANS entry shows in a node's settings. Typed so that every entry of
  * ABSENT_MEANS must be listed: a property added there without a reading here does not compile.
- * The watch's push settings are listed ahead of their entries in ABSENT_MEANS.
  */
 const READINGS: {
   [T in NodeType]: Record<keyof (typeof ABSENT_MEANS)[T], Reading<T>> &
@@ -42,6 +41,7 @@ const READINGS: {
     authMode: (s) => s.authMode,
     loginType: (s) => s.signIn.loginType,
     countryCode: (s) => s.signIn.countryCode,
+    pushUrl: (s) => s.pushUrl,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
