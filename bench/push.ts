@@ -574,6 +574,7 @@ async function soakPart(options: Options): Promise<string[]> {
       60_000,
     );
     await sleep(1000);
+    const httpConnectionsAtStart = sim.stats.socketsOpened;
 
     // Each device's reports, in order: the value sent and when.
     const sent = new Map<string, { value: number; at: number }[]>();
@@ -716,7 +717,7 @@ async function soakPart(options: Options): Promise<string[]> {
       `Handles: slope ${handleSlope.toFixed(3)} /min (TCP sockets ${socketSlope.toFixed(3)} /min); push sockets the client opened: ${push.stats.socketsOpened}; open on the server at the end: ${sim.push.connections().length}.`,
       `Reports sent ${reports}, messages received ${messages}; lost ${lost}, unexpected ${unexpected}, out of order ${outOfOrder}, not from push ${notPush}; errors caught ${caught}; unhandled rejections ${unhandled}.`,
       `Report-to-message latency under this load: p50 ${ms(summary.p50)} ms, p99 ${ms(summary.p99)} ms, max ${ms(summary.max)} ms (${summary.n} messages).`,
-      `AppGetDeviceData calls during the soak (after the ${SOAK_DEVICES} baseline reads): ${(sim.httpCallsByAction.AppGetDeviceData ?? 0) - SOAK_DEVICES}.`,
+      `AppGetDeviceData calls during the soak (after the ${SOAK_DEVICES} baseline reads): ${(sim.httpCallsByAction.AppGetDeviceData ?? 0) - SOAK_DEVICES}; TCP connections the simulator accepted: ${httpConnectionsAtStart} before the first report (the push socket and the baseline reads' keep-alive connections), ${sim.stats.socketsOpened - httpConnectionsAtStart} after.`,
       `None lost: ${lost === 0 && unexpected === 0 && outOfOrder === 0 ? 'yes' : 'NO'}.`,
     ];
   } finally {
