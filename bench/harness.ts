@@ -69,12 +69,20 @@ const coreNode = (file: string): unknown => require(`@node-red/nodes/core/${file
 
 const SPIED_METHODS = ['log', 'status', 'warn', 'error', 'debug', 'trace', 'send'];
 
+export interface RuntimeOptions {
+  /** More node modules to load (e.g. the watch node), beside the default ones. */
+  nodes?: unknown[];
+  /** Runtime settings (settings.js), e.g. `iotExplorerWatchMinInterval`. */
+  settings?: Record<string, unknown>;
+}
+
 /** Starts a Node-RED runtime with our nodes and the core function, http request and catch nodes. */
 export async function startRuntime(
   flow: FlowNode[],
   credentials: Record<string, unknown>,
+  options: RuntimeOptions = {},
 ): Promise<{ getNode(id: string): Node; stop(): Promise<void> }> {
-  helper.init(require.resolve('node-red'));
+  helper.init(require.resolve('node-red'), options.settings as Parameters<typeof helper.init>[1]);
   await new Promise<void>((resolve) => helper.startServer(resolve));
   // The helper wraps Node's methods in sinon spies that keep every call (with an Error for its
   // stack): fine for a test, but a cost per message and a leak over 100k. Keep the real ones.
@@ -91,6 +99,7 @@ export async function startRuntime(
       coreNode('function/10-function.js'),
       coreNode('network/21-httprequest.js'),
       coreNode('common/25-catch.js'),
+      ...(options.nodes ?? []),
     ] as Parameters<typeof helper.load>[0],
     flow,
     credentials,
