@@ -70,8 +70,11 @@ export async function shot(page: Page, name: string): Promise<void> {
 const DEBUG_TAB_LINK = '#red-ui-tab-debug-link-button';
 /** Node-RED 5's sidebar tab-bar button for the debug pane (a section of its own, shown at start). */
 const DEBUG_PANE_BUTTON = '.red-ui-sidebar-tab-bar button[data-tab-id="debug"]';
-/** The debug node's message list, on both lines (@node-red/nodes lib/debug/debug-utils.js). */
-const DEBUG_CONTAINER = '.red-ui-debug-container';
+/**
+ * The debug view's filter button: in its toolbar on both lines (@node-red/nodes
+ * lib/debug/debug-utils.js), so visible exactly when the debug view is shown.
+ */
+const DEBUG_VIEW_SHOWN = '#red-ui-sidebar-debug-filter';
 
 /**
  * The first debug message containing `text` (any message without it), once visible, as a person
@@ -84,11 +87,11 @@ export async function debugMessage(page: Page, text?: string | RegExp): Promise<
   const paneButton = page.locator(DEBUG_PANE_BUTTON);
   // Either appears once the debug node's editor code has run.
   await tabLink.or(paneButton).first().waitFor({ state: 'attached' });
-  const container = page.locator(DEBUG_CONTAINER);
+  const shown = page.locator(DEBUG_VIEW_SHOWN);
   if ((await tabLink.count()) > 0) await tabLink.click();
-  else if (!(await container.isVisible())) await paneButton.click();
-  await container.waitFor({ state: 'visible' });
-  const message = container
+  else if (!(await shown.isVisible())) await paneButton.click();
+  await shown.waitFor({ state: 'visible' });
+  const message = page
     .locator('.red-ui-debug-msg', text === undefined ? {} : { hasText: text })
     .first();
   await message.waitFor({ state: 'visible' });
