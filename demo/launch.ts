@@ -21,6 +21,12 @@ export const NODE_RED_DIR = process.env.NODE_RED_PATH
 export const EXPECTED_NODE_RED_VERSION = process.env.NODE_RED_EXPECT_VERSION ?? '';
 
 /**
+ * A folder where each Node-RED started here also writes its whole output (NODE_RED_LOG_DIR), so
+ * that scripts/test-node-red-5.sh can check the runtime's log for warnings about this package.
+ */
+const NODE_RED_LOG_DIR = process.env.NODE_RED_LOG_DIR ?? '';
+
+/**
  * Whether `version` (e.g. `5.0.7`) is `expected` itself or within it (`5`, `5.0`). Node-RED adds
  * `-git` to its version when it sits in a git checkout (ours, as a devDependency): not a release.
  */
@@ -180,6 +186,7 @@ export function startNodeRed(
     },
   );
   let output = '';
+  const logFile = NODE_RED_LOG_DIR ? path.join(NODE_RED_LOG_DIR, `node-red-${child.pid}.log`) : '';
   return new Promise((resolve, reject) => {
     let url = '';
     const timer = setTimeout(() => {
@@ -191,6 +198,7 @@ export function startNodeRed(
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString();
       output += text;
+      if (logFile) fs.appendFileSync(logFile, text);
       if (options.echo) process.stdout.write(text);
       // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
       const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(

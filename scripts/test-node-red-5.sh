@@ -29,9 +29,13 @@ export NODE_RED_EXPECT_VERSION=$NODE_RED_LINE
 export NODE_EXPECT_VERSION=$NODE_LINE
 echo "Node $(node --version) ($(command -v node)), Node-RED $(node -p "require('$NODE_RED_PATH/package.json').version") ($NODE_RED_PATH)"
 
-# Node prints where a deprecated API was called from; the log is checked for ours below.
+# Node prints where a deprecated API was called from (in mocha's process and in each Node-RED the
+# tests start, which inherit NODE_OPTIONS); those Node-REDs also write their whole log to
+# NODE_RED_LOG_DIR (demo/launch.ts). Both are checked below.
 LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
+NODE_RED_LOG_DIR=$(mktemp -d)
+export NODE_RED_LOG_DIR
+trap 'rm -rf "$LOG" "$NODE_RED_LOG_DIR"' EXIT
 status=0
 if [[ $# -gt 0 ]]; then
   NODE_OPTIONS=--trace-deprecation node node_modules/mocha/bin/mocha.js --no-config \
@@ -39,8 +43,18 @@ if [[ $# -gt 0 ]]; then
 else
   NODE_OPTIONS=--trace-deprecation node node_modules/mocha/bin/mocha.js 2>&1 | tee "$LOG" || status=$?
 fi
-if grep -n 'DeprecationWarning' "$LOG"; then
-  echo "test:nr5: deprecation warnings in the test output (above)" >&2
+# Node's DeprecationWarning; Node-RED's own "Use of … is DEPRECATED" and "Deprecated use of …";
+# a [warn] of Node-RED's naming this package (e.g. refusing to load it on a version mismatch).
+WARNINGS='DeprecationWarning|DEPRECATED|Deprecated use|\[warn\] \[@homeflow/node-red-tencent-iot-explorer\]'
+if grep -rn -E "$WARNINGS" "$LOG" "$NODE_RED_LOG_DIR"; then
+  echo "test:nr5: deprecation or package warnings in the test output or Node-RED's log (above)" >&2
+  status=1
+fi
+started=$(find "$NODE_RED_LOG_DIR" -type f | wc -l)
+echo "test:nr5: the logs of $started Node-RED runtime(s) started by the tests were checked"
+# The whole suite starts several (e2e, browser): none logged means the check above saw nothing.
+if [[ $# -eq 0 && $started -eq 0 ]]; then
+  echo "test:nr5: no Node-RED log in $NODE_RED_LOG_DIR: demo/launch.ts no longer writes them" >&2
   status=1
 fi
 exit $status

@@ -13,6 +13,7 @@ import {
   type NodeRedInstance,
 } from '../../demo/launch';
 import { startSimulator, type Simulator } from '../../simulator';
+import { debugMessage } from '../support/browser';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
@@ -229,9 +230,7 @@ async function configureAndRun(session: Session, prefix: string): Promise<void> 
     .locator('#red-ui-workspace-chart g[id="act"]', { hasText: '客厅台灯' })
     .waitFor({ state: 'visible' });
   await page.locator('#red-ui-workspace-chart g[id="inj"] .red-ui-flow-node-button').click();
-  await page.locator('#red-ui-tab-debug-link-button').click();
-  const answer = page.locator('.red-ui-debug-msg', { hasText: 'err_code' }).first();
-  await answer.waitFor({ state: 'visible' });
+  await debugMessage(page, 'err_code');
   await shot(page, `${prefix}-5-debug-answer`);
   assert.deepEqual(
     session.sim.actionCalls.map((c) => [c.deviceName, c.actionId, c.params]),
