@@ -217,3 +217,101 @@ describe('push: the account subscription', function () {
     assert.deepEqual(run.caught, [], 'a refused upgrade is retried silently');
   });
 });
+
+describe('push: sign-in renewals and several accounts', function () {
+  let sim: Simulator;
+  // Sign-in tokens live 2 s: the account renews them ahead of time, over and over.
+  useRuntimeAndSimulator((started) => (sim = started), { tokenTtlSeconds: 2 }, FAST_PUSH_SETTINGS);
+  failOnUnhandledRejection();
+
+  const activePushes = () => sim.push.stats.framesByAction.ActivePush ?? 0;
+  const signIns = () => sim.httpCallsByAction.AppGetToken ?? 0;
+
+  it('subscribes again after every renewal ahead of time, and no pushed change is lost', async function () {
+    this.timeout(15000);
+    const run = await deployWatches(
+      sim,
+      [{ devices: [LAMP], watchOnline: false }],
+      SIGN_IN_ACCOUNT,
+      SIGN_IN_CREDENTIALS,
+    );
+    await untilLive(run.node('w1'), 1, 1);
+    await untilRead(sim, 1);
+    const firstSignIns = signIns();
+    const sent: number[] = [];
+    const start = Date.now();
+    for (let value = 1; Date.now() - start < 4500; value++) {
+      sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: value });
+      sent.push(value);
+      await sleep(100);
+    }
+    await until(() => run.out[1].length >= sent.length, 'every change', 3000).catch(() => undefined);
+    const renewals = signIns() - firstSignIns;
+    assert.ok(renewals >= 2, `${renewals} renewals in 4.5 s of 2-second tokens`);
+    assert.ok(activePushes() >= renewals + 1, `${activePushes()} ActivePush for ${renewals} renewals`);
+    assert.equal(sim.push.stats.connectionsOpened, 1, 'the socket stays open');
+    assert.deepEqual(
+      run.out[1].map((m: Msg) => m.payload.newValue),
+      sent,
+      'every change pushed, across the renewals',
+    );
+    assert.deepEqual(run.caught, []);
+  });
+
+  it('renews a token refused by the ActivePush of a new socket', async function () {
+    const run = await deployWatches(
+      sim,
+      [{ devices: [LAMP], watchOnline: false }],
+      SIGN_IN_ACCOUNT,
+      SIGN_IN_CREDENTIALS,
+    );
+    await untilLive(run.node('w1'), 1, 1);
+    await untilRead(sim, 1);
+    const before = signIns();
+    // Logged out while the socket is down: the reconnect's ActivePush is refused.
+    sim.push.setFault({ kind: 'refuse', count: 1 });
+    sim.push.dropAll();
+    for (const r of sim.requests) {
+      const token = (r.body as Msg | undefined)?.AccessToken;
+      if (typeof token === 'string') sim.revokeToken(token);
+    }
+    await until(() => signIns() > before && subscribed(sim, LAMP_ID), 'renewed and resubscribed');
+    await untilLive(run.node('w1'), 1, 1);
+    sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 9 });
+    await until(() => run.out[1].some((m) => m.payload.newValue === 9), 'the pushed change');
+    assert.deepEqual(run.caught, []);
+  });
+
+  it('opens one socket per account', async function () {
+    const flow = watchFlow(sim.tokenapiUrl, [{ devices: [LAMP], watchOnline: false }]);
+    flow.push(
+      {
+        id: 'acc2',
+        type: 'iot-explorer-account',
+        z: 'tab',
+        name: 'second account',
+        endpoint: sim.tokenapiUrl,
+      },
+      {
+        id: 'w9',
+        type: 'iot-explorer-watch',
+        z: 'tab',
+        account: 'acc2',
+        mode: 'push',
+        devices: [SENSOR],
+        watchOnline: false,
+        wires: [],
+      },
+    );
+    await loadEnglish(flow, { ...credentials(), acc2: { accessToken: 'demo-access-token' } });
+    await until(() => subscribed(sim, LAMP_ID) && subscribed(sim, SENSOR_ID), 'both subscribed');
+    assert.equal(sim.push.stats.connectionsOpened, 2);
+    assert.deepEqual(
+      sim.push
+        .connections()
+        .map((c) => c.deviceIds.join())
+        .sort(),
+      [LAMP_ID, SENSOR_ID],
+    );
+  });
+});
