@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import type { Simulator } from '../../simulator';
 import type { PushFaultSpec } from '../../simulator/push-faults';
 import { FAST_PUSH_SETTINGS, FAST_PUSH_TIMINGS, sleep, until } from '../support/push';
@@ -115,6 +116,41 @@ describe('push: faults of the socket', function () {
       await reportsReachTheFlow(run);
       assert.equal(run.out[1].length, 1, 'the bad frames made no message');
       assert.deepEqual(run.caught, []);
+    });
+  }
+
+  for (const answer of ['nothing', 'garbage'] as const) {
+    it(`gives up a handshake that gets ${answer} in time, retries with backoff, and leaves no socket`, async function () {
+      // A server that accepts TCP and then never completes the WebSocket upgrade.
+      const held = new Set<net.Socket>();
+      const server = net.createServer((socket) => {
+        held.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => held.delete(socket));
+        // Read (and drop) what the client sends, so that its closing is seen here.
+        socket.resume();
+        if (answer === 'garbage') socket.write('HTTP/1.1 200 OK\r\nX: \u0000\r\n\r\nnot a websocket');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as net.AddressInfo;
+      let accepted = 0;
+      server.on('connection', () => (accepted += 1));
+      try {
+        const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }], {
+          pushUrl: `ws://127.0.0.1:${port}/ws/explorer`,
+        });
+        await sleep(FAST_PUSH_TIMINGS.handshakeMs * 2 + 300);
+        // At most one handshake at a time, each given up after handshakeMs (or at once on garbage).
+        assert.ok(accepted >= 2, `${accepted} attempts`);
+        assert.ok(accepted <= 12, `${accepted} attempts: no spinning`);
+        assert.ok(held.size <= 1, `${held.size} sockets held open at once`);
+        assert.notEqual(statusText(run.node('w1')), '');
+        await helper.unload();
+        await until(() => held.size === 0, 'the pending handshake closed by the redeploy');
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise((r) => server.close(r));
+      }
     });
   }
 
