@@ -7,7 +7,9 @@ import {
   LAMP_ID,
   NEIGHBOR_ID,
   deployWatches,
+  callsOf,
   failOnUnhandledRejection,
+  lastStatus,
   statusText,
   untilLive,
   untilRead,
@@ -154,6 +156,29 @@ describe('push: faults of the socket', function () {
     });
   }
 
+  it('reports an account push URL that is not a WebSocket URL on the push node, and opens nothing', async function () {
+    const run = await deployWatches(
+      sim,
+      [
+        { devices: [LAMP], watchOnline: false },
+        { devices: [LAMP], watchOnline: false, mode: 'poll', interval: 0.1 },
+      ],
+      { pushUrl: 'http://127.0.0.1:1/not-a-socket' },
+    );
+    // Reported while the node is built, before catch nodes are wired: on the node's log and status.
+    const node = run.node('w1');
+    assert.equal(callsOf(node, 'error').length, 1);
+    const [err] = callsOf(node, 'error')[0].args as [Msg];
+    assert.equal(err.code, 'IOTX_INVALID_ENDPOINT');
+    assert.match(err.message, /not a ws:\/\/ or wss:\/\/ URL/);
+    assert.equal(statusText(node), 'IOTX_INVALID_ENDPOINT');
+    // The poll-mode node on the same account is not affected.
+    await untilRead(sim, 1);
+    sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 77 });
+    await until(() => run.out[2].length === 1, 'the polled change');
+    assert.equal(sim.push.stats.connectionsOpened, 0);
+  });
+
   it('reports a pasted token refused on the socket once, with the "new token needed" text', async function () {
     const token = 'stale-pasted-token-5c1f9e2a7b';
     const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }], {}, credentials(token));
@@ -168,7 +193,7 @@ describe('push: faults of the socket', function () {
     assert.match(err.error.message, /switch the account to sign-in mode/);
     const node = run.node('w1');
     assert.equal(statusText(node), 'InvalidParameterValue.InvalidAccessToken');
-    assert.equal((node.status.lastCall.args[0] as Msg).fill, 'red');
+    assert.equal(lastStatus(node).fill, 'red');
     // Retries wait the longest backoff: a token does not heal by retrying sooner.
     const before = sim.push.stats.framesByAction.ActivePush ?? 0;
     await sleep(FAST_PUSH_TIMINGS.backoffMaxMs * 3);
@@ -180,14 +205,14 @@ describe('push: faults of the socket', function () {
     const run = await deployWatches(sim, [{ devices: [LAMP, NEIGHBOR_ID], watchOnline: false }]);
     await untilLive(run.node('w1'), 1, 2);
     const account = run.node('acc');
-    await until(() => account.warn.callCount >= 1, 'a warning');
+    await until(() => callsOf(account, 'warn').length >= 1, 'a warning');
     for (let i = 1; i <= 3; i++) {
       sim.push.dropAll();
       await until(() => opened() === i + 1, `reconnection ${i}`);
       await untilLive(run.node('w1'), 1, 2);
     }
     await sleep(FAST_PUSH_TIMINGS.heartbeatMs * 2);
-    const warnings = account.warn.getCalls().map((c) => String(c.args[0]));
+    const warnings = callsOf(account, 'warn').map((c) => String(c.args[0]));
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0], new RegExp(NEIGHBOR_ID));
     assert.doesNotMatch(warnings[0], new RegExp(LAMP_ID));

@@ -13,6 +13,7 @@ import {
   LAMP_ID,
   deployWatches,
   failOnUnhandledRejection,
+  lastStatus,
   statusText,
   untilLive,
   untilRead,
@@ -224,7 +225,7 @@ describe('push: the messages of a push-mode watch node', function () {
       { devices: [LAMP, 'LIGHT0A1B2/neighbor_lamp'], watchOnline: false },
     ]);
     await untilLive(run.node('w1'), 1, 2);
-    const live = run.node('w1').status.lastCall.args[0] as Msg;
+    const live = lastStatus(run.node('w1'));
     assert.equal(live.fill, 'green');
     sim.push.setFault({ kind: 'refuse' });
     sim.push.dropAll();
@@ -232,7 +233,7 @@ describe('push: the messages of a push-mode watch node', function () {
       () => /^reconnecting in \d+ s$/.test(statusText(run.node('w1'))),
       'a reconnecting status',
     );
-    assert.equal((run.node('w1').status.lastCall.args[0] as Msg).fill, 'yellow');
+    assert.equal(lastStatus(run.node('w1')).fill, 'yellow');
     sim.push.clearFaults();
     await untilLive(run.node('w1'), 1, 2);
   });

@@ -108,18 +108,34 @@ export async function deployWatches(
   return collect(watches.length);
 }
 
+/**
+ * The calls of one node's method. The helper spies on Node.prototype, so a spy's calls are every
+ * node's: keep those made on this one.
+ */
+export function callsOf(
+  node: SpiedNode,
+  method: 'status' | 'warn' | 'error' | 'log' | 'trace',
+): sinon.SinonSpyCall[] {
+  return node[method].getCalls().filter((c) => c.thisValue === node);
+}
+
+/** A node's last status ({} before any). */
+export function lastStatus(node: SpiedNode): Record<string, unknown> {
+  return (callsOf(node, 'status').at(-1)?.args[0] as Record<string, unknown> | undefined) ?? {};
+}
+
 /** The text of a node's last status. */
 export function statusText(node: SpiedNode): string {
-  const last = node.status.lastCall as sinon.SinonSpyCall | null;
-  return last ? String((last.args[0] as { text?: unknown }).text ?? '') : '';
+  return String(lastStatus(node).text ?? '');
 }
 
 /** Waits until the node's status says it is live with `live` devices. */
 export async function untilLive(node: SpiedNode, live: number, count: number): Promise<void> {
-  await until(
-    () => statusText(node) === `live · ${live} of ${count} devices`,
-    `status "live · ${live} of ${count} devices" (last: "${statusText(node)}")`,
-  );
+  const want = `live · ${live} of ${count} devices`;
+  await until(() => statusText(node) === want, `status "${want}"`).catch((err: Error) => {
+    const seen = callsOf(node, 'status').map((c) => JSON.stringify(c.args[0]));
+    throw new Error(`${err.message}; statuses: ${seen.slice(-6).join(', ')}`);
+  });
 }
 
 /** Whether the simulator has a socket subscribed to all of `ids`. */
