@@ -131,7 +131,8 @@ describe('push: faults of the socket', function () {
         socket.on('close', () => held.delete(socket));
         // Read (and drop) what the client sends, so that its closing is seen here.
         socket.resume();
-        if (answer === 'garbage') socket.write('HTTP/1.1 200 OK\r\nX: \u0000\r\n\r\nnot a websocket');
+        if (answer === 'garbage')
+          socket.write('HTTP/1.1 200 OK\r\nX: \u0000\r\n\r\nnot a websocket');
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const { port } = server.address() as net.AddressInfo;
@@ -181,7 +182,12 @@ describe('push: faults of the socket', function () {
 
   it('reports a pasted token refused on the socket once, with the "new token needed" text', async function () {
     const token = 'stale-pasted-token-5c1f9e2a7b';
-    const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }], {}, credentials(token));
+    const run = await deployWatches(
+      sim,
+      [{ devices: [LAMP], watchOnline: false }],
+      {},
+      credentials(token),
+    );
     await until(() => run.caught.length >= 1, 'a caught error');
     // Refused again on every retry, reported once.
     await until(() => (sim.push.stats.framesByAction.ActivePush ?? 0) >= 3, 'three subscriptions');
@@ -257,7 +263,10 @@ describe('push: faults of the socket', function () {
     const traced = lines.filter((l) => l.includes('push ▶'));
     assert.ok(traced.some((l) => l.includes('ActivePush') && l.includes('AccessToken')));
     assert.ok(traced.some((l) => l.includes('AppDeviceTraceHeartBeat')));
-    assert.ok(lines.some((l) => l.includes('push ◀')), 'received frames are traced too');
+    assert.ok(
+      lines.some((l) => l.includes('push ◀')),
+      'received frames are traced too',
+    );
     assert.equal(text.includes(token), false, 'the token appears somewhere');
   });
 });

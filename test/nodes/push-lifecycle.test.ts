@@ -93,7 +93,7 @@ describe('push: reconnects, redeploys and a flapping server', function () {
     await untilLive(run.node('w1'), 1, 1);
     await sleep(150);
     assert.deepEqual(
-      run.out[1].map((m) => m.topic),
+      run.out[1].map((m): unknown => m.topic),
       [`${LAMP_ID}/brightness`],
       'unchanged properties are not changes',
     );
@@ -127,7 +127,13 @@ describe('push: reconnects, redeploys and a flapping server', function () {
         sim.tokenapiUrl,
         [
           { devices: [LAMP], watchOnline: false },
-          { devices: [LAMP], watchState: false, watchEvents: true, mode: n % 3 === 0 ? 'poll' : 'push', interval: 0.1 },
+          {
+            devices: [LAMP],
+            watchState: false,
+            watchEvents: true,
+            mode: n % 3 === 0 ? 'poll' : 'push',
+            interval: 0.1,
+          },
         ],
         { name: `deploy ${n}` },
       );
@@ -175,8 +181,7 @@ describe('push: reconnects, redeploys and a flapping server', function () {
       // Connected: each report is pushed, and must arrive.
       // (A stalled socket stays listed at the server: it no longer reads, so never sees the close.)
       await until(
-        () =>
-          sim.push.connections().some((c) => !c.halfOpen && c.deviceIds.includes(LAMP_ID)),
+        () => sim.push.connections().some((c) => !c.halfOpen && c.deviceIds.includes(LAMP_ID)),
         `resubscribed (cycle ${cycles})`,
         5000,
       );

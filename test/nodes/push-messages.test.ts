@@ -25,8 +25,8 @@ const LAMP = { productId: LIGHT.productId, deviceName: LIGHT.deviceName };
 
 /** The message minus what legitimately differs between a pushed and a polled change. */
 function contract(msg: Msg): Msg {
-  const { action, source, lastUpdate, requestId, ...info } = msg.iotexplorer as Msg;
-  void action, source, lastUpdate, requestId;
+  const info: Msg = { ...(msg.iotexplorer as Msg) };
+  for (const key of ['action', 'source', 'lastUpdate', 'requestId']) delete info[key];
   return { topic: msg.topic, payload: msg.payload, iotexplorer: info };
 }
 
@@ -47,7 +47,8 @@ describe('push: the messages of a push-mode watch node', function () {
     await until(() => run.out[1].length === 2 && run.out[2].length === 2, 'both nodes report');
     const pushed = run.out[1];
     const polled = run.out[2];
-    const byTopic = (msgs: Msg[]) => Object.fromEntries(msgs.map((m) => [m.topic, m]));
+    const byTopic = (msgs: Msg[]): Record<string, Msg> =>
+      Object.fromEntries(msgs.map((m): [string, Msg] => [String(m.topic), m]));
     const p = byTopic(pushed)[`${LAMP_ID}/brightness`];
     assert.deepEqual(p.payload, { property: 'brightness', oldValue: 80, newValue: 59 });
     assert.equal(p.iotexplorer.source, 'push');
@@ -87,7 +88,7 @@ describe('push: the messages of a push-mode watch node', function () {
     sim.setDeviceOnline(LAMP.productId, LAMP.deviceName, true);
     await until(() => run.out[1].length === 2, 'two online changes');
     assert.deepEqual(
-      run.out[1].map((m) => [m.topic, m.payload, m.iotexplorer.source]),
+      run.out[1].map((m): unknown[] => [m.topic, m.payload, m.iotexplorer.source]),
       [
         [`${LAMP_ID}/online`, { online: false, was: true }, 'push'],
         [`${LAMP_ID}/online`, { online: true, was: false }, 'push'],

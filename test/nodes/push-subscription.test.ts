@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Simulator } from '../../simulator';
-import { DOORBELL, FAST_PUSH_SETTINGS, FAST_PUSH_TIMINGS, sleep, until, watchFlow } from '../support/push';
+import {
+  DOORBELL,
+  FAST_PUSH_SETTINGS,
+  FAST_PUSH_TIMINGS,
+  sleep,
+  until,
+  watchFlow,
+} from '../support/push';
 import {
   BELL_ID,
   LAMP_ID,
@@ -210,7 +217,10 @@ describe('push: the account subscription', function () {
     assert.ok(gaps[0] < min * 2 + 60, `the first retry comes soon (${gaps[0]} ms)`);
     for (const gap of gaps.slice(3)) {
       // (Timers may fire late on a loaded machine, never early.)
-      assert.ok(gap >= max * 0.8 - 20 && gap <= max * 1.75, `later gaps near the ceiling: ${gaps}`);
+      assert.ok(
+        gap >= max * 0.8 - 20 && gap <= max * 1.75,
+        `later gaps near the ceiling: ${gaps.join()}`,
+      );
     }
     assert.match(statusText(run.node('w1')), /^reconnecting in 1 s$/);
     sim.push.clearFaults();
@@ -250,7 +260,10 @@ describe('push: sign-in renewals and several accounts', function () {
     await sleep(100);
     const renewals = signIns() - firstSignIns;
     assert.ok(renewals >= 2, `${renewals} renewals in 4.5 s of 2-second tokens`);
-    assert.ok(activePushes() >= renewals + 1, `${activePushes()} ActivePush for ${renewals} renewals`);
+    assert.ok(
+      activePushes() >= renewals + 1,
+      `${activePushes()} ActivePush for ${renewals} renewals`,
+    );
     assert.equal(sim.push.stats.connectionsOpened, 1, 'the socket stays open');
     // Every change arrives once and in order. The simulator ends a subscription when its token
     // expires; a 2-second token is renewed only ~0.1–0.2 s ahead (a tenth of its life), which a

@@ -17,7 +17,8 @@ export const SENSOR_ID = 'THSNS7J8K9/living_sensor';
 /** Exists, but is bound to another user. */
 export const NEIGHBOR_ID = 'LIGHT0A1B2/neighbor_lamp';
 
-export type SpiedNode = Node & Record<'status' | 'warn' | 'error' | 'log' | 'trace', sinon.SinonSpy>;
+export type SpiedNode = Node &
+  Record<'status' | 'warn' | 'error' | 'log' | 'trace', sinon.SinonSpy>;
 
 /** The messages of a deployed flow: each watch node's output (`out[1]` for `w1`) and the catch node's. */
 export interface Deployed {
@@ -126,7 +127,8 @@ export function lastStatus(node: SpiedNode): Record<string, unknown> {
 
 /** The text of a node's last status. */
 export function statusText(node: SpiedNode): string {
-  return String(lastStatus(node).text ?? '');
+  const text = lastStatus(node).text;
+  return typeof text === 'string' ? text : '';
 }
 
 /** Waits until the node's status says it is live with `live` devices. */
