@@ -119,6 +119,19 @@ describe('push: reconnects, redeploys and a flapping server', function () {
     assert.deepEqual(run.out[1], []);
   });
 
+  it('a redeploy during a slow baseline read ends the read and the socket at once', async function () {
+    sim.setFault({ kind: 'latency', latencyMs: 5000, action: 'AppGetDeviceData' });
+    const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }]);
+    await until(() => reads() === 1 && subscribed(sim, LAMP_ID), 'the read in flight');
+    const start = Date.now();
+    await helper.unload();
+    const took = Date.now() - start;
+    // Far less than the read's 5 s: the close does not wait for the answer.
+    assert.ok(took < 2500, `unloaded in ${took} ms`);
+    await until(() => sim.push.connections().length === 0, 'the socket closed');
+    assert.deepEqual(run.out[1], []);
+  });
+
   it('leaves no socket or timer behind over 50 redeploys', async function () {
     this.timeout(40000);
     // The first deploy warms up what stays for the whole run (the runtime, sockets of the helper).
