@@ -230,14 +230,31 @@ describe('push: faults of the socket', function () {
     const run = await deployWatches(
       sim,
       [
-        { devices: [LAMP, NEIGHBOR_ID], watchActions: true },
-        { devices: [LAMP], watchOnline: false, mode: 'poll', interval: 0.1 },
+        // Its messages also go to a debug node.
+        { devices: [LAMP, NEIGHBOR_ID], watchActions: true, wires: [['out1', 'dbg']] },
+        // A polling node on the same account: the token travels over HTTP too.
+        { devices: [LAMP], watchState: false, mode: 'poll', interval: 0.1 },
       ],
       {},
       credentials(token),
+      [
+        // A debug node printing whole messages to the log, as a user debugging a flow would.
+        {
+          id: 'dbg',
+          type: 'debug',
+          z: 'tab',
+          active: true,
+          tosidebar: false,
+          console: true,
+          complete: 'true',
+        },
+      ],
+      ['common/21-debug.js'],
     );
     await untilLive(run.node('w1'), 1, 2);
+    await untilRead(sim, 1);
     sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 3 });
+    await until(() => run.out[1].length === 1, 'a pushed change');
     sim.push.sendMalformed('garbage');
     sim.push.setFault({ kind: 'serverError', count: 2 });
     sim.push.dropAll();
@@ -266,6 +283,10 @@ describe('push: faults of the socket', function () {
     assert.ok(
       lines.some((l) => l.includes('push ◀')),
       'received frames are traced too',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('LIGHT0A1B2/living_lamp/brightness')),
+      'the debug node logged the messages',
     );
     assert.equal(text.includes(token), false, 'the token appears somewhere');
   });

@@ -89,12 +89,15 @@ export function englishText(key: string, params: Record<string, unknown> = {}): 
 export async function loadEnglish(
   flow: FlowNode[],
   creds: Record<string, unknown> = credentials(),
+  extraCore: string[] = [],
 ): Promise<void> {
   const english = NODES.map((register) => (red: unknown) => {
     (red as { _: typeof englishText })._ = englishText;
     return register(red as Parameters<typeof register>[0]);
   });
-  await helper.load([...english, coreNode('common/25-catch.js')], flow, creds);
+  // Core nodes the flow uses beside the catch node (e.g. `common/21-debug.js`).
+  const core = ['common/25-catch.js', ...extraCore].map((file) => coreNode(file));
+  await helper.load([...english, ...core], flow, creds);
 }
 
 /** Deploys `watchFlow` (account `acc`, watch nodes `w1…`) and collects its messages. */
@@ -104,8 +107,9 @@ export async function deployWatches(
   account: Record<string, unknown> = {},
   creds: Record<string, unknown> = credentials(),
   extra: FlowNode[] = [],
+  extraCore: string[] = [],
 ): Promise<Deployed> {
-  await loadEnglish([...watchFlow(sim.tokenapiUrl, watches, account), ...extra], creds);
+  await loadEnglish([...watchFlow(sim.tokenapiUrl, watches, account), ...extra], creds, extraCore);
   return collect(watches.length);
 }
 
