@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Simulator } from '../../simulator';
-import { FAST_PUSH_SETTINGS, FAST_PUSH_TIMINGS, sleep, until, watchFlow } from '../support/push';
 import {
+  DOORBELL,
+  FAST_PUSH_SETTINGS,
+  FAST_PUSH_TIMINGS,
+  sleep,
+  until,
+  watchFlow,
+} from '../support/push';
+import {
+  BELL_ID,
   LAMP_ID,
   deployWatches,
   failOnUnhandledRejection,
@@ -177,9 +185,18 @@ describe('push: reconnects, redeploys and a flapping server', function () {
 
   it('ends a flapping server live again, with every change once and the last value right', async function () {
     this.timeout(30000);
-    const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }]);
+    // w2 takes the doorbell's presses: events are not read back, so only pushed ones count.
+    const run = await deployWatches(sim, [
+      { devices: [LAMP], watchOnline: false },
+      { devices: [DOORBELL], watchEvents: true, watchState: false, watchOnline: false },
+    ]);
     await untilLive(run.node('w1'), 1, 1);
     await untilRead(sim, 1);
+    const live = () =>
+      sim.push
+        .connections()
+        .some((c) => !c.halfOpen && c.deviceIds.includes(LAMP_ID) && c.deviceIds.includes(BELL_ID));
+    let rings = 0;
     let value = 0;
     const expected: number[] = [];
     const reportNext = (): number => {
@@ -193,11 +210,7 @@ describe('push: reconnects, redeploys and a flapping server', function () {
       cycles += 1;
       // Connected: each report is pushed, and must arrive.
       // (A stalled socket stays listed at the server: it no longer reads, so never sees the close.)
-      await until(
-        () => sim.push.connections().some((c) => !c.halfOpen && c.deviceIds.includes(LAMP_ID)),
-        `resubscribed (cycle ${cycles})`,
-        5000,
-      );
+      await until(live, `resubscribed (cycle ${cycles})`, 5000);
       // One read per reconnect; once it is applied, what follows can only come by push.
       await until(() => reads() === cycles, `gap-fill read ${cycles}`);
       await sleep(40);
@@ -205,6 +218,8 @@ describe('push: reconnects, redeploys and a flapping server', function () {
         expected.push(reportNext());
         await sleep(15);
       }
+      sim.fireEvent(DOORBELL.productId, DOORBELL.deviceName, 'ring', { button: 1 });
+      rings += 1;
       await sleep(30);
       // The server drops the socket (and refuses the first retry) while the device reports on:
       // only the last of these values can be known, by the gap-fill read.
@@ -215,16 +230,13 @@ describe('push: reconnects, redeploys and a flapping server', function () {
         sim.push.dropAll(cycles % 2 === 0 ? 'close' : 'terminate');
       }
       reportNext();
+      // A press while disconnected is lost: the server keeps no history of pushes.
+      sim.fireEvent(DOORBELL.productId, DOORBELL.deviceName, 'ring', { button: 0 });
       reportNext();
       expected.push(reportNext());
       await sleep(10);
     }
-    await until(
-      () =>
-        sim.push.connections().some((c) => !c.halfOpen && c.deviceIds.includes(LAMP_ID)) &&
-        reads() === cycles + 1,
-      'live at the end',
-    );
+    await until(() => live() && reads() === cycles + 1, 'live at the end');
     await sleep(40);
     expected.push(reportNext());
     await untilLive(run.node('w1'), 1, 1);
@@ -237,6 +249,11 @@ describe('push: reconnects, redeploys and a flapping server', function () {
     run.out[1].forEach((m: Msg, i: number) => {
       assert.equal(m.payload.oldValue, i === 0 ? 80 : got[i - 1]);
     });
+    // Every press made while connected, once; none of those made while disconnected.
+    assert.deepEqual(
+      run.out[2].map((m: Msg): unknown => m.payload.params),
+      Array.from({ length: rings }, () => ({ button: 1 })),
+    );
     assert.deepEqual(run.caught, []);
   });
 });
