@@ -57,7 +57,7 @@ describe('push: the account subscription', function () {
     // Both nodes started within the debounce: one ActivePush, not one per node.
     assert.equal(activePushes(), 1);
     await untilRead(sim, 4);
-    // A report of the shared doorbell's device reaches the nodes that watch it, and only them.
+    // A report of the lamp reaches w1, which watches it, and not w2.
     sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 33 });
     await until(() => run.out[1].length === 1, 'the lamp change on w1');
     await sleep(100);
