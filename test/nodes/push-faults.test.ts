@@ -207,6 +207,52 @@ describe('push: faults of the socket', function () {
     assert.ok(during >= 1 && during <= 4, `${during} subscriptions in three longest waits`);
   });
 
+  it('reports an account without a token once, and never spins', async function () {
+    const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }], {}, {});
+    await until(() => run.caught.length >= 1, 'the error');
+    assert.equal(run.caught[0].error.code, 'IOTX_NO_TOKEN');
+    assert.equal(statusText(run.node('w1')), 'IOTX_NO_TOKEN');
+    await sleep(FAST_PUSH_TIMINGS.backoffMaxMs * 3);
+    // Each try opens a socket, finds no token and waits the longest backoff: about three.
+    const opened = sim.push.stats.connectionsOpened;
+    assert.ok(opened >= 2 && opened <= 6, `${opened} sockets in three longest waits`);
+    assert.equal(sim.push.stats.framesByAction.ActivePush ?? 0, 0, 'nothing sent without a token');
+    // Once for the socket, once for the baseline read it then tries anyway; not per retry.
+    assert.deepEqual(run.caught.map((m): unknown => [m.iotexplorer.action, m.error.code]).sort(), [
+      ['ActivePush', 'IOTX_NO_TOKEN'],
+      ['AppGetDeviceData', 'IOTX_NO_TOKEN'],
+    ]);
+  });
+
+  it('reports a renewal that fails after the socket refused the token, and recovers', async function () {
+    const run = await deployWatches(
+      sim,
+      [{ devices: [LAMP], watchOnline: false }],
+      { authMode: 'signin', appKey: 'demoAppKey', loginType: 'email' },
+      { acc: { appSecret: 'demoAppSecret', email: 'demo@example.com', password: 'demo-password' } },
+    );
+    await untilLive(run.node('w1'), 1, 1);
+    await untilRead(sim, 1);
+    // The token is logged out and the sign-in service fails for a while.
+    sim.setFault({ kind: 'http5xx', status: 503, action: 'AppGetToken' });
+    const token = (sim.requests.find((r) => r.action === 'AppGetDeviceData')?.body as Msg)
+      .AccessToken as string;
+    sim.revokeToken(token);
+    await until(
+      () => run.caught.some((m) => m.iotexplorer.action === 'ActivePush'),
+      'the failed renewal reported',
+    );
+    const [err] = run.caught.filter((m) => m.iotexplorer.action === 'ActivePush');
+    assert.equal(err.error.code, 'IOTX_HTTP_STATUS');
+    assert.equal(lastStatus(run.node('w1')).fill, 'red');
+    sim.clearFaults();
+    // The sign-in waits its own backoff (2 s) before trying again; then the socket subscribes.
+    await untilLive(run.node('w1'), 1, 1);
+    sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 66 });
+    await until(() => run.out[1].some((m) => m.payload.newValue === 66), 'a pushed change');
+    assert.equal(run.caught.filter((m) => m.iotexplorer.action === 'ActivePush').length, 1);
+  });
+
   it('warns once by name about a device that is not the user’s, not on every reconnect', async function () {
     const run = await deployWatches(sim, [{ devices: [LAMP, NEIGHBOR_ID], watchOnline: false }]);
     await untilLive(run.node('w1'), 1, 2);
