@@ -175,7 +175,12 @@ export default function register(RED: NodeAPI): void {
               seconds: Math.max(1, Math.round((state.retryInMs ?? 0) / 1000)),
             }),
           });
-        } else if (state.phase === 'connecting' || state.phase === 'subscribing') {
+        } else if (
+          (state.phase === 'connecting' || state.phase === 'subscribing') &&
+          refusedCode === undefined
+        ) {
+          // After a refusal each retry connects again: the red code stays until it is accepted,
+          // rather than flickering to "connecting…" at every attempt.
           node.status({ fill: 'blue', shape: 'ring', text: t('status.connecting') });
         }
       };

@@ -94,6 +94,8 @@ export interface TrackerOptions {
 export class ChangeTracker {
   private readonly online = new Map<string, boolean>();
   private readonly values = new Map<string, Map<string, unknown>>();
+  /** Devices whose property values a read has returned at least once. */
+  private readonly valuesRead = new Set<string>();
 
   constructor(
     private readonly options: TrackerOptions,
@@ -121,16 +123,20 @@ export class ChangeTracker {
   }
 
   setProperties(deviceId: string, readings: Record<string, PropertyReading>, origin: Origin): void {
-    const known = this.values.get(deviceId);
-    const initial = known === undefined && origin.read;
-    const current = known ?? new Map<string, unknown>();
+    const current = this.values.get(deviceId) ?? new Map<string, unknown>();
     this.values.set(deviceId, current);
+    // The first read sets the baseline even when pushes came before it (in push mode a failed
+    // baseline read leaves only the pushed properties known): the others were unknown, not
+    // changed, and must not all be reported as changes by the next (gap-fill) read.
+    const firstRead = origin.read && !this.valuesRead.has(deviceId);
+    if (origin.read) this.valuesRead.add(deviceId);
     const wanted = this.options.properties;
     for (const [property, reading] of Object.entries(readings)) {
       if (wanted.length > 0 && !wanted.includes(property)) continue;
       const had = current.has(property);
       const oldValue = current.get(property);
       current.set(property, reading.value);
+      const initial = firstRead && !had;
       const changed = initial ? this.options.emitInitial : !had || !same(oldValue, reading.value);
       if (!changed) continue;
       this.emit({
