@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Node } from 'node-red';
 import type { PushConnection } from '../lib/push/push-connection';
 import watchNode from '../nodes/iot-explorer-watch';
+import { MIN_INTERVAL_S } from '../lib/watch/watch-message';
 import { loadFixture, startSimulator, type Fixture, type Simulator } from '../simulator';
 import { MB, heapAfterGc, percentile, startRuntime, type FlowNode } from './harness';
 
@@ -34,12 +35,6 @@ const DEMO_DEVICES = [
   'THSNS7J8K9/living_sensor',
   BELL,
 ];
-/**
- * The watch node's floor without the test-only setting: MIN_INTERVAL_S of
- * nodes/iot-explorer-watch.ts, which cannot be imported at run time (that module replaces
- * `module.exports` with its register function, so its named exports are undefined).
- */
-const MIN_INTERVAL_S = 5;
 const SAMPLE_EVERY_MS = 30_000;
 
 interface Options {

@@ -35,7 +35,7 @@ const AUTOMATION_SPECS: Record<'automationId' | 'familyId', StringFieldSpec> = {
  * msg.payload as on or off: a boolean, or the words on/off, true/false. A number is refused on
  * purpose: the API's own Status number reads both ways in its sources, so the flow never uses it.
  */
-export function readEnabled(value: unknown): boolean {
+function readEnabled(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     const word = value.trim().toLowerCase();

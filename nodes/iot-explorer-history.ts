@@ -43,14 +43,14 @@ export interface HistoryCallInfo extends CallInfo {
 }
 
 /** A property's points in the chosen output shape. */
-export function propertyPayload(points: HistoryPoint[], output: HistoryOutput): unknown[] {
+function propertyPayload(points: HistoryPoint[], output: HistoryOutput): unknown[] {
   return output === 'chart'
     ? points.map((p) => ({ x: p.time, y: p.value }))
     : points.map((p) => ({ time: p.time, value: p.value }));
 }
 
 /** Events in the chosen output shape: on a chart, each is a point at its time named by its id. */
-export function eventPayload(events: EventRecord[], output: HistoryOutput): unknown[] {
+function eventPayload(events: EventRecord[], output: HistoryOutput): unknown[] {
   return output === 'chart'
     ? events.map((e) => ({ x: e.time, y: e.eventId, type: e.type, data: e.data }))
     : events.map((e) => ({ time: e.time, eventId: e.eventId, type: e.type, data: e.data }));

@@ -1,4 +1,4 @@
-import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { storedDeviceIds, type AccountNode, type StoredDevice } from '../lib/node/device-node';
 import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
 import type { ReadTarget } from '../lib/watch/device-reader';
@@ -12,8 +12,8 @@ import {
 } from '../lib/push/push-connection';
 import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
 import { localizeError } from '../lib/node/i18n';
-
-export const MIN_INTERVAL_S = 5;
+import { DeviceId } from '../lib/shared/device-id';
+import { MIN_INTERVAL_S, changeMessage, watchIntervalMs } from '../lib/watch/watch-message';
 
 /** One row of the editor's device list. */
 export type WatchedDevice = StoredDevice;
@@ -23,67 +23,9 @@ export interface WatchConfig extends NodeDef, StoredWatch {
   account: string;
 }
 
-/**
- * The poll interval in ms. Below the minimum it is raised to it; the minimum itself can be
- * lowered only through the runtime setting `iotExplorerWatchMinInterval` (seconds), which exists
- * for tests: the cloud's quotas are not meant for faster polling.
- */
-export function watchIntervalMs(seconds: number, minSeconds: number): number {
-  return Math.round(Math.max(seconds, minSeconds) * 1000);
-}
-
 function minIntervalSeconds(RED: NodeAPI): number {
   const setting = (RED.settings as unknown as Record<string, unknown>).iotExplorerWatchMinInterval;
   return typeof setting === 'number' && setting > 0 ? setting : MIN_INTERVAL_S;
-}
-
-/** The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes. */
-export function changeMessage(change: WatchChange): NodeMessage {
-  const common: Record<string, unknown> = {
-    action: change.action,
-    productId: change.productId,
-    deviceName: change.deviceName,
-  };
-  if (change.requestId !== undefined) common.requestId = change.requestId;
-  common.initial = change.initial;
-  common.source = change.source;
-  if (change.gapFill) common.gapFill = true;
-  switch (change.kind) {
-    case 'online':
-      return {
-        topic: `${change.deviceId}/online`,
-        payload: { online: change.online, was: change.was },
-        iotexplorer: common,
-      };
-    case 'property':
-      return {
-        topic: `${change.deviceId}/${change.property}`,
-        payload: {
-          property: change.property,
-          oldValue: change.oldValue,
-          newValue: change.newValue,
-        },
-        iotexplorer: { ...common, property: change.property, lastUpdate: change.lastUpdate },
-      };
-    case 'event':
-      return {
-        topic: `${change.deviceId}/event/${change.eventId}`,
-        payload: { eventId: change.eventId, type: change.eventType, params: change.params },
-        iotexplorer: { ...common, eventId: change.eventId, time: change.time },
-      };
-    case 'actionReply':
-      return {
-        topic: `${change.deviceId}/action/${change.actionId || 'unknown'}`,
-        payload: {
-          actionId: change.actionId || null,
-          clientToken: change.clientToken,
-          code: change.code,
-          status: change.status,
-          response: change.response,
-        },
-        iotexplorer: { ...common, actionId: change.actionId || null, time: change.time },
-      };
-  }
 }
 
 export default function register(RED: NodeAPI): void {
@@ -99,14 +41,14 @@ export default function register(RED: NodeAPI): void {
       node.error(localizeError(RED, err), msg);
     };
     const failure = (err: IotExplorerError, target: ReadTarget): void => {
-      const ids = target.deviceId?.split('/') ?? [];
+      const device = target.deviceId === undefined ? undefined : DeviceId.parse(target.deviceId);
       fail(err, {
         topic: target.deviceId ?? '',
         payload: null,
         iotexplorer: {
           action: target.action,
-          productId: ids[0],
-          deviceName: ids[1],
+          productId: device?.productId,
+          deviceName: device?.deviceName,
           requestId: err.requestId,
         },
       });

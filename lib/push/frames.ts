@@ -1,6 +1,8 @@
 // The push socket's frames (push.md §2–3): building what we send, reading what arrives. Pure
 // functions, no socket: everything a server may send, garbage included, maps to a typed value.
 
+import { DeviceId } from '../shared/device-id';
+
 /** What a request frame asks for; `reqId` is echoed in the reply. */
 export interface RequestFrame {
   action: string;
@@ -142,13 +144,10 @@ export function decodePayload(raw: unknown): Record<string, unknown> | undefined
 /** 'PID/DN' from `DeviceId`, else from the MQTT-style `Topic` (`$thing/up/property/PID/DN`). */
 export function pushDeviceId(params: Record<string, unknown>): string | undefined {
   const direct = text(params.DeviceId).trim();
-  if (/^[^/\s]+\/[^/\s]+$/.test(direct)) return direct;
-  const parts = text(params.Topic).split('/');
-  if (parts.length >= 2) {
-    const [productId, deviceName] = parts.slice(-2);
-    if (productId && deviceName && !productId.startsWith('$')) return `${productId}/${deviceName}`;
-  }
-  return undefined;
+  if (DeviceId.isValid(direct)) return direct;
+  // The topic's last two levels name the device; `$thing`-style levels never do.
+  const fromTopic = DeviceId.parse(text(params.Topic).split('/').slice(-2).join('/'));
+  return fromTopic && !fromTopic.productId.startsWith('$') ? DeviceId.format(fromTopic) : undefined;
 }
 
 function timeOf(
@@ -207,16 +206,16 @@ export function parseDeviceChange(
   now: number = Date.now(),
 ): DevicePush | string {
   const deviceId = pushDeviceId(params);
-  if (!deviceId) return 'DeviceChange without DeviceId or Topic';
-  const slash = deviceId.indexOf('/');
+  const device = deviceId === undefined ? undefined : DeviceId.parse(deviceId);
+  if (!deviceId || !device) return 'DeviceChange without DeviceId or Topic';
   const type = text(params.Type);
   const subType = text(params.SubType);
   const payload = decodePayload(params.Payload);
   const seq = Number(params.Seq);
   const base: PushBase = {
     deviceId,
-    productId: deviceId.slice(0, slash),
-    deviceName: deviceId.slice(slash + 1),
+    productId: device.productId,
+    deviceName: device.deviceName,
     type,
     subType,
     seq: Number.isFinite(seq) && text(params.Seq) !== '' ? seq : null,

@@ -1,0 +1,65 @@
+// The watch node's output: one message per change, and the poll interval's floor. Kept out of
+// the node's module, whose exports Node-RED replaces with its register function.
+import type { NodeMessage } from 'node-red';
+import type { WatchChange } from './device-watcher';
+
+/** The lowest poll interval a node may set, seconds (the cloud's quotas are not for faster). */
+export const MIN_INTERVAL_S = 5;
+
+/**
+ * The poll interval in ms. Below the minimum it is raised to it; the minimum itself can be
+ * lowered only through the runtime setting `iotExplorerWatchMinInterval` (seconds), which exists
+ * for tests: the cloud's quotas are not meant for faster polling.
+ */
+export function watchIntervalMs(seconds: number, minSeconds: number): number {
+  return Math.round(Math.max(seconds, minSeconds) * 1000);
+}
+
+/** The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes. */
+export function changeMessage(change: WatchChange): NodeMessage {
+  const common: Record<string, unknown> = {
+    action: change.action,
+    productId: change.productId,
+    deviceName: change.deviceName,
+  };
+  if (change.requestId !== undefined) common.requestId = change.requestId;
+  common.initial = change.initial;
+  common.source = change.source;
+  if (change.gapFill) common.gapFill = true;
+  switch (change.kind) {
+    case 'online':
+      return {
+        topic: `${change.deviceId}/online`,
+        payload: { online: change.online, was: change.was },
+        iotexplorer: common,
+      };
+    case 'property':
+      return {
+        topic: `${change.deviceId}/${change.property}`,
+        payload: {
+          property: change.property,
+          oldValue: change.oldValue,
+          newValue: change.newValue,
+        },
+        iotexplorer: { ...common, property: change.property, lastUpdate: change.lastUpdate },
+      };
+    case 'event':
+      return {
+        topic: `${change.deviceId}/event/${change.eventId}`,
+        payload: { eventId: change.eventId, type: change.eventType, params: change.params },
+        iotexplorer: { ...common, eventId: change.eventId, time: change.time },
+      };
+    case 'actionReply':
+      return {
+        topic: `${change.deviceId}/action/${change.actionId || 'unknown'}`,
+        payload: {
+          actionId: change.actionId || null,
+          clientToken: change.clientToken,
+          code: change.code,
+          status: change.status,
+          response: change.response,
+        },
+        iotexplorer: { ...common, actionId: change.actionId || null, time: change.time },
+      };
+  }
+}
