@@ -117,6 +117,9 @@ export interface PushStats {
   pushesReceived: number;
 }
 
+/** Requests awaiting a reply that are remembered at most; older ones are forgotten. */
+const MAX_PENDING_REPLIES = 32;
+
 type Pending = { kind: 'ActivePush' | 'HeartBeat' | 'Hello'; token?: string };
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -170,6 +173,11 @@ export class PushConnection {
 
   get state(): PushState {
     return this.current;
+  }
+
+  /** Requests sent and not yet answered (bounded: see MAX_PENDING_REPLIES). */
+  get pendingReplies(): number {
+    return this.pending.size;
   }
 
   /** The devices all subscribers want, sorted, without repeats. */
@@ -389,6 +397,12 @@ export class PushConnection {
     const key = pending.kind;
     this.stats.framesSent[key] = (this.stats.framesSent[key] ?? 0) + 1;
     this.pending.set(String(frame.reqId), pending);
+    // A server that keeps the socket but never answers Hello or the heartbeat would grow the map
+    // for as long as the socket lives: keep the newest few (ActivePush has its own timeout).
+    for (const reqId of this.pending.keys()) {
+      if (this.pending.size <= MAX_PENDING_REPLIES) break;
+      this.pending.delete(reqId);
+    }
     const text = JSON.stringify(frame);
     this.options.trace(`push ▶ ${this.redact(text)}`);
     socket.send(text, (err) => {
