@@ -6,6 +6,7 @@ import { PushWatcher } from '../lib/watch/push-watcher';
 import { migrateWatch, type StoredWatch } from '../lib/node/migrations';
 import {
   DEFAULT_BASELINE_WAIT_MS,
+  DEFAULT_READ_RETRY_MS,
   pushTimingSettings,
   type PushConnection,
   type PushState,
@@ -79,12 +80,13 @@ export default function register(RED: NodeAPI): void {
     let stop: () => Promise<void>;
     let active: boolean;
     if (push) {
+      const pushTimings = pushTimingSettings(RED.settings);
       const watcher = new PushWatcher(
         {
           ...common,
           connection: push,
-          baselineWaitMs:
-            pushTimingSettings(RED.settings).baselineWaitMs ?? DEFAULT_BASELINE_WAIT_MS,
+          baselineWaitMs: pushTimings.baselineWaitMs ?? DEFAULT_BASELINE_WAIT_MS,
+          readRetryMs: pushTimings.readRetryMs ?? DEFAULT_READ_RETRY_MS,
         },
         { change: send, failure, connection: (state, live) => showConnection(state, live) },
       );

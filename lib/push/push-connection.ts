@@ -637,13 +637,17 @@ function tokenRefusedIn(reply: ReplyFrame): boolean {
   return responseErrorCode(reply) === INVALID_TOKEN_CODE || reply.error === INVALID_TOKEN_CODE;
 }
 
-/** The push clocks a runtime may shorten (tests only), and the watch node's baseline wait. */
+/** The push clocks a runtime may shorten (tests only), and the watch node's read clocks. */
 export interface PushTimingSettings extends Partial<PushTimings> {
   baselineWaitMs?: number;
+  readRetryMs?: number;
 }
 
 /** The time the watch node waits for the socket before reading its baseline anyway. */
 export const DEFAULT_BASELINE_WAIT_MS = 3_000;
+
+/** A failed baseline or gap-fill read is tried again after this (doubling, up to 8 times it). */
+export const DEFAULT_READ_RETRY_MS = 30_000;
 
 /**
  * Reads the runtime setting `iotExplorerPushTimings` (ms per clock), which exists for tests and

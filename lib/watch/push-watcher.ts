@@ -22,13 +22,21 @@ export interface PushWatchOptions {
    * subscription. If it is not live within this, it is read anyway (and again once live).
    */
   baselineWaitMs: number;
+  /**
+   * A failed read is tried again after this, doubling up to 8 times it, until it succeeds: until
+   * then the node has no baseline, and changes made meanwhile could only be guessed.
+   */
+  readRetryMs: number;
 }
 
 export interface PushWatchListener {
   change(change: WatchChange): void;
   /** A read (baseline or gap-fill) failed; once per distinct code per target. */
   failure(err: IotExplorerError, target: ReadTarget): void;
-  /** The connection's state changed; `live` counts this watcher's devices the server accepted. */
+  /**
+   * The connection's state changed, or (same state) a failed read has succeeded since; `live`
+   * counts this watcher's devices the server accepted.
+   */
   connection(state: PushState, live: number): void;
 }
 
@@ -63,6 +71,10 @@ export class PushWatcher {
   private readonly held = new Map<string, StatePush[]>();
   private readonly heldOnline: StatePush[] = [];
   private reads: Promise<void> = Promise.resolve();
+  /** Failed reads waiting to be tried again, and how many times each target has failed. */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly failures = new Map<string, number>();
+  private lastState: PushState | undefined;
 
   constructor(
     private readonly options: PushWatchOptions,
@@ -113,6 +125,8 @@ export class PushWatcher {
     this.controller.abort();
     clearTimeout(this.baselineTimer);
     this.baselineTimer = undefined;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.reads;
@@ -138,6 +152,7 @@ export class PushWatcher {
         this.read(fresh, true);
       }
     }
+    this.lastState = state;
     this.listener.connection(state, state.phase === 'live' ? live.length : 0);
   }
 
@@ -154,7 +169,10 @@ export class PushWatcher {
     this.onlineReads += 1;
     this.chain(async () => {
       try {
-        if (!this.stopped) await this.reader.readOnline(ids, origin);
+        if (!this.stopped) {
+          const failed = await this.reader.readOnline(ids, origin);
+          this.settled('online', failed, () => this.readOnline(ids, origin));
+        }
       } finally {
         this.onlineReads -= 1;
         if (this.onlineReads === 0) this.release(this.heldOnline.splice(0));
@@ -170,7 +188,10 @@ export class PushWatcher {
       const worker = async (): Promise<void> => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           try {
-            if (!this.stopped) await this.reader.readValues(id, origin);
+            if (!this.stopped) {
+              const failed = await this.reader.readValues(id, origin);
+              this.settled(id, failed, () => this.readValues([id], origin));
+            }
           } finally {
             const left = (this.valueReads.get(id) ?? 1) - 1;
             if (left > 0) this.valueReads.set(id, left);
@@ -185,6 +206,28 @@ export class PushWatcher {
       };
       await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
     });
+  }
+
+  /**
+   * After a read of `target` (a device id, or 'online'): a failure is tried again later, with
+   * back-off; a success after failures repaints the node's state, which showed the failure.
+   */
+  private settled(target: string, failed: IotExplorerError | undefined, again: () => void): void {
+    if (this.stopped) return;
+    const count = this.failures.get(target) ?? 0;
+    if (!failed) {
+      if (count === 0) return;
+      this.failures.delete(target);
+      if (this.failures.size === 0 && this.lastState) this.onState(this.lastState);
+      return;
+    }
+    this.failures.set(target, count + 1);
+    const delay = this.options.readRetryMs * 2 ** Math.min(count, 3);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (!this.stopped) again();
+    }, delay);
+    this.retryTimers.add(timer);
   }
 
   /** Reads run one batch after another; a read reports its own failures, so none escapes. */

@@ -257,3 +257,42 @@ describe('push: reconnects, redeploys and a flapping server', function () {
     assert.deepEqual(run.caught, []);
   });
 });
+
+describe('push: a failed baseline read is tried again', function () {
+  let sim: Simulator;
+  useRuntimeAndSimulator(
+    (started) => (sim = started),
+    {},
+    {
+      ...FAST_PUSH_SETTINGS,
+      iotExplorerPushTimings: { ...FAST_PUSH_TIMINGS, readRetryMs: 200 },
+    },
+  );
+  failOnUnhandledRejection();
+
+  const reads = () => sim.httpCallsByAction.AppGetDeviceData ?? 0;
+
+  it('reads again with back-off, without a reconnect, and shows live once it succeeds', async function () {
+    sim.setDeviceProperty(LAMP.productId, LAMP.deviceName, 'brightness', 10);
+    // The baseline read fails twice (503), then the service recovers.
+    sim.setFault({ kind: 'http5xx', status: 503, action: 'AppGetDeviceData', count: 2 });
+    const run = await deployWatches(sim, [{ devices: [LAMP], watchOnline: false }]);
+    await until(() => run.caught.length === 1, 'the failed read reported');
+    assert.equal(statusText(run.node('w1')), 'IOTX_HTTP_STATUS');
+    await until(() => reads() === 3, 'two reads tried again', 10000);
+    await untilLive(run.node('w1'), 1, 1);
+    assert.equal(sim.push.stats.connectionsOpened, 1, 'no reconnect was needed');
+    // The failure is reported once per code, not at every attempt.
+    assert.equal(run.caught.length, 1);
+    // The baseline is now known: a report gives the true old value, and nothing else is sent.
+    sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 42 });
+    await until(() => run.out[1].length === 1, 'the pushed change');
+    assert.deepEqual(run.out[1][0].payload, {
+      property: 'brightness',
+      oldValue: 10,
+      newValue: 42,
+    });
+    await sleep(500);
+    assert.equal(reads(), 3, 'no read after the one that succeeded');
+  });
+});
