@@ -13,25 +13,9 @@ import {
   type NodeRedInstance,
 } from '../../demo/launch';
 import { startSimulator, type Simulator } from '../../simulator';
-import { debugMessage } from '../support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, debugMessage, requireChromium, shot } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
 const TOKEN = 'demo-access-token';
-
-/** Keeps Chromium off the network and quiet: everything it talks to is on 127.0.0.1. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--metrics-recording-only',
-];
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -163,11 +147,6 @@ async function close(session: Session | undefined): Promise<void> {
   await session.red.stop();
   await session.sim.close();
   for (const dir of session.dirs) fs.rmSync(dir, { recursive: true, force: true });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
 /** Double-clicks a node on the canvas, as a person opens its editor. */
@@ -342,12 +321,7 @@ describe('the editor in a real browser', function () {
   let session: Session | undefined;
 
   before(function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true')
-        throw new Error(`Chromium is required in CI: ${CHROMIUM} is missing`);
-      console.log(`      (skipped: ${CHROMIUM} is absent; .ci/run installs it)`);
-      this.skip();
-    }
+    requireChromium(this);
   });
 
   afterEach(async function () {
