@@ -1,4 +1,5 @@
 import type { DeviceTarget, PropertyReading } from '../api/client';
+import type { DevicePush } from '../push/frames';
 import { DeviceId } from '../shared/device-id';
 
 /** How a change was learned: a read of the API, or the account's push socket. */
@@ -45,27 +46,21 @@ export interface OnlineChange extends ChangeBase {
   was: boolean | null;
 }
 
-/** A device event (`event_post`): a button press, an alarm, a fault. Only pushes carry them. */
-export interface EventChange extends ChangeBase {
-  kind: 'event';
-  eventId: string;
-  eventType: string;
-  params: unknown;
-  /** When it happened, ms since the epoch. */
-  time: number;
-}
+type PushOf<K extends DevicePush['kind']> = Extract<DevicePush, { kind: K }>;
 
-/** A device's answer to an action call (`action_reply`): how an asynchronous call's result arrives. */
-export interface ActionReplyChange extends ChangeBase {
-  kind: 'actionReply';
-  /** '' when neither the reply nor a call seen before it names the action. */
-  actionId: string;
-  clientToken: string;
-  code: number | null;
-  status: string;
-  response: unknown;
-  time: number;
-}
+/** A device event (`event_post`): a button press, an alarm, a fault. Only pushes carry them. */
+export type EventChange = ChangeBase &
+  Pick<PushOf<'event'>, 'kind' | 'eventId' | 'eventType' | 'params' | 'time'>;
+
+/**
+ * A device's answer to an action call (`action_reply`): how an asynchronous call's result arrives.
+ * Its fields are the push's, as read by lib/push/frames.ts.
+ */
+export type ActionReplyChange = ChangeBase &
+  Pick<
+    PushOf<'actionReply'>,
+    'kind' | 'actionId' | 'clientToken' | 'code' | 'status' | 'response' | 'time'
+  >;
 
 export type WatchChange = PropertyChange | OnlineChange | EventChange | ActionReplyChange;
 
