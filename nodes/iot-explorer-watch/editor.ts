@@ -5,7 +5,7 @@ import { deviceList, readDeviceList } from '../../editor/device-list';
 import { input, showAbsentAsRuntime } from '../../editor/fields';
 import { devicePicker } from '../../editor/pickers/device';
 import { propertyPicker } from '../../editor/pickers/property';
-import { listPlaceholders, storedDevices } from '../../editor/nodes/device-nodes';
+import { listPlaceholders, storedDevices } from '../../editor/dialog-parts';
 
 const TYPE = 'iot-explorer-watch';
 
