@@ -4,6 +4,7 @@ import type { EnvelopeMode } from './envelope';
 import type { FaultSpec } from './faults';
 import type { Fixture } from './fixture';
 import type { ListoverReading } from './history';
+import type { HomeOptions } from './home-options';
 import type { SimulatorModel } from './model';
 import type { PushOptions, SimulatorPush } from './push';
 
@@ -44,6 +45,11 @@ export interface SimulatorOptions {
   historyLimit?: number;
   /** The push WebSocket: subscription lifetime, frame shape options (see push.ts). */
   push?: PushOptions;
+  /**
+   * The home's calls where the sources disagree: Limit above the maximum, a product without a
+   * panel config, FromUserID in shared devices (home-options.ts; README "The home").
+   */
+  home?: Partial<HomeOptions>;
 }
 
 export interface RecordedRequest {
