@@ -187,6 +187,15 @@ export interface Fixture {
   pastEvents?: FixturePastEvent[];
 }
 
+/**
+ * A fixture that adds to another (`extends`): any section, each entry added to the base's; a
+ * family the base has may give only what it adds (rooms, members).
+ */
+export type FixtureExtension = Omit<Partial<Fixture>, 'families' | 'extends'> & {
+  extends: string;
+  families?: (Partial<FixtureFamily> & { FamilyId: string })[];
+};
+
 export class FixtureError extends Error {
   override name = 'FixtureError';
 }
@@ -331,7 +340,7 @@ export function mergeFixtures(
  * Reads (a path, or the name of a shipped fixture such as "home") or copies (an object) and
  * validates a fixture, with its `extends` applied. Default: the shipped "default" fixture.
  */
-export function loadFixture(source?: string | Fixture): Fixture {
+export function loadFixture(source?: string | Fixture | FixtureExtension): Fixture {
   if (source === undefined || typeof source === 'string') {
     const file = fixtureFile(source ?? 'default', process.cwd());
     const name = `fixture ${file}`;

@@ -29,6 +29,7 @@ export type {
   Fixture,
   FixtureAppKey,
   FixtureDevice,
+  FixtureExtension,
   FixtureFamily,
   FixtureProduct,
   FixtureShare,

@@ -2,7 +2,7 @@
 
 import type { EnvelopeMode } from './envelope';
 import type { FaultSpec } from './faults';
-import type { Fixture } from './fixture';
+import type { Fixture, FixtureExtension } from './fixture';
 import type { ListoverReading } from './history';
 import type { HomeOptions } from './home-options';
 import type { SimulatorModel } from './model';
@@ -13,8 +13,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
-  /** A path or an object; default: the shipped default fixture. */
-  fixture?: string | Fixture;
+  /**
+   * A path, a shipped fixture's name ("default", "home") or an object (which may extend
+   * another); default: the shipped default fixture.
+   */
+  fixture?: string | Fixture | FixtureExtension;
   /** Default 'response'. */
   envelope?: EnvelopeMode;
   /** Clock in ms (default Date.now); tests move it to expire tokens. */
