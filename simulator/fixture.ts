@@ -416,22 +416,7 @@ class Validator {
   }
 
   fixture(raw: unknown): Fixture {
-    const top = this.obj(raw, 'top level', [
-      'description',
-      'appKeys',
-      'tokenTtlSeconds',
-      'users',
-      'tokens',
-      'families',
-      'products',
-      'devices',
-      'script',
-      'faults',
-      'scenes',
-      'automations',
-      'generatedHistory',
-      'pastEvents',
-    ]);
+    const top = this.obj(raw, 'top level', ['description', 'tokenTtlSeconds', ...LIST_SECTIONS]);
     const fixture: Fixture = {
       description: this.optStr(top, 'description', 'top level'),
       appKeys: this.arr(top.appKeys, 'appKeys').map((a, i) => this.appKey(a, `appKeys[${i}]`)),

@@ -3,6 +3,7 @@
 // seed, so the same options give the same home on every run and machine.
 
 import { loadFixture, type Fixture, type FixtureDevice, type FixtureFamily } from './fixture';
+import { seededRandom } from './seeded-random';
 
 export interface GenerateHomeOptions {
   /** Devices the user sees in all: owned (in the generated families) and shared. */
@@ -53,18 +54,6 @@ const ROOM_NAMES = [
   '儿童房',
   '花园',
 ];
-
-/** A small seeded generator (mulberry32): the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function positiveInt(value: number, name: string, min: number): number {
   if (!Number.isInteger(value) || value < min) {

@@ -162,6 +162,18 @@ describe('simulator home: run-time changes', function () {
         (await tokenApiCode(sim, 'AppGetDeviceData', { DeviceId: 'LIGHT0A1B2/shared_lamp' })).Code,
         UNSHARED_DEVICE_CODE,
       );
+      // Bound again by its owner, it is not shared again by itself.
+      sim.model.home.addDevice({
+        ProductId: 'LIGHT0A1B2',
+        DeviceName: 'shared_lamp',
+        FamilyId: 'f_owner_home',
+      });
+      assert.equal(
+        (await tokenApiCode(sim, 'AppGetDeviceData', { DeviceId: 'LIGHT0A1B2/shared_lamp' })).Code,
+        UNSHARED_DEVICE_CODE,
+      );
+      const stillShared = await tokenApiOk(sim, 'AppListUserShareDevices', { Offset: 0, Limit: 9 });
+      assert.deepEqual(pluck(stillShared.ShareDevices, 'DeviceId'), ['THSNS7J8K9/shared_sensor']);
       const removed = changes.filter((c) => c.kind === 'deviceRemoved');
       assert.deepEqual(
         removed.map((c) => (c.kind === 'deviceRemoved' ? [c.familyId, c.unsharedFrom] : [])),

@@ -21,16 +21,13 @@ import {
   tokenApiCode,
   tokenApiOk,
 } from './helpers';
-import { PushClient, type PushFrame } from './push-client';
+import { PushClient, pushFrom } from './push-client';
 
 const SHARED_LAMP_ID = 'LIGHT0A1B2/shared_lamp';
 const SHARED_SENSOR_ID = 'THSNS7J8K9/shared_sensor';
 const RFC3339_CN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 
-function from(deviceId: string, type: string, subType: string) {
-  return (p: PushFrame): boolean =>
-    p.params.DeviceId === deviceId && p.params.Type === type && p.params.SubType === subType;
-}
+const from = pushFrom;
 
 describe('simulator home: devices shared with the user', function () {
   let sim: Simulator;
