@@ -6,7 +6,6 @@ import { errors } from './envelope';
 import type { ListLimitPolicy } from './home-options';
 import type { ModelDevice, ModelUser } from './model';
 import {
-  namedDevice,
   optionalInt,
   optionalString,
   requiredString,
@@ -133,7 +132,6 @@ const getRoomList: TokenHandler = (params, ctx, user) => {
  */
 const getDeviceInFamily: TokenHandler = (params, ctx, user) => {
   const familyId = optionalString(params, 'FamilyId') ?? '';
-  namedDevice(params);
   const device = visibleDevice(params, ctx, user);
   const shared = ctx.model.isSharedWith(user.UserID, device);
   if (!shared && familyId !== '' && familyId !== device.familyId) {
