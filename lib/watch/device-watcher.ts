@@ -129,7 +129,9 @@ export class DeviceWatcher {
         let wait = spacing;
         if (i === polls.length - 1) {
           this.failedRounds = failed ? this.failedRounds + 1 : 0;
-          if (failed) wait = this.period();
+          // A failing round waits the whole backed-off period; one that succeeds after failures
+          // goes back to the interval's pace at once.
+          wait = failed ? this.period() : this.period() / polls.length;
           this.listener.round({ failed, nextMs: wait });
         }
         await this.sleep(wait - (Date.now() - started));

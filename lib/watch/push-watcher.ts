@@ -381,11 +381,20 @@ export function hold(held: StatePush[], push: StatePush, limit = MAX_HELD_PUSHES
     const next = held.findIndex((p, at) => at > older && p.deviceId === first.deviceId);
     const later = held[next];
     if (first.kind === 'properties' && later.kind === 'properties') {
-      held[next] = { ...later, values: { ...first.values, ...later.values } };
+      // A fold's values are ours (a push itself may be shared with other subscribers): folding
+      // on into them costs only the later push's values, however many pushes came before.
+      const values = folded.has(first) ? first.values : { ...first.values };
+      Object.assign(values, later.values);
+      const merged = { ...later, values };
+      folded.add(merged);
+      held[next] = merged;
     }
     held.splice(older, 1);
   }
 }
+
+/** Pushes made by {@link hold} by folding: their values object is not shared with anyone. */
+const folded = new WeakSet<StatePush>();
 
 /** The index of the oldest push with a later push of the same device, if any. */
 function oldestFollowed(held: readonly StatePush[]): number | undefined {
