@@ -217,6 +217,15 @@ export class PushConnection implements PushSource {
     return this.pending.size;
   }
 
+  /** How much the connection remembers, each bounded (for tests and the benchmark). */
+  get remembered(): { tokens: number; warnedDevices: number; actionCalls: number } {
+    return {
+      tokens: this.tokens.size,
+      warnedDevices: this.warnedUnbound.size,
+      actionCalls: this.actionCalls.size,
+    };
+  }
+
   /** The devices all subscribers want, sorted, without repeats. */
   wanted(): string[] {
     const all = new Set<string>();
@@ -351,7 +360,12 @@ export class PushConnection implements PushSource {
   /** Sends the close frame; cuts the connection if the server has not ended it within the grace. */
   private closeNormally(socket: WebSocket, reason: string): void {
     this.options.trace(`push: closing the socket (${NORMAL_CLOSURE}: ${reason})`);
-    const cut = setTimeout(() => socket.terminate(), this.timings.closeGraceMs);
+    const cut = setTimeout(() => {
+      this.options.trace(
+        `push: no close from the server within ${this.timings.closeGraceMs} ms: cut`,
+      );
+      socket.terminate();
+    }, this.timings.closeGraceMs);
     cut.unref();
     socket.once('close', () => clearTimeout(cut));
     socket.close(NORMAL_CLOSURE, reason);
