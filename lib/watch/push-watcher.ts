@@ -218,7 +218,7 @@ export class PushWatcher {
    */
   private readValues(ids: string[], origin: ReadOrigin): void {
     const queued = this.nextValues ?? { ids: new Set<string>(), origin: { ...origin } };
-    const added = ids.filter((id) => !queued.ids.has(id));
+    const added = [...new Set(ids)].filter((id) => !queued.ids.has(id));
     for (const id of added) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
     if (this.nextValues) {
       join(queued, added, origin);
@@ -372,7 +372,7 @@ function join(queued: QueuedRead, ids: readonly string[], origin: ReadOrigin): v
  * device (online pushes of many devices) nothing can fold: the list is then bounded by the
  * devices watched.
  */
-export function hold(held: StatePush[], push: StatePush, limit = MAX_HELD_PUSHES): void {
+function hold(held: StatePush[], push: StatePush, limit = MAX_HELD_PUSHES): void {
   held.push(push);
   while (held.length > limit) {
     const older = oldestFollowed(held);
