@@ -66,7 +66,7 @@ const TRACE_CHARS = 2000;
  */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
-/** Tokens remembered for redaction: each renewal adds one; older ones were never sent lately. */
+/** Tokens remembered for redaction: each renewal adds one; older ones are long out of use. */
 const REMEMBERED_TOKENS = 16;
 
 /** Devices remembered as already warned about (not bound to the user). */

@@ -38,7 +38,7 @@ export class DeviceReader {
   private readonly reported = new Map<string, string>();
 
   constructor(
-    private readonly client: DeviceReads,
+    private readonly reads: DeviceReads,
     private readonly tracker: ChangeTracker,
     private readonly signal: AbortSignal,
     private readonly onFailure: (err: IotExplorerError, target: ReadTarget) => void,
@@ -51,7 +51,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceStatuses';
     return this.attempt({ action }, async () => {
-      const result = await this.client.getDeviceStatuses(deviceIds, { signal: this.signal });
+      const result = await this.reads.getDeviceStatuses(deviceIds, { signal: this.signal });
       if (this.signal.aborted) return;
       const requestId = result.requestIds[result.requestIds.length - 1] ?? '';
       const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));
@@ -85,7 +85,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceData';
     return this.attempt({ action, deviceId }, async () => {
-      const { requestId, properties } = await this.client.getDeviceData(splitId(deviceId), {
+      const { requestId, properties } = await this.reads.getDeviceData(splitId(deviceId), {
         signal: this.signal,
       });
       if (this.signal.aborted) return;
