@@ -1,6 +1,25 @@
-import type { ApiClient } from '../api/client';
+import type {
+  CallOptions,
+  DeviceDataResult,
+  DeviceStatusesResult,
+  DeviceTarget,
+} from '../api/client';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { splitId, type ChangeTracker, type Origin } from './changes';
+
+/**
+ * The two reads a watcher makes: the account's ApiClient answers them over HTTP; a feed shared by
+ * several nodes, or a test's fake, can answer them too. Both reject with an IotExplorerError.
+ */
+export interface DeviceReads {
+  /** `AppGetDeviceStatuses`: the online state of any number of 'PID/DN' ids. */
+  getDeviceStatuses(
+    deviceIds: readonly string[],
+    options: CallOptions,
+  ): Promise<DeviceStatusesResult>;
+  /** `AppGetDeviceData`: one device's property values. */
+  getDeviceData(target: DeviceTarget, options: CallOptions): Promise<DeviceDataResult>;
+}
 
 /** Where a read failed: the Action, and the device for a per-device read. */
 export interface ReadTarget {
@@ -19,7 +38,7 @@ export class DeviceReader {
   private readonly reported = new Map<string, string>();
 
   constructor(
-    private readonly client: ApiClient,
+    private readonly reads: DeviceReads,
     private readonly tracker: ChangeTracker,
     private readonly signal: AbortSignal,
     private readonly onFailure: (err: IotExplorerError, target: ReadTarget) => void,
@@ -32,7 +51,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceStatuses';
     return this.attempt({ action }, async () => {
-      const result = await this.client.getDeviceStatuses(deviceIds, { signal: this.signal });
+      const result = await this.reads.getDeviceStatuses(deviceIds, { signal: this.signal });
       if (this.signal.aborted) return;
       const requestId = result.requestIds[result.requestIds.length - 1] ?? '';
       const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));
@@ -66,7 +85,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceData';
     return this.attempt({ action, deviceId }, async () => {
-      const { requestId, properties } = await this.client.getDeviceData(splitId(deviceId), {
+      const { requestId, properties } = await this.reads.getDeviceData(splitId(deviceId), {
         signal: this.signal,
       });
       if (this.signal.aborted) return;
