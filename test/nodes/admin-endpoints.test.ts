@@ -5,7 +5,10 @@ import express from 'express';
 import type { NodeAPI } from 'node-red';
 import request from 'supertest';
 import { ApiClient } from '../../lib/api/client';
-import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin/endpoints';
+import { registerAdminEndpoints } from '../../lib/admin/endpoints';
+import { registeredRoutes } from '../../lib/admin/routes';
+import { ADMIN_QUESTIONS } from '../../lib/shared/admin-api';
+import { UNCHANGED_SECRET as UNCHANGED_PASSWORD } from '../../lib/shared/account';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
 import {
   DEMO_SIGN_IN,
@@ -547,14 +550,14 @@ describe('admin endpoint permissions', function () {
   function app(granted: string[]): express.Express {
     const httpAdmin = express();
     httpAdmin.use(express.json());
-    const asked: string[] = [];
     const red = {
       httpAdmin,
       auth: {
-        needsPermission: (permission: string) => {
-          asked.push(permission);
+        // Like Node-RED's: one permission or a list, every one of which must be held.
+        needsPermission: (permission: string | string[]) => {
+          const needed = Array.isArray(permission) ? permission : [permission];
           return (_req: unknown, res: express.Response, next: () => void) => {
-            if (granted.includes(permission)) next();
+            if (needed.every((p) => granted.includes(p))) next();
             else res.status(401).end();
           };
         },
@@ -563,6 +566,7 @@ describe('admin endpoint permissions', function () {
         getNode: (id: string) =>
           id === 'acc'
             ? {
+                type: 'iot-explorer-account',
                 accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
                 client: deployedClient,
               }
@@ -573,7 +577,7 @@ describe('admin endpoint permissions', function () {
     } as unknown as NodeAPI;
     registerAdminEndpoints(red);
     registerAdminEndpoints(red);
-    assert.deepEqual(asked, ['iot-explorer-account.read', 'iot-explorer-account.write']);
+    assert.equal(registeredRoutes(httpAdmin).length, ADMIN_QUESTIONS.length, 'registered once');
     return httpAdmin;
   }
 
