@@ -68,6 +68,11 @@ export interface UserDirOptions {
   credentialSecret?: string;
   /** `iotExplorerAllowedOrigins`: origins besides Node-RED's own (a reverse proxy's). */
   allowedOrigins?: string[];
+  /**
+   * false leaves Node-RED's own admin API and endpoints without the cross-site guard: for a test
+   * of the package's routes alone. The demo always has it.
+   */
+  guardNodeRed?: boolean;
 }
 
 /**
@@ -109,9 +114,13 @@ const refuseCrossSite = crossSiteGuard({
 
 module.exports = {
   ...${json(settings).replace(/\n/g, '\n  ')},
-  iotExplorerAllowedOrigins,
+  iotExplorerAllowedOrigins,${
+    options.guardNodeRed === false
+      ? ''
+      : `
   httpAdminMiddleware: refuseCrossSite,
-  httpNodeMiddleware: refuseCrossSite,
+  httpNodeMiddleware: refuseCrossSite,`
+  }
 };
 `;
 }

@@ -180,6 +180,8 @@ export function sendRefusal(
     params: error.params,
     message: error.message,
   });
+  // Node-RED 4.1 has added `*` to every admin answer: a refusal is for nobody else to read.
+  res.removeHeader('Access-Control-Allow-Origin');
   res.statusCode = refusal.status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');

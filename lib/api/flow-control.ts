@@ -221,7 +221,7 @@ export interface SideLaneOptions {
   /** Calls of this lane waiting; one more is refused with `full()`. */
   maxQueue: number;
   /** The error a call gets when the lane's queue is full. */
-  full(): Error;
+  full: () => Error;
 }
 
 /**
