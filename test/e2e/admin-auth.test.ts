@@ -27,6 +27,31 @@ function bcrypt(): Bcrypt {
 
 const EXAMPLE = '02 - Unlock the door from an HTTP endpoint.json';
 
+/**
+ * A bearer token from Node-RED's own login, as the editor gets one. A token's scope must lie
+ * within the user's permissions, or Node-RED refuses the login.
+ */
+async function loginTo(
+  url: string,
+  username: string,
+  password: string,
+  scope: string,
+): Promise<string> {
+  const res = await fetch(`${url}/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      client_id: 'node-red-admin',
+      grant_type: 'password',
+      scope,
+      username,
+      password,
+    }),
+  });
+  assert.equal(res.status, 200, `login of ${username}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
 function exampleAccountId(): string {
   const flow = JSON.parse(
     fs.readFileSync(path.join(PROJECT_ROOT, 'examples', EXAMPLE), 'utf8'),
@@ -80,23 +105,8 @@ describe('admin endpoints in a real Node-RED with adminAuth', function () {
     }
   });
 
-  /** A bearer token from Node-RED's own login, as the editor gets one. */
-  async function login(username: keyof typeof USERS): Promise<string> {
-    const res = await fetch(`${red.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_id: 'node-red-admin',
-        grant_type: 'password',
-        scope: SCOPES[username],
-        username,
-        password: USERS[username],
-      }),
-    });
-    assert.equal(res.status, 200, `login of ${username}`);
-    const { access_token } = (await res.json()) as { access_token: string };
-    return access_token;
-  }
+  const login = (username: keyof typeof USERS): Promise<string> =>
+    loginTo(red.url, username, USERS[username], SCOPES[username]);
 
   async function ask(
     what: string,
@@ -359,21 +369,8 @@ describe('a read-only user in a real Node-RED with a credential secret', functio
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
-  async function login(username: keyof typeof USERS): Promise<string> {
-    const res = await fetch(`${red.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_id: 'node-red-admin',
-        grant_type: 'password',
-        scope: SCOPES[username],
-        username,
-        password: USERS[username],
-      }),
-    });
-    assert.equal(res.status, 200, `login of ${username}`);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
+  const login = (username: keyof typeof USERS): Promise<string> =>
+    loginTo(red.url, username, USERS[username], SCOPES[username]);
 
   /** A request as the viewer's editor makes it; the body is kept for the final check. */
   async function asViewer(
