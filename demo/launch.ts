@@ -61,6 +61,68 @@ export interface UserDirOptions {
   lang?: string;
   /** Editor and admin API users; without it the admin API is open (Node-RED's default). */
   adminAuth?: AdminUser[];
+  /**
+   * Node-RED's `credentialSecret`: flows_cred.json is then encrypted with it (the caller writes
+   * it so). Without it the file is plain JSON: a local demo only.
+   */
+  credentialSecret?: string;
+  /** `iotExplorerAllowedOrigins`: origins besides Node-RED's own (a reverse proxy's). */
+  allowedOrigins?: string[];
+  /**
+   * false leaves Node-RED's own admin API and endpoints without the cross-site guard: for a test
+   * of the package's routes alone. The demo always has it.
+   */
+  guardNodeRed?: boolean;
+}
+
+/**
+ * The package's cross-site guard (lib/admin/cross-site.ts) as settings.js requires it: through
+ * the package as installed in the user directory, as a user's own settings.js would.
+ */
+export const CROSS_SITE_MODULE = `${PACKAGE_NAME}/dist/lib/admin/cross-site.js`;
+
+/**
+ * The demo's settings.js. Its admin API is open (no adminAuth), so the package's cross-site rule
+ * guards Node-RED's own admin API and its HTTP endpoints too (httpAdminMiddleware,
+ * httpNodeMiddleware): no other site's page can post to them, while the editor, the dashboard,
+ * links to either and curl (which sends no Origin) work as before.
+ */
+export function demoSettings(options: UserDirOptions): string {
+  const settings = {
+    uiHost: '127.0.0.1',
+    flowFile: 'flows.json',
+    credentialSecret: options.credentialSecret ?? false,
+    lang: options.lang,
+    adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
+    diagnostics: { enabled: false },
+    telemetry: { enabled: false },
+    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    editorTheme: { tours: false, projects: { enabled: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  };
+  const json = (value: unknown): string => JSON.stringify(value, null, 2);
+  return `// Written by the demo (demo/launch.ts).
+const { crossSiteGuard } = require(${JSON.stringify(CROSS_SITE_MODULE)});
+
+// Origins besides Node-RED's own whose pages may call it: a reverse proxy's, e.g.
+// 'https://home.example.com'. Another site's pages are refused whatever is listed here.
+const iotExplorerAllowedOrigins = ${json(options.allowedOrigins ?? [])};
+const refuseCrossSite = crossSiteGuard({
+  allowedOrigins: iotExplorerAllowedOrigins,
+  allowNavigation: true,
+});
+
+module.exports = {
+  ...${json(settings).replace(/\n/g, '\n  ')},
+  iotExplorerAllowedOrigins,${
+    options.guardNodeRed === false
+      ? ''
+      : `
+  httpAdminMiddleware: refuseCrossSite,
+  httpNodeMiddleware: refuseCrossSite,`
+  }
+};
+`;
 }
 
 /** A user of Node-RED's `adminAuth` (type "credentials"). */
@@ -120,25 +182,7 @@ export function prepareUserDir(options: UserDirOptions): void {
       .map((n) => [n.id, { accessToken: options.accessToken }]),
   );
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
-  fs.writeFileSync(
-    path.join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify(
-      {
-        uiHost: '127.0.0.1',
-        flowFile: 'flows.json',
-        credentialSecret: false,
-        lang: options.lang,
-        adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
-        diagnostics: { enabled: false },
-        telemetry: { enabled: false },
-        externalModules: { autoInstall: false, palette: { allowInstall: false } },
-        editorTheme: { tours: false, projects: { enabled: false } },
-        logging: { console: { level: 'info', metrics: false, audit: false } },
-      },
-      null,
-      2,
-    )};\n`,
-  );
+  fs.writeFileSync(path.join(userDir, 'settings.js'), demoSettings(options));
 }
 
 export interface NodeRedInstance {

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DeviceStatusError, IotExplorerError, LocalErrorCode, apiErrorKey } from '../errors/errors';
 import { asText, parseReply, splitPackedCode, type ApiReply } from './envelope';
-import { FlowControl, type FlowControlOptions } from './flow-control';
+import { FlowControl, type CallLane, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
@@ -99,6 +99,8 @@ export interface ApiClientOptions {
 export interface CallOptions {
   /** Aborts the call (e.g. when the node closes); the promise then rejects with IOTX_CLOSED. */
   signal?: AbortSignal;
+  /** Where the call waits for its turn instead of the account's flow control (the editor's lane). */
+  lane?: CallLane;
 }
 
 /** The application's keys, from the IoT Explorer console (应用开发 → the app's settings). */
@@ -280,11 +282,14 @@ export class ApiClient {
     options: CallOptions = {},
   ): Promise<ApiReply> {
     if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
-    await this.flowControl.acquire(options.signal);
+    const lane = options.lane ?? this.flowControl;
+    await lane.acquire(options.signal);
     try {
+      // A lane of its own does not close with the client: a closed client sends nothing more.
+      if (this.closed) throw new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' });
       return await this.attempts(action, params, options);
     } finally {
-      this.flowControl.release();
+      lane.release();
     }
   }
 

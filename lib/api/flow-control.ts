@@ -204,3 +204,66 @@ function positiveInt(value: number | undefined, fallback: number): number {
 function nonNegativeInt(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isInteger(value) && value >= 0 ? value : fallback;
 }
+
+/**
+ * Where a call waits for its turn. By default the account's {@link FlowControl}; a caller that
+ * must never take a flow's place (the editor) passes a {@link SideLane} of its own instead,
+ * through the client's per-call options.
+ */
+export interface CallLane {
+  acquire(signal?: AbortSignal): Promise<void>;
+  release(): void;
+}
+
+export interface SideLaneOptions {
+  /** Calls of this lane on the wire at once. */
+  maxInFlight: number;
+  /** Calls of this lane waiting; one more is refused with `full()`. */
+  maxQueue: number;
+  /** The error a call gets when the lane's queue is full. */
+  full: () => Error;
+}
+
+/**
+ * A small lane beside an account's flow control (the editor's requests): its own in-flight
+ * limit and queue, so its calls neither wait in nor fill the flows' queue. It does not close:
+ * a caller that goes away aborts its calls' signals.
+ */
+export class SideLane implements CallLane {
+  private readonly control: FlowControl;
+  private readonly full: () => Error;
+
+  constructor(options: SideLaneOptions) {
+    // Its own FlowControl: the same queue rules, never the flows' instance.
+    this.control = new FlowControl({
+      maxInFlight: options.maxInFlight,
+      maxQueue: options.maxQueue,
+    });
+    this.full = options.full;
+  }
+
+  get inFlight(): number {
+    return this.control.inFlight;
+  }
+
+  get queued(): number {
+    return this.control.queued;
+  }
+
+  /** True when no call of this lane runs or waits. */
+  get idle(): boolean {
+    return this.control.inFlight === 0 && this.control.queued === 0;
+  }
+
+  acquire(signal?: AbortSignal): Promise<void> {
+    return this.control.acquire(signal).catch((err: unknown) => {
+      throw err instanceof IotExplorerError && err.code === LocalErrorCode.QueueFull
+        ? this.full()
+        : err;
+    });
+  }
+
+  release(): void {
+    this.control.release();
+  }
+}
