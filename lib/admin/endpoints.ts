@@ -7,7 +7,12 @@ import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { ApiClient, DEFAULT_TIMEOUT_MS, type FamilyInfo, type RoomInfo } from '../api/client';
 import type { AutomationSummary, SceneSummary } from '../api/scenes';
-import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
+import {
+  IotExplorerError,
+  LocalErrorCode,
+  unexpectedError,
+  type MessageParams,
+} from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
   createAccountSignIn,
@@ -294,15 +299,7 @@ function guard(RED: NodeAPI) {
 }
 
 function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
-  const known =
-    err instanceof IotExplorerError
-      ? err
-      : new IotExplorerError({
-          code: LocalErrorCode.BadResponse,
-          key: 'badResponse',
-          params: { reason: err instanceof Error ? err.message : String(err) },
-        });
-  const localized = localizeError(RED, known);
+  const localized = localizeError(RED, unexpectedError(err));
   return {
     success: false,
     code: localized.code,

@@ -5,9 +5,9 @@ import { FlowControl, type FlowControlOptions } from './flow-control';
 import { signAppApi, type AppApiParams } from '../auth/signature';
 import { createHttpTransport, type Transport } from './transport';
 import { TemplateCache } from './template-cache';
-import type { ApiRequester } from './paging';
+import { readList, type ApiRequester, type RequestOptions } from './paging';
 import { DeviceId } from '../shared/device-id';
-import { redactError } from './redact';
+import { redactError, redactSecrets } from './redact';
 import {
   describeAutomation,
   listAutomations,
@@ -49,11 +49,6 @@ export {
  * the simulator enforces the same. Every caller (nodes, watcher, editor) batches by this one.
  */
 export const MAX_STATUS_DEVICE_IDS = 1000;
-/** The API's largest page (AppGetFamilyList, AppGetFamilyDeviceList, AppGetRoomList: Limit ≤ 50). */
-export const PAGE_LIMIT = 50;
-/** Paging stops after this many pages (5000 items), whatever Total says. */
-export const MAX_PAGES = 100;
-
 /** Where the client gets the user's AccessToken for each call. */
 export interface TokenSource {
   /** The token to send now; throws an {@link IotExplorerError} (IOTX_NO_TOKEN) when there is none. */
@@ -220,6 +215,9 @@ export function appApiEndpointFor(tokenApiEndpoint: string): string | undefined 
 
 export const INVALID_TOKEN_CODE = 'InvalidParameterValue.InvalidAccessToken';
 
+/** AppGetToken's params that hold the user's password and login (personal data): redacted. */
+const LOGIN_PARAMS = ['Password', 'PhoneNumber', 'Email'] as const;
+
 function isTokenRejection(err: unknown): err is IotExplorerError {
   return err instanceof IotExplorerError && err.code === INVALID_TOKEN_CODE;
 }
@@ -277,7 +275,7 @@ export class ApiClient {
   private async request(
     action: string,
     params: Record<string, unknown>,
-    options: CallOptions = {},
+    options: RequestOptions = {},
   ): Promise<ApiReply> {
     if (this.endpoint instanceof IotExplorerError) throw this.endpoint;
     await this.flowControl.acquire(options.signal);
@@ -291,13 +289,18 @@ export class ApiClient {
   private async attempts(
     action: string,
     params: Record<string, unknown>,
-    options: CallOptions,
+    options: RequestOptions,
   ): Promise<ApiReply> {
     const deadline = performance.now() + this.timeoutMs;
+    // A sign-in may be slow: the wait for a token is bounded by the sign-in's own timeout, and
+    // the check below sends nothing once the deadline has passed.
     let token = await this.tokenSource.getToken();
     let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const remaining = Math.max(1, Math.round(deadline - performance.now()));
+      // Never start an attempt past the call's deadline: a retry sent with no time left could
+      // reach the device and still be reported as failed.
+      const remaining = Math.round(deadline - performance.now());
+      if (remaining <= 0) throw this.deadlinePassed();
       try {
         return await this.send(action, params, token, options, remaining);
       } catch (err) {
@@ -320,11 +323,21 @@ export class ApiClient {
     }
   }
 
+  /** The call's timeout, for a call that ran out of time before it could be sent (again). */
+  private deadlinePassed(): IotExplorerError {
+    return new IotExplorerError({
+      code: LocalErrorCode.Timeout,
+      key: 'timeout',
+      params: { timeout: this.timeoutMs },
+      notSent: true,
+    });
+  }
+
   private send(
     action: string,
     params: Record<string, unknown>,
     token: string,
-    options: CallOptions,
+    options: RequestOptions,
     timeoutMs = this.timeoutMs,
   ): Promise<ApiReply> {
     const requestId = randomUUID();
@@ -354,7 +367,8 @@ export class ApiClient {
       Nonce: randomInt(1, 2 ** 31 - 1),
     };
     body.Signature = signAppApi(body, app.appSecret);
-    const secrets = [app.appSecret, typeof params.Password === 'string' ? params.Password : ''];
+    // The login is personal data: a refusal that echoes it must not carry it into a log.
+    const secrets = [app.appSecret, ...LOGIN_PARAMS.map((name) => asText(params[name]))];
     return this.post(this.appApiEndpoint, body, requestId, secrets, options);
   }
 
@@ -394,13 +408,17 @@ export class ApiClient {
     await this.send('AppLogoutUser', {}, token, options);
   }
 
-  /** The package's one HTTP exchange: post a JSON body, check the status, read the envelope. */
+  /**
+   * The package's one HTTP exchange: post a JSON body, check the status, read the envelope. The
+   * reply's text is redacted before anything reads it, so no result or error built from it can
+   * carry a secret the server echoed (a token in an action's Status, a login in a refusal).
+   */
   private async post(
     url: URL,
     body: Record<string, unknown>,
     requestId: string,
     secrets: readonly string[],
-    options: CallOptions & { timeoutMs?: number },
+    options: RequestOptions & { timeoutMs?: number },
   ): Promise<ApiReply> {
     try {
       const response = await this.transport.post({
@@ -408,6 +426,7 @@ export class ApiClient {
         body: JSON.stringify(body),
         timeoutMs: options.timeoutMs ?? this.timeoutMs,
         signal: options.signal,
+        maxBytes: options.maxReplyBytes,
       });
       if (response.status !== 200) {
         throw new IotExplorerError({
@@ -418,7 +437,7 @@ export class ApiClient {
           requestId,
         });
       }
-      return parseReply(response.body, requestId);
+      return parseReply(redactSecrets(response.body, secrets), requestId, response.bytes);
     } catch (err) {
       throw redactError(err, secrets, requestId);
     }
@@ -603,29 +622,14 @@ export class ApiClient {
     return rooms.map((r) => ({ roomId: asText(r.RoomId), roomName: asText(r.RoomName) }));
   }
 
-  /** Pages through a list Action until Total items (at most {@link MAX_PAGES} pages) are read. */
+  /** The items of every page of a list Action, within the list budget (lib/api/paging.ts). */
   private async allPages(
     action: string,
     params: Record<string, unknown>,
     listField: string,
     options: CallOptions,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let read = 0;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const { data } = await this.request(
-        action,
-        { ...params, Offset: read, Limit: PAGE_LIMIT },
-        options,
-      );
-      const list = Array.isArray(data[listField]) ? (data[listField] as unknown[]) : [];
-      read += list.length;
-      items.push(...list.filter(isRecord));
-      const total = Number(data.Total);
-      if (list.length === 0 || (Number.isFinite(total) && read >= total)) break;
-      if (!Number.isFinite(total) && list.length < PAGE_LIMIT) break;
-    }
-    return items;
+    return (await readList(this.requester, action, params, listField, options)).items;
   }
 
   /** `AppGetSceneList`: the family's scenes, every page (lib/api/scenes.ts). */

@@ -7,6 +7,8 @@ export interface ApiReply {
   /** The API's RequestId, or the one we sent when the reply's is empty (a documented quirk). */
   requestId: string;
   data: ReplyData;
+  /** The reply body's size in bytes, when known (counted against a paged read's budget). */
+  bytes?: number;
 }
 
 /** The real sub-code that the service sometimes packs as `Code|中文` into a Message or a Status. */
@@ -55,7 +57,7 @@ function pickRequestId(inner: Record<string, unknown>, sentRequestId: string): s
  * the documented `{"Response":{…}}` and the `{"code":0,"msg":"","data":{…}}` wrapper the
  * official clients parse. Throws an {@link IotExplorerError} for API errors and unreadable replies.
  */
-export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
+export function parseReply(bodyText: string, sentRequestId: string, bytes?: number): ApiReply {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -98,7 +100,7 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
 
   const requestId = pickRequestId(inner, sentRequestId);
   if (isObject(inner.Error)) throw errorFrom(inner.Error, requestId);
-  return { requestId, data: inner };
+  return bytes === undefined ? { requestId, data: inner } : { requestId, data: inner, bytes };
 }
 
 /** OutputParams is a JSON string: parse it; keep text that is not JSON; null when empty. */

@@ -1,4 +1,4 @@
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { IotExplorerError, unexpectedError } from '../errors/errors';
 
 /** Shorter texts are not treated as secrets: replacing them would garble ordinary words. */
 const MIN_SECRET_LENGTH = 4;
@@ -14,29 +14,23 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
     if (secret === undefined || secret.length < MIN_SECRET_LENGTH) continue;
     // The escaped form first: inside JSON text it is the one that appears.
     const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) out = out.split(escaped).join(MASK);
-    out = out.split(secret).join(MASK);
+    if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join(MASK);
+    // Looked for first: most texts hold no secret, and then nothing is copied.
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
   }
   return out;
 }
 
 /**
  * The error to report for a failed exchange: every text it carries redacted, the RequestId we
- * sent attached; anything that is not ours becomes IOTX_BAD_RESPONSE.
+ * sent attached; anything that is not ours becomes IOTX_UNEXPECTED.
  */
 export function redactError(
-  err: unknown,
+  caught: unknown,
   secrets: readonly string[],
   requestId: string,
 ): IotExplorerError {
-  if (!(err instanceof IotExplorerError)) {
-    return new IotExplorerError({
-      code: LocalErrorCode.BadResponse,
-      key: 'badResponse',
-      params: { reason: redactSecrets(String(err), secrets) },
-      requestId,
-    });
-  }
+  const err = unexpectedError(caught);
   const clean = redactSecrets(err.message, secrets);
   if (clean === err.message && err.requestId !== undefined) return err;
   return new IotExplorerError({

@@ -11,11 +11,18 @@ export interface TransportRequest {
   body: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Reads at most this many bytes of the reply (a paged read's remaining budget); a longer reply
+   * fails as the transport's own limit does. Never raises the transport's own limit.
+   */
+  maxBytes?: number;
 }
 
 export interface TransportResponse {
   status: number;
   body: string;
+  /** The reply body's size in bytes, as received. */
+  bytes: number;
 }
 
 export interface Transport {
@@ -54,6 +61,23 @@ function networkError(err: NodeJS.ErrnoException, url: URL): IotExplorerError {
   });
 }
 
+/** A reply longer than the limit: read no further. */
+function replyTooLarge(limit: number): IotExplorerError {
+  return new IotExplorerError({
+    code: LocalErrorCode.BadResponse,
+    key: 'replyTooLarge',
+    params: { limit },
+  });
+}
+
+/** Whether a failed exchange is a reply that was longer than the limit it was read with. */
+export function isReplyTooLarge(err: unknown): boolean {
+  return err instanceof IotExplorerError && err.key === 'replyTooLarge';
+}
+
+/** The largest reply a transport reads unless told otherwise: 8 MiB. */
+export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+
 /**
  * node:http(s) with keep-alive agents: no dependency, and keep-alive also on Node 18,
  * whose default agent closes every connection.
@@ -66,9 +90,16 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
-  const maxReplyBytes = options.maxReplyBytes ?? 8 * 1024 * 1024;
+  const maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
 
-  function post({ url, body, timeoutMs, signal }: TransportRequest): Promise<TransportResponse> {
+  function post({
+    url,
+    body,
+    timeoutMs,
+    signal,
+    maxBytes,
+  }: TransportRequest): Promise<TransportResponse> {
+    const limit = maxBytes === undefined ? maxReplyBytes : Math.min(maxBytes, maxReplyBytes);
     return new Promise<TransportResponse>((resolve, reject) => {
       let settled = false;
       const isHttps = url.protocol === 'https:';
@@ -120,14 +151,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxReplyBytes) {
-            finish(
-              new IotExplorerError({
-                code: LocalErrorCode.BadResponse,
-                key: 'badResponse',
-                params: { reason: `the reply is larger than ${maxReplyBytes} bytes` },
-              }),
-            );
+          if (size > limit) {
+            finish(replyTooLarge(limit));
             return;
           }
           chunks.push(chunk);
@@ -167,6 +192,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           finish(undefined, {
             status: response.statusCode ?? 0,
             body: Buffer.concat(chunks, size).toString('utf8'),
+            bytes: size,
           });
         });
       });

@@ -22,6 +22,13 @@ export const LocalErrorCode = {
   BadResponse: 'IOTX_BAD_RESPONSE',
   Closed: 'IOTX_CLOSED',
   QueueFull: 'IOTX_QUEUE_FULL',
+  /** A paged read grew past what one call reads (items or bytes): nothing partial is returned. */
+  ReadLimit: 'IOTX_READ_LIMIT',
+  /**
+   * A fault that is not the user's input, the network or the API: a bug in the package or in the
+   * runtime around it. The one code for it, so a catch node never mistakes it for bad input.
+   */
+  Unexpected: 'IOTX_UNEXPECTED',
 } as const;
 
 export type MessageParams = Record<string, string | number>;
@@ -133,8 +140,26 @@ export function deviceNotReported(requestId: string, deviceId?: string): IotExpl
   });
 }
 
-export function isIotExplorerError(value: unknown): value is IotExplorerError {
-  return value instanceof IotExplorerError;
+/** A description of anything thrown, that cannot itself throw (a getter or toString may). */
+function describeThrown(caught: unknown): string {
+  try {
+    return caught instanceof Error ? caught.message : String(caught);
+  } catch {
+    return 'an unreadable value was thrown';
+  }
+}
+
+/**
+ * Anything thrown that is not an {@link IotExplorerError}, as one: `IOTX_UNEXPECTED`, the one code
+ * for a fault that is neither the user's input nor the service's answer.
+ */
+export function unexpectedError(caught: unknown): IotExplorerError {
+  if (caught instanceof IotExplorerError) return caught;
+  return new IotExplorerError({
+    code: LocalErrorCode.Unexpected,
+    key: 'unexpected',
+    params: { reason: describeThrown(caught) },
+  });
 }
 
 /** Error-message keys for the API codes a user meets most, each with advice on what to do. */

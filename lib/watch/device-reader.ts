@@ -90,7 +90,7 @@ export class DeviceReader {
         caught instanceof IotExplorerError
           ? caught
           : new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
+              code: LocalErrorCode.Unexpected,
               key: 'unexpected',
               params: { reason: caught instanceof Error ? caught.message : String(caught) },
             });

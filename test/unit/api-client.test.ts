@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiClient, type TokenSource } from '../../lib/api/client';
 import { IotExplorerError } from '../../lib/errors/errors';
 import { createHttpTransport } from '../../lib/api/transport';
+import { redactError } from '../../lib/api/redact';
 import { startSimulator, type Simulator } from '../../simulator';
 
 const LIGHT = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp', actionId: 'light_blink' };
@@ -184,5 +185,114 @@ describe('ApiClient against replies the simulator never gives', function () {
       client.close();
       await server.close();
     }
+  });
+});
+
+describe('a retry never starts past the call deadline', function () {
+  const TOKEN = 'first-token-0a1b2c3d';
+  const FRESH = 'fresh-token-4e5f6a7b';
+
+  async function refusingFirstToken() {
+    return replyServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        seen.push(String(body.AccessToken));
+        res.end(
+          JSON.stringify(
+            body.AccessToken === FRESH
+              ? { Response: { RequestId: 'ok', Status: 'succ' } }
+              : {
+                  Response: {
+                    RequestId: 'no',
+                    Error: { Code: 'InvalidParameterValue.InvalidAccessToken', Message: 'no' },
+                  },
+                },
+          ),
+        );
+      });
+    });
+  }
+  let seen: string[] = [];
+  beforeEach(function () {
+    seen = [];
+  });
+
+  it('a renewal that outlasts the deadline ends in IOTX_TIMEOUT, the retry unsent', async function () {
+    const server = await refusingFirstToken();
+    const client = new ApiClient({
+      endpoint: server.url,
+      timeoutMs: 200,
+      tokenSource: {
+        getToken: () => TOKEN,
+        renewAfterRejection: () =>
+          new Promise<string>((resolve) => setTimeout(() => resolve(FRESH), 600)),
+      },
+    });
+    try {
+      const err = await rejection(client.callDeviceActionSync(LIGHT));
+      assert.equal(err.code, 'IOTX_TIMEOUT');
+      assert.equal(err.notSent, true);
+      // Let the renewal finish: a retry sent late would arrive now.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.deepEqual(seen, [TOKEN], 'only the refused call reached the server');
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('a first token that comes after the deadline sends nothing', async function () {
+    const server = await refusingFirstToken();
+    const client = new ApiClient({
+      endpoint: server.url,
+      timeoutMs: 200,
+      tokenSource: {
+        getToken: () => new Promise<string>((resolve) => setTimeout(() => resolve(FRESH), 600)),
+      },
+    });
+    try {
+      const err = await rejection(client.callDeviceActionSync(LIGHT));
+      assert.equal(err.code, 'IOTX_TIMEOUT');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.deepEqual(seen, [], 'nothing was sent');
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('a renewal within the deadline is retried once and succeeds', async function () {
+    const server = await refusingFirstToken();
+    const client = new ApiClient({
+      endpoint: server.url,
+      timeoutMs: 2000,
+      tokenSource: {
+        getToken: () => TOKEN,
+        renewAfterRejection: () => Promise.resolve(FRESH),
+      },
+    });
+    try {
+      assert.equal((await client.callDeviceActionSync(LIGHT)).status, 'succ');
+      assert.deepEqual(seen, [TOKEN, FRESH]);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
+describe('a fault that is not ours', function () {
+  it('becomes IOTX_UNEXPECTED with every secret redacted', function () {
+    const err = redactError(
+      new TypeError('x is not a function near secret-token-1234'),
+      ['secret-token-1234'],
+      'r1',
+    );
+    assert.equal(err.code, 'IOTX_UNEXPECTED');
+    assert.equal(err.requestId, 'r1');
+    assert.equal(err.message.includes('secret-token-1234'), false);
+    assert.match(err.message, /\*\*\*/);
   });
 });
