@@ -62,6 +62,71 @@ export async function startSimulatorProcess(extraArgs: string[] = []): Promise<S
   };
 }
 
+/**
+ * The instant server's program: answers every POST, once its body is in, with one fixed
+ * successful action reply, at once; keep-alive as Node's http server does by default. It does
+ * the least a server can, so that the client's own cost is what a run measures.
+ */
+const INSTANT_SERVER = `
+const http = require('node:http');
+const reply = Buffer.from(JSON.stringify({ Response: {
+  RequestId: 'instant', ClientToken: 'instant-client-token', Status: 'succ',
+  OutputParams: JSON.stringify({ err_code: 0 }) } }));
+let requests = 0;
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    requests += 1;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': reply.length });
+    res.end(reply);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write('instant server listening on http://127.0.0.1:' + server.address().port + '/api/exploreropen/tokenapi\\n');
+});
+process.on('SIGTERM', () => { process.stdout.write('requests ' + requests + '\\n'); process.exit(0); });
+`;
+
+export interface InstantServerProcess {
+  tokenapiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the instant server in its own process (its CPU is not this process's). */
+export async function startInstantServerProcess(): Promise<InstantServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['-e', INSTANT_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const tokenapiUrl = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('the instant server did not start')), 15000);
+    child.once('exit', (code) =>
+      reject(new Error(`the instant server exited with ${String(code)}`)),
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const match = /instant server listening on (\S+)/.exec(text);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    tokenapiUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
