@@ -69,6 +69,41 @@ interface Run {
   failures: number;
 }
 
+/**
+ * An account at `endpoint` (`acc<suffix>`), its call-action node (`act<suffix>`) wired to the
+ * helper `output`, and that helper.
+ */
+function accountAndAction(
+  suffix: string,
+  name: string,
+  endpoint: string,
+  output: string,
+): FlowNode[] {
+  return [
+    {
+      id: `acc${suffix}`,
+      type: 'iot-explorer-account',
+      z: 'tab',
+      name,
+      endpoint,
+      timeout: '10000',
+      maxInFlight: String(MAX_IN_FLIGHT),
+      maxQueue: '1000',
+    },
+    {
+      id: `act${suffix}`,
+      type: 'iot-explorer-action',
+      z: 'tab',
+      account: `acc${suffix}`,
+      productId: TARGET.ProductId,
+      deviceName: TARGET.DeviceName,
+      actionId: TARGET.ActionId,
+      wires: [[output]],
+    },
+    { id: output, type: 'helper', z: 'tab' },
+  ];
+}
+
 function benchFlow(endpoint: string, instantEndpoint: string): FlowNode[] {
   const functionCode = `
 msg.url = ${JSON.stringify(endpoint)};
@@ -86,48 +121,8 @@ msg.payload = {
 return msg;`;
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
-    {
-      id: 'acc',
-      type: 'iot-explorer-account',
-      z: 'tab',
-      name: 'bench',
-      endpoint,
-      timeout: '10000',
-      maxInFlight: String(MAX_IN_FLIGHT),
-      maxQueue: '1000',
-    },
-    {
-      id: 'act',
-      type: 'iot-explorer-action',
-      z: 'tab',
-      account: 'acc',
-      productId: TARGET.ProductId,
-      deviceName: TARGET.DeviceName,
-      actionId: TARGET.ActionId,
-      wires: [['outA']],
-    },
-    { id: 'outA', type: 'helper', z: 'tab' },
-    {
-      id: 'accI',
-      type: 'iot-explorer-account',
-      z: 'tab',
-      name: 'instant',
-      endpoint: instantEndpoint,
-      timeout: '10000',
-      maxInFlight: String(MAX_IN_FLIGHT),
-      maxQueue: '1000',
-    },
-    {
-      id: 'actI',
-      type: 'iot-explorer-action',
-      z: 'tab',
-      account: 'accI',
-      productId: TARGET.ProductId,
-      deviceName: TARGET.DeviceName,
-      actionId: TARGET.ActionId,
-      wires: [['outI']],
-    },
-    { id: 'outI', type: 'helper', z: 'tab' },
+    ...accountAndAction('', 'bench', endpoint, 'outA'),
+    ...accountAndAction('I', 'instant', instantEndpoint, 'outI'),
     // One catch node for both cases (the test helper loads the catch module once per catch node).
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
     { id: 'err', type: 'helper', z: 'tab' },

@@ -100,7 +100,7 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<HistoryCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: kind === 'event' ? 'AppListEventHistory' : 'AppGetDeviceDataHistory',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await device(msg, 'productId');
         info.deviceName = await device(msg, 'deviceName');
         const target = { productId: info.productId, deviceName: info.deviceName };
@@ -115,7 +115,7 @@ export default function register(RED: NodeAPI): void {
         if (kind === 'property') {
           const result = await account.client.getPropertyHistory(
             { ...request, property: info.property! },
-            { signal },
+            callOptions,
           );
           info.requestIds = result.requestIds;
           info.templateChecked = result.templateChecked;
@@ -133,7 +133,7 @@ export default function register(RED: NodeAPI): void {
           if (eventType) info.eventType = eventType;
           const result = await account.client.getEventHistory(
             { ...request, eventId: eventId || undefined, type: eventType },
-            { signal },
+            callOptions,
           );
           info.requestIds = result.requestIds;
           info.maxPointsReached = result.maxPointsReached;

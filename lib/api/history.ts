@@ -1,10 +1,11 @@
 // A device's past: a property's values (AppGetDeviceDataHistory) and its events
 // (AppListEventHistory), read page by page to the end within a bound on points.
 
-import { readPages, records, type ApiRequester, type CutShort } from './paging';
+import type { ApiRequester, CallOptions } from './contracts';
+import { readPages, type CutShort } from './paging';
 import type { TemplateCache } from './template-cache';
-import type { CallOptions, DeviceTarget } from './client';
-import { asText } from './envelope';
+import { asText, records } from './envelope';
+import type { DeviceId } from '../shared/device-id';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { readTemplateValue } from '../shared/data-template';
 
@@ -33,12 +34,12 @@ interface HistoryRange {
   pageSize?: number;
 }
 
-export interface PropertyHistoryRequest extends DeviceTarget, HistoryRange {
+export interface PropertyHistoryRequest extends DeviceId, HistoryRange {
   /** The property id (the API's FieldName). */
   property: string;
 }
 
-export interface EventHistoryRequest extends DeviceTarget, HistoryRange {
+export interface EventHistoryRequest extends DeviceId, HistoryRange {
   /** Only this event; blank or undefined for all. */
   eventId?: string;
   type?: EventType;

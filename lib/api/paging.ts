@@ -2,28 +2,10 @@
 // hostile or broken endpoint that pages forever (or sends huge pages) stops at the budget, so one
 // message cannot fill Node-RED's memory.
 
-import type { CallOptions } from './client';
-import type { ApiReply } from './envelope';
+import type { ApiRequester, CallOptions } from './contracts';
+import { records } from './envelope';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { isReplyTooLarge } from './transport';
-
-/**
- * The one thing the paged and scene/history calls need from the client: its private request,
- * handed to them by the client's own methods so nothing outside lib/api/ can send raw calls.
- */
-export interface ApiRequester {
-  request(
-    action: string,
-    params: Record<string, unknown>,
-    options?: RequestOptions,
-  ): Promise<ApiReply>;
-}
-
-/** A call's options as the pipeline takes them: the caller's, plus what paging adds. */
-export interface RequestOptions extends CallOptions {
-  /** Read at most this many bytes of the reply (the remaining budget of a paged read). */
-  maxReplyBytes?: number;
-}
 
 /** The API's page size limit for Offset/Limit lists (families, devices, rooms, scenes). */
 export const PAGE_LIMIT = 50;
@@ -125,16 +107,6 @@ export async function readPages<C>(
     cursor = reply.next;
   }
   return { ...read, cutShort: 'pages' };
-}
-
-/** The items of a reply field that are objects; anything else in a list is left out. */
-export function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value)
-    ? (value as unknown[]).filter(
-        (v): v is Record<string, unknown> =>
-          typeof v === 'object' && v !== null && !Array.isArray(v),
-      )
-    : [];
 }
 
 /** The error of a list that does not fit its budget: nothing partial is returned. */

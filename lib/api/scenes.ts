@@ -1,9 +1,9 @@
 // The family's scenes (手动智能, run on demand) and automations (自动智能, run by conditions):
 // the tokenapi calls that list, run and switch them (reference: scenes-history.md).
 
-import type { CallOptions } from './client';
-import { asText } from './envelope';
-import { LIST_BUDGET, readLimitError, readList, records, type ApiRequester } from './paging';
+import type { ApiRequester, CallOptions } from './contracts';
+import { asText, records } from './envelope';
+import { LIST_BUDGET, readLimitError, readList } from './paging';
 import type { AutomationSummary, SceneSummary } from '../shared/admin-api';
 
 export type { AutomationSummary, SceneSummary };

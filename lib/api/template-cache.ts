@@ -1,4 +1,5 @@
-import type { CallOptions, ProductInfo } from './client';
+import type { CallOptions } from './contracts';
+import type { ProductInfo } from './products';
 import { parseDataTemplate, type DataTemplate } from '../shared/data-template';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 

@@ -1,4 +1,4 @@
-import type { IssuedToken, TokenSource } from '../api/client';
+import type { IssuedToken, TokenSource } from '../api/contracts';
 import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -108,7 +108,7 @@ export class IotExplorerError extends Error {
  * failure (FailedOperation.ActionUnreachable, …). Carries what the reply said, so a node reads
  * it here rather than in the raw reply.
  */
-export class DeviceStatusError extends IotExplorerError {
+export class ActionStatusError extends IotExplorerError {
   /** The reply's Status as sent, e.g. `FailedOperation.ActionUnreachable|动作消息不可达`. */
   readonly status: string;
   readonly clientToken: string;
@@ -120,7 +120,7 @@ export class DeviceStatusError extends IotExplorerError {
     reply: { status: string; clientToken: string; raw: Record<string, unknown> },
   ) {
     super(init);
-    this.name = 'DeviceStatusError';
+    this.name = 'ActionStatusError';
     this.status = reply.status;
     this.clientToken = reply.clientToken;
     this.reply = reply.raw;

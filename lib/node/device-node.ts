@@ -1,10 +1,9 @@
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
-import type { ApiClient } from '../api/client';
+import type { ApiClient, CallOptions } from '../api/client';
 import type { PushConnection } from '../push/push-connection';
 import type { TokenHealth, TokenNotice } from '../auth/token-health';
 import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
-import { observeQueue } from '../api/flow-control';
 import { DeviceId } from '../shared/device-id';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './i18n';
@@ -54,8 +53,11 @@ export type DeviceMessage = NodeMessageInFlow & { iotexplorer?: CallInfo };
 
 export interface CallContext<I extends CallInfo> {
   account: AccountNode;
-  /** Aborted when the node closes; pass it to every client call. */
-  signal: AbortSignal;
+  /**
+   * The options of every client call for this message: its signal (aborted when the node
+   * closes) and the node's status as the queue's observer. Pass them to every client call.
+   */
+  callOptions: CallOptions;
   /** Filled as the call goes; becomes `msg.iotexplorer`, also on errors. */
   info: I;
 }
@@ -143,7 +145,6 @@ export function handleDeviceMessages<I extends CallInfo>(
     done: (err?: Error) => void,
   ): Promise<void> {
     const controller = new AbortController();
-    observeQueue(controller.signal, status);
     inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
@@ -153,7 +154,7 @@ export function handleDeviceMessages<I extends CallInfo>(
       }
       const statusText = await options.run(msg, {
         account: options.account,
-        signal: controller.signal,
+        callOptions: { signal: controller.signal, queue: status },
         info,
       });
       msg.iotexplorer = info;

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
+import { rejection } from '../support/rejection';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient, type TokenSource } from '../../lib/api/client';
-import { IotExplorerError } from '../../lib/errors/errors';
 import { createHttpTransport } from '../../lib/api/transport';
 import { redactError } from '../../lib/api/redact';
 import { startSimulator, type Simulator } from '../../simulator';
+import { closedPort } from '../support/net';
 
 const LIGHT = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp', actionId: 'light_blink' };
-
-async function rejection(promise: Promise<unknown>): Promise<IotExplorerError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof IotExplorerError, String(err));
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** A one-route server for replies the simulator would never give. */
 async function replyServer(
@@ -294,5 +285,102 @@ describe('a fault that is not ours', function () {
     assert.equal(err.requestId, 'r1');
     assert.equal(err.message.includes('secret-token-1234'), false);
     assert.match(err.message, /\*\*\*/);
+  });
+});
+
+describe("the account's calls per Action", function () {
+  let sim: Simulator;
+  beforeEach(async function () {
+    sim = await startSimulator();
+  });
+  afterEach(async function () {
+    await sim.close();
+  });
+
+  it('counts the requests sent per Action, retries included, and the failed ones', async function () {
+    let renewals = 0;
+    const client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: {
+        getToken: () => (renewals === 0 ? 'expired-access-token' : 'demo-access-token'),
+        renewAfterRejection: () => {
+          renewals += 1;
+          return Promise.resolve('demo-access-token');
+        },
+      },
+    });
+    try {
+      const before = client.callCounts();
+      assert.deepEqual(before.byAction, {});
+      // Refused once (the old token), then sent again with the new one.
+      await client.callDeviceActionSync(LIGHT);
+      await client.callDeviceActionSync(LIGHT);
+      await client.getDeviceStatuses(['LIGHT0A1B2/living_lamp']);
+      sim.setFault({ kind: 'requestLimit', count: 1 });
+      await client.getDeviceData(LIGHT);
+      const counts = client.callCounts();
+      assert.deepEqual(counts.byAction, {
+        AppCallDeviceActionSync: { sent: 3, failed: 1 },
+        AppGetDeviceStatuses: { sent: 1, failed: 0 },
+        AppGetDeviceData: { sent: 2, failed: 1 },
+      });
+      assert.equal(sim.requests.length, 6, 'the simulator saw as many requests');
+      assert.ok(counts.since <= Date.now());
+      // A copy: what the caller holds does not change under it.
+      await client.getDeviceStatuses(['LIGHT0A1B2/living_lamp']);
+      assert.equal(counts.byAction.AppGetDeviceStatuses.sent, 1);
+      assert.equal(client.callCounts().byAction.AppGetDeviceStatuses.sent, 2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('does not count a request that never left (connection refused)', async function () {
+    const port = await closedPort();
+    const client = new ApiClient({
+      endpoint: `http://127.0.0.1:${port}/api/exploreropen/tokenapi`,
+      tokenSource: { getToken: () => 'demo-access-token' },
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    try {
+      const err = await rejection(client.callDeviceActionSync(LIGHT));
+      assert.equal(err.code, 'IOTX_NETWORK');
+      assert.deepEqual(client.callCounts().byAction, {});
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('the queue observer, an option of each call', function () {
+  let sim: Simulator;
+  beforeEach(async function () {
+    sim = await startSimulator();
+  });
+  afterEach(async function () {
+    await sim.close();
+  });
+
+  it('hears when its call waits in the queue and when it leaves it', async function () {
+    sim.setFault({ kind: 'latency', latencyMs: 150, count: 1 });
+    const client = new ApiClient({
+      endpoint: sim.tokenapiUrl,
+      tokenSource: { getToken: () => 'demo-access-token' },
+      flowControl: { maxInFlight: 1 },
+    });
+    const heard: string[] = [];
+    const observer = {
+      queued: () => heard.push('queued'),
+      dequeued: () => heard.push('dequeued'),
+    };
+    try {
+      const first = client.callDeviceActionSync(LIGHT, { queue: observer });
+      const second = client.callDeviceActionSync(LIGHT, { queue: observer });
+      await Promise.all([first, second]);
+      // The first took the free slot at once; the second waited for it.
+      assert.deepEqual(heard, ['queued', 'dequeued']);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rejection } from '../support/rejection';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import {
   LIST_BUDGET,
@@ -6,12 +7,10 @@ import {
   PAGE_LIMIT,
   readList,
   readPages,
-  type ApiRequester,
   type PageReply,
-  type RequestOptions,
 } from '../../lib/api/paging';
 import { followHistoryPages, historyByteBudget } from '../../lib/api/history';
-import type { ApiReply } from '../../lib/api/envelope';
+import type { ApiReply, ApiRequester, RequestOptions } from '../../lib/api/contracts';
 
 const item = (i: number): Record<string, unknown> => ({ id: i });
 
@@ -30,16 +29,6 @@ function listServer(
       return Promise.resolve({ requestId: `r${asked.length}`, data: {}, bytes: 100, ...reply });
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IotExplorerError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof IotExplorerError, String(err));
-    return err;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('the paging loop and its budget', function () {

@@ -12,7 +12,13 @@ import {
   INTERNATIONAL_PUSH_URL_GUESS,
   pushUrlFor,
 } from '../../lib/shared/push-url';
-import { migrateWatchConfig } from '../../lib/watch/watch-config';
+import { migrateWatch, type StoredWatch } from '../../lib/node/migrations';
+
+/** The watch settings whose meaning depends on when the node was saved, as its migration reads them. */
+function migrateWatchConfig(stored: StoredWatch) {
+  const { mode, watchState, watchOnline, watchEvents, watchActions } = migrateWatch(stored);
+  return { mode, watchState, watchOnline, watchEvents, watchActions };
+}
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
 
