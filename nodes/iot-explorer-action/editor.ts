@@ -6,10 +6,10 @@ import {
   PAYLOAD_TYPES,
   showAbsentAsRuntime,
   typedField,
-} from '../fields';
-import { inputParamsForm } from '../input-form';
-import { actionPicker } from '../pickers/action';
-import { devicePicker } from '../pickers/device';
+} from '../../editor/fields';
+import { inputParamsForm } from '../../editor/input-form';
+import { actionPicker } from '../../editor/pickers/action';
+import { devicePicker } from '../../editor/pickers/device';
 
 /** A literal typed field's text, or '' when it comes from msg/flow/global/env. */
 function literalOf(value: unknown, type: unknown): string {
