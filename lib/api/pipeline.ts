@@ -189,10 +189,15 @@ export class RequestPipeline implements ApiRequester {
     };
     body.Signature = signAppApi(body, app.appSecret);
     const secrets = [app.appSecret, ...LOGIN_PARAMS.map((name) => asText(params[name]))];
-    return this.post(this.appApiEndpoint, action, body, requestId, secrets, {
-      ...options,
-      timeoutMs: this.timeoutMs,
-    });
+    return this.post(
+      this.appApiEndpoint,
+      action,
+      body,
+      requestId,
+      secrets,
+      options,
+      this.timeoutMs,
+    );
   }
 
   /** The account's calls per Action so far: a copy, for a node or the user to show. */
@@ -218,7 +223,8 @@ export class RequestPipeline implements ApiRequester {
     const deadline = performance.now() + this.timeoutMs;
     // A sign-in may be slow: the wait for a token is bounded by the sign-in's own timeout, and
     // the check below sends nothing once the deadline has passed.
-    let token = await this.tokenSource.getToken();
+    const pending = this.tokenSource.getToken();
+    let token = typeof pending === 'string' ? pending : await pending;
     let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
       // Never start an attempt past the call's deadline: a retry sent with no time left could
@@ -268,7 +274,7 @@ export class RequestPipeline implements ApiRequester {
     const requestId = randomUUID();
     // Params first, then the common fields, so that no param can override them.
     const body = { ...params, Action: action, RequestId: requestId, AccessToken: token };
-    return this.post(url, action, body, requestId, [token], { ...options, timeoutMs });
+    return this.post(url, action, body, requestId, [token], options, timeoutMs);
   }
 
   /**
@@ -283,7 +289,8 @@ export class RequestPipeline implements ApiRequester {
     body: Record<string, unknown>,
     requestId: string,
     secrets: readonly string[],
-    options: RequestOptions & { timeoutMs: number },
+    options: RequestOptions,
+    timeoutMs: number,
   ): Promise<ApiReply> {
     if (options.signal?.aborted) throw closedError();
     let outcome: 'answered' | 'failed' | 'unsent' = 'failed';
@@ -291,7 +298,7 @@ export class RequestPipeline implements ApiRequester {
       const response = await this.transport.post({
         url,
         body: JSON.stringify(body),
-        timeoutMs: options.timeoutMs,
+        timeoutMs,
         signal: options.signal,
         maxBytes: options.maxReplyBytes,
       });

@@ -92,6 +92,31 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   const httpsAgent = new https.Agent(agentOptions);
   const maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
 
+  /** The request options of each endpoint, worked out once (not from the URL on every call). */
+  const targets = new Map<string, http.RequestOptions>();
+  const targetOf = (url: URL): http.RequestOptions => {
+    let target = targets.get(url.href);
+    if (target === undefined) {
+      const isHttps = url.protocol === 'https:';
+      target = {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port === '' ? undefined : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        agent: isHttps ? httpsAgent : httpAgent,
+      };
+      // As Node reads a URL: user:password in it becomes Basic authorization.
+      if (url.username !== '' || url.password !== '') {
+        target.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      }
+      // A few endpoints per account at most: keep the map from growing with odd callers.
+      if (targets.size >= 16) targets.clear();
+      targets.set(url.href, target);
+    }
+    return target;
+  };
+
   function post({
     url,
     body,
@@ -102,10 +127,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
     const limit = maxBytes === undefined ? maxReplyBytes : Math.min(maxBytes, maxReplyBytes);
     return new Promise<TransportResponse>((resolve, reject) => {
       let settled = false;
-      const isHttps = url.protocol === 'https:';
-      const request = (isHttps ? https : http).request(url, {
-        method: 'POST',
-        agent: isHttps ? httpsAgent : httpAgent,
+      const target = targetOf(url);
+      const request = (url.protocol === 'https:' ? https : http).request({
+        ...target,
         headers: {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(body),
@@ -123,6 +147,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           reject(error);
         } else {
           resolve(response as TransportResponse);
+        }
+      };
+      // Errors are built only when they happen: most exchanges end well.
+      const fail = (key: 'badResponse', reason: string): void => {
+        if (!settled) {
+          finish(
+            new IotExplorerError({ code: LocalErrorCode.BadResponse, key, params: { reason } }),
+          );
         }
       };
       const onAbort = (): void =>
@@ -143,9 +175,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         onAbort();
         return;
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // Removed by finish(), which runs once: no { once } (it costs as much again, per call).
+      signal?.addEventListener('abort', onAbort);
 
-      request.on('error', (err: NodeJS.ErrnoException) => finish(networkError(err, url)));
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        if (!settled) finish(networkError(err, url));
+      });
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -158,40 +193,19 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           chunks.push(chunk);
         });
         response.on('error', (err: NodeJS.ErrnoException) =>
-          finish(
-            new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
-              key: 'badResponse',
-              params: {
-                reason: `the connection broke during the reply (${err.code ?? err.message})`,
-              },
-            }),
-          ),
+          fail('badResponse', `the connection broke during the reply (${err.code ?? err.message})`),
         );
         // 'close' without 'end' or 'error': the socket went away mid-reply.
-        response.on('close', () =>
-          finish(
-            new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
-              key: 'badResponse',
-              params: { reason: 'the connection closed during the reply' },
-            }),
-          ),
-        );
+        response.on('close', () => fail('badResponse', 'the connection closed during the reply'));
         response.on('end', () => {
           if (!response.complete) {
-            finish(
-              new IotExplorerError({
-                code: LocalErrorCode.BadResponse,
-                key: 'badResponse',
-                params: { reason: 'the reply was cut short' },
-              }),
-            );
+            fail('badResponse', 'the reply was cut short');
             return;
           }
+          const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
           finish(undefined, {
             status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks, size).toString('utf8'),
+            body: bytes.toString('utf8'),
             bytes: size,
           });
         });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { ApiClient, CallOptions } from '../api/client';
 import type { PushConnection } from '../push/push-connection';
@@ -96,8 +97,11 @@ export function handleDeviceMessages<I extends CallInfo>(
   });
   const unsubscribe = health?.subscribe(() => status.refresh());
   if (health?.current()) status.refresh();
-  const inFlight = new Set<AbortController>();
-  let closing = false;
+  // One signal for all of this node's calls: closing the node aborts every call in flight at
+  // once, and a message costs no controller of its own. Any number of calls may listen to it.
+  const closing = new AbortController();
+  setMaxListeners(Infinity, closing.signal);
+  const callOptions: CallOptions = { signal: closing.signal, queue: status };
 
   /**
    * Never lets anything escape: the runtime itself can throw from `send` or `done` (it clones a
@@ -144,8 +148,6 @@ export function handleDeviceMessages<I extends CallInfo>(
     send: (msg: NodeMessageInFlow) => void,
     done: (err?: Error) => void,
   ): Promise<void> {
-    const controller = new AbortController();
-    inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
     try {
@@ -154,7 +156,7 @@ export function handleDeviceMessages<I extends CallInfo>(
       }
       const statusText = await options.run(msg, {
         account: options.account,
-        callOptions: { signal: controller.signal, queue: status },
+        callOptions,
         info,
       });
       msg.iotexplorer = info;
@@ -162,7 +164,7 @@ export function handleDeviceMessages<I extends CallInfo>(
       send(msg);
       done();
     } catch (caught) {
-      if (closing) {
+      if (closing.signal.aborted) {
         // The flow is stopping: end the message without reporting into a flow that is going away.
         done();
         return;
@@ -172,8 +174,6 @@ export function handleDeviceMessages<I extends CallInfo>(
       msg.iotexplorer = info;
       status.failed(err.code);
       done(localizeError(RED, err));
-    } finally {
-      inFlight.delete(controller);
     }
   }
 
@@ -182,9 +182,8 @@ export function handleDeviceMessages<I extends CallInfo>(
   });
 
   node.on('close', (done: () => void) => {
-    closing = true;
+    closing.abort();
     unsubscribe?.();
-    for (const controller of inFlight) controller.abort();
     status.clear();
     done();
   });
