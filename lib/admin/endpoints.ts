@@ -10,7 +10,7 @@ import type { NodeAPI } from 'node-red';
 import { ApiClient, DEFAULT_TIMEOUT_MS, type CallOptions, type RoomInfo } from '../api/client';
 import { SideLane } from '../api/flow-control';
 import type { AutomationSummary, SceneSummary } from '../api/scenes';
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
   createAccountSignIn,
@@ -336,15 +336,7 @@ function permissionFor(RED: NodeAPI, req: Request): string[] {
 }
 
 function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
-  const known =
-    err instanceof IotExplorerError
-      ? err
-      : new IotExplorerError({
-          code: LocalErrorCode.BadResponse,
-          key: 'badResponse',
-          params: { reason: err instanceof Error ? err.message : String(err) },
-        });
-  const localized = localizeError(RED, known);
+  const localized = localizeError(RED, unexpectedError(err));
   return {
     success: false,
     code: localized.code,

@@ -680,7 +680,7 @@ function asError(err: unknown): IotExplorerError {
   return err instanceof IotExplorerError
     ? err
     : new IotExplorerError({
-        code: LocalErrorCode.BadResponse,
+        code: LocalErrorCode.Unexpected,
         key: 'unexpected',
         params: { reason: describe(err) },
       });

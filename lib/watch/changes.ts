@@ -1,4 +1,4 @@
-import type { DeviceTarget, PropertyReading } from '../api/client';
+import type { PropertyReading } from '../api/client';
 import type { DevicePush } from '../push/frames';
 import { DeviceId } from '../shared/device-id';
 
@@ -21,7 +21,7 @@ export interface Origin {
   gapFill: boolean;
 }
 
-interface ChangeBase extends DeviceTarget {
+interface ChangeBase extends DeviceId {
   deviceId: string;
   source: ChangeSource;
   action: string;
@@ -70,7 +70,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** A watched device's two ids (the watch holds only ids that {@link DeviceId.parse} reads). */
-export function splitId(deviceId: string): DeviceTarget {
+export function splitId(deviceId: string): DeviceId {
   return DeviceId.parse(deviceId) ?? { productId: deviceId, deviceName: '' };
 }
 

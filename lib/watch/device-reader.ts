@@ -1,9 +1,5 @@
-import type {
-  CallOptions,
-  DeviceDataResult,
-  DeviceStatusesResult,
-  DeviceTarget,
-} from '../api/client';
+import type { CallOptions, DeviceDataResult, DeviceStatusesResult } from '../api/client';
+import type { DeviceId } from '../shared/device-id';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { splitId, type ChangeTracker, type Origin } from './changes';
 
@@ -18,7 +14,7 @@ export interface DeviceReads {
     options: CallOptions,
   ): Promise<DeviceStatusesResult>;
   /** `AppGetDeviceData`: one device's property values. */
-  getDeviceData(target: DeviceTarget, options: CallOptions): Promise<DeviceDataResult>;
+  getDeviceData(target: DeviceId, options: CallOptions): Promise<DeviceDataResult>;
 }
 
 /** Where a read failed: the Action, and the device for a per-device read. */
@@ -109,7 +105,7 @@ export class DeviceReader {
         caught instanceof IotExplorerError
           ? caught
           : new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
+              code: LocalErrorCode.Unexpected,
               key: 'unexpected',
               params: { reason: caught instanceof Error ? caught.message : String(caught) },
             });

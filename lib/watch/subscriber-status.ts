@@ -1,6 +1,6 @@
 import type { NodeStatus } from 'node-red';
 import type { IotExplorerError } from '../errors/errors';
-import { ACCOUNT_NAMESPACE } from '../node/i18n';
+import { ACCOUNT_NAMESPACE } from '../shared/palette';
 import type { PushState } from '../push/push-connection';
 
 /** The runtime's translation (`RED._`): a key and its parameters to the text. */

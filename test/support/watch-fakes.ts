@@ -8,7 +8,6 @@ import type {
   CallOptions,
   DeviceDataResult,
   DeviceStatusesResult,
-  DeviceTarget,
   PropertyReading,
 } from '../../lib/api/client';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
@@ -133,7 +132,7 @@ export class FakeReads implements DeviceReads {
     }));
   }
 
-  getDeviceData(target: DeviceTarget, options: CallOptions): Promise<DeviceDataResult> {
+  getDeviceData(target: DeviceId, options: CallOptions): Promise<DeviceDataResult> {
     const id = DeviceId.format(target);
     return this.call('AppGetDeviceData', [id], options, (requestId) => {
       const properties: Record<string, PropertyReading> = {};
@@ -180,7 +179,7 @@ export class FakeReads implements DeviceReads {
   }
 }
 
-function parse(deviceId: string): DeviceTarget {
+function parse(deviceId: string): DeviceId {
   const target = DeviceId.parse(deviceId);
   if (!target) throw new Error(`not a device id: ${deviceId}`);
   return target;
