@@ -216,6 +216,8 @@ export function startNodeRed(
     timeoutMs?: number;
     /** Environment variables added to this process's for Node-RED, e.g. UNLOCK_SECRET. */
     env?: Record<string, string>;
+    /** Each piece of Node-RED's output, as it arrives (the demo writes it to its log file). */
+    onOutput?: (text: string) => void;
   } = {},
 ): Promise<NodeRedInstance> {
   const redJs = path.join(NODE_RED_DIR, 'red.js');
@@ -251,6 +253,7 @@ export function startNodeRed(
       output += text;
       if (logFile) fs.appendFileSync(logFile, text);
       if (options.echo) process.stdout.write(text);
+      options.onOutput?.(text);
       // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
       const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(
         output,
