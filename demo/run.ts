@@ -132,7 +132,7 @@ function banner(
               Flows and credentials (encrypted) stay across restarts; npm start -- --reset
               starts again from the demo's flows.
   Real home:  open the account node "Demo home (simulator)", choose the mainland or
-              international endpoint and paste your token or sign in (README: "Use it with your account")
+              international endpoint and paste your token or sign in (README: "Use it with your own account")
   Logs:       ${logs}${options.verbose ? '' : '   (npm start -- --verbose shows them here)'}
   Language:   NODE_RED_LANG=zh-CN sets the language of Node-RED's log; the editor follows the
               browser's language, or the editor's User settings → View → Language

@@ -240,7 +240,8 @@ describe('the shipped examples in the editor', function () {
       red = await startNodeRed(userDir, 0);
       heartbeat = new Heartbeat(red.url);
       browser = await launchBrowser();
-      await browser.page.goto(red.url + '/');
+      // The editor's first load is slow on a busy machine.
+      await browser.page.goto(red.url + '/', { timeout: 120000 });
       await browser.page.waitForSelector('#red-ui-workspace-chart svg', { timeout: 60000 });
       await browser.page.waitForFunction(() => Boolean(RED.nodes.getType('iot-explorer-action')));
       assert.equal(
@@ -359,7 +360,8 @@ describe('the shipped examples in the editor', function () {
       browser = await launchBrowser();
       // Wide enough to show the longest example whole in its screenshot.
       await browser.page.setViewportSize({ width: 1800, height: 900 });
-      await browser.page.goto(red.url + '/');
+      // The editor's first load is slow on a busy machine.
+      await browser.page.goto(red.url + '/', { timeout: 120000 });
       await browser.page.waitForSelector('#red-ui-workspace-chart svg', { timeout: 60000 });
       await browser.page.waitForFunction(() => Boolean(RED.nodes.getType('ui-chart')));
     });
