@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { encryptCredentials, type Credentials } from './credentials';
 
 /** The checkout's root: Node-RED loads our nodes from here, as a palette install would from npm. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -53,19 +54,26 @@ export interface UserDirOptions {
   userDir: string;
   /** The tokenapi URL every account node in the flows is pointed at. */
   endpoint: string;
-  /** Written as each account's credential (flows_cred.json, unencrypted: a local demo only). */
+  /** Written as each account's credential in flows_cred.json. */
   accessToken: string;
   /** Example files (names in examples/) merged into the flows; all when omitted. */
   examples?: string[];
-  /** Language of the editor and runtime messages, e.g. 'zh-CN'. */
-  lang?: string;
-  /** Editor and admin API users; without it the admin API is open (Node-RED's default). */
-  adminAuth?: AdminUser[];
   /**
-   * Node-RED's `credentialSecret`: flows_cred.json is then encrypted with it (the caller writes
-   * it so). Without it the file is plain JSON: a local demo only.
+   * Language of the runtime's log, e.g. 'zh-CN'. Not the editor's: the editor follows the
+   * browser's language, or its own User settings → View → Language.
+   */
+  lang?: string;
+  /**
+   * Encrypts flows_cred.json with this key (Node-RED's `credentialSecret`); without it the
+   * credentials are written in clear, for tests only.
    */
   credentialSecret?: string;
+  /** Node module folders Node-RED must not load, e.g. `node-red-dashboard` (`nodesExcludes`). */
+  nodesExcludes?: string[];
+  /** Leaves flows.json and flows_cred.json as they are (the demo keeps a user's flows). */
+  keepFlows?: boolean;
+  /** Editor and admin API users; without it the admin API is open (Node-RED's default). */
+  adminAuth?: AdminUser[];
   /** `iotExplorerAllowedOrigins`: origins besides Node-RED's own (a reverse proxy's). */
   allowedOrigins?: string[];
   /**
@@ -92,6 +100,7 @@ export function demoSettings(options: UserDirOptions): string {
     uiHost: '127.0.0.1',
     flowFile: 'flows.json',
     credentialSecret: options.credentialSecret ?? false,
+    nodesExcludes: options.nodesExcludes,
     lang: options.lang,
     adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
     diagnostics: { enabled: false },
@@ -134,18 +143,39 @@ export interface AdminUser {
   permissions: string | string[];
 }
 
-/** The example flows, each account node redirected to `endpoint`. Accounts shared by id merge. */
+/** The examples in the editor's Import menu (shipped in the package). */
+export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
+/**
+ * Examples that need a module besides Node-RED's own nodes and ours (FlowFuse Dashboard 2): kept
+ * out of the Import menu, since a flow with a missing node type stops every flow of Node-RED.
+ */
+export const MORE_EXAMPLES_DIR = path.join(PROJECT_ROOT, 'docs', 'examples');
+
+/** An example file by name: in examples/, else in docs/examples/. */
+export function examplePath(file: string): string {
+  const shipped = path.join(EXAMPLES_DIR, file);
+  return fs.existsSync(shipped) ? shipped : path.join(MORE_EXAMPLES_DIR, file);
+}
+
+/** The file names of the examples in the Import menu, in order. */
+export function shippedExamples(): string[] {
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+}
+
+/**
+ * The example flows (names in examples/ or docs/examples/; those of the Import menu when
+ * omitted), each account node redirected to `endpoint`. Accounts shared by id merge; the
+ * module hints (`global-config`) are left out, as Node-RED's import leaves them.
+ */
 export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
-  const dir = path.join(PROJECT_ROOT, 'examples');
-  const files =
-    examples ??
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
+  const files = examples ?? shippedExamples();
   const byId = new Map<string, FlowNode>();
   for (const file of files) {
-    for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[]) {
+    for (const node of JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[]) {
+      if (node.type === 'global-config') continue;
       byId.set(
         node.id,
         node.type === ACCOUNT_TYPE ? { ...node, endpoint, name: 'Demo home (simulator)' } : node,
@@ -153,6 +183,21 @@ export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
     }
   }
   return [...byId.values()];
+}
+
+/** Each account node of `flows` with `accessToken` as its credential. */
+export function accountCredentials(flows: FlowNode[], accessToken: string): Credentials {
+  return Object.fromEntries(
+    flows.filter((n) => n.type === ACCOUNT_TYPE).map((n) => [n.id, { accessToken }]),
+  );
+}
+
+/** Writes flows_cred.json: encrypted with `secret` when given, in clear (tests) when not. */
+export function writeCredentials(userDir: string, credentials: Credentials, secret?: string): void {
+  const content = secret ? encryptCredentials(secret, credentials) : credentials;
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(content, null, 2), {
+    mode: 0o600,
+  });
 }
 
 /** Lays out a Node-RED user directory with our package linked in, the flows and the credentials. */
@@ -174,14 +219,15 @@ export function prepareUserDir(options: UserDirOptions): void {
       2,
     ),
   );
-  const flows = demoFlows(options.endpoint, options.examples);
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
-  const credentials = Object.fromEntries(
-    flows
-      .filter((n) => n.type === ACCOUNT_TYPE)
-      .map((n) => [n.id, { accessToken: options.accessToken }]),
-  );
-  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
+  if (!options.keepFlows) {
+    const flows = demoFlows(options.endpoint, options.examples);
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+    writeCredentials(
+      userDir,
+      accountCredentials(flows, options.accessToken),
+      options.credentialSecret,
+    );
+  }
   fs.writeFileSync(path.join(userDir, 'settings.js'), demoSettings(options));
 }
 
@@ -209,6 +255,8 @@ export function startNodeRed(
     timeoutMs?: number;
     /** Environment variables added to this process's for Node-RED, e.g. UNLOCK_SECRET. */
     env?: Record<string, string>;
+    /** Each piece of Node-RED's output, as it arrives (the demo writes it to its log file). */
+    onOutput?: (text: string) => void;
   } = {},
 ): Promise<NodeRedInstance> {
   const redJs = path.join(NODE_RED_DIR, 'red.js');
@@ -244,6 +292,7 @@ export function startNodeRed(
       output += text;
       if (logFile) fs.appendFileSync(logFile, text);
       if (options.echo) process.stdout.write(text);
+      options.onOutput?.(text);
       // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
       const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(
         output,

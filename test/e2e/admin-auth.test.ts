@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,6 +12,7 @@ import {
   startNodeRed,
   type NodeRedInstance,
 } from '../../demo/launch';
+import { encryptCredentials } from '../../demo/credentials';
 
 /** bcryptjs as Node-RED's editor API uses it to check adminAuth passwords. */
 interface Bcrypt {
@@ -190,16 +190,6 @@ describe('admin endpoints in a real Node-RED with adminAuth', function () {
   });
 });
 
-/** flows_cred.json as Node-RED writes it with a `credentialSecret`: AES-256-CTR, key SHA-256. */
-function encryptedCredentials(secret: string, credentials: object): { $: string } {
-  const key = crypto.createHash('sha256').update(secret).digest();
-  const iv = crypto.randomBytes(16);
-  const cipher = crypto.createCipheriv('aes-256-ctr', key, iv);
-  const text =
-    cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64');
-  return { $: iv.toString('hex') + text };
-}
-
 /** The default fixture, its demo user without a UserName: AppGetUser then names the phone. */
 function userNamedByPhone(): Fixture {
   const fixture = JSON.parse(fs.readFileSync(defaultFixturePath(), 'utf8')) as Fixture;
@@ -357,7 +347,7 @@ describe('a read-only user in a real Node-RED with a credential secret', functio
     };
     fs.writeFileSync(
       path.join(userDir, 'flows_cred.json'),
-      JSON.stringify(encryptedCredentials(SECRET, stored)),
+      JSON.stringify(encryptCredentials(SECRET, stored)),
     );
     red = await startNodeRed(userDir, 0);
   });
