@@ -65,3 +65,30 @@ export function propertyTopic(deviceId: string, property: string): string {
 export function actionTopic(deviceId: string, action: string): string {
   return `${deviceId}/action/${action}`;
 }
+
+/**
+ * The browser's view after a message. A whole view replaces it (the node sends views in order on
+ * each socket, and a redeployed node counts again from 1). A device's card replaces that card
+ * when it is newer than the view.
+ */
+export function applyMessage(view: PanelView | null, message: PanelMessage): PanelView | null {
+  if (message.kind === 'view') return message.view;
+  if (!view || message.rev <= view.rev) return view;
+  const index = view.devices.findIndex((d) => d.deviceId === message.device.deviceId);
+  if (index < 0) return { ...view, rev: message.rev };
+  const devices = view.devices.slice();
+  devices[index] = message.device;
+  return { ...view, rev: message.rev, devices };
+}
+
+/** The panel message in a Dashboard 2 message, if it carries one. */
+export function panelMessageOf(msg: unknown): PanelMessage | undefined {
+  if (!isRecord(msg)) return undefined;
+  const message = msg[PANEL_MESSAGE];
+  if (!isRecord(message)) return undefined;
+  if (message.kind === 'view' && isRecord(message.view)) return message as unknown as PanelMessage;
+  if (message.kind === 'device' && isRecord(message.device) && typeof message.rev === 'number') {
+    return message as unknown as PanelMessage;
+  }
+  return undefined;
+}
