@@ -121,6 +121,8 @@ export class PanelSourceError extends Error {
 
 /** How often a source without push reads its devices. */
 export const POLL_INTERVAL_MS = 60_000;
+/** With push, the first read waits at most this long for the subscription to be live. */
+export const FIRST_READ_WAIT_MS = 3_000;
 /** The home (families, rooms, devices) read for a selection is kept this long. */
 export const HOME_TTL_MS = 30_000;
 
@@ -353,6 +355,11 @@ class AccountSource implements PanelSource {
       };
     }
     let session = -1;
+    // The first read waits for push to be live (a read before it could miss a change); without
+    // push after a few seconds it is made anyway, so the panel never stays empty.
+    const firstRead = setTimeout(() => {
+      if (session === -1) resync();
+    }, FIRST_READ_WAIT_MS);
     const unsubscribe = this.push.subscribe({
       deviceIds: ids,
       push: (change) => {
@@ -366,6 +373,7 @@ class AccountSource implements PanelSource {
           // A new socket may have missed changes: read once per live session.
           if (state.session !== session) {
             session = state.session;
+            clearTimeout(firstRead);
             resync();
           }
         } else if (state.phase === 'refused') {
@@ -379,10 +387,9 @@ class AccountSource implements PanelSource {
         if (!ended) resync();
       },
     });
-    // Until push is live, the panel shows what a read says.
-    resync();
     return () => {
       ended = true;
+      clearTimeout(firstRead);
       unsubscribe();
     };
   }

@@ -167,6 +167,26 @@ export function panelFlow(
       wires: [['record-out']],
     },
     { id: 'record-out', type: 'http response', z: 'tab', x: 480, y: 300, wires: [] },
+    {
+      id: 'record-clear',
+      type: 'http in',
+      z: 'tab',
+      url: '/panel-record',
+      method: 'delete',
+      x: 120,
+      y: 340,
+      wires: [['record-empty']],
+    },
+    {
+      id: 'record-empty',
+      type: 'function',
+      z: 'tab',
+      func: "global.set('panelOut', []);\nglobal.set('panelErrors', []);\nmsg.payload = {};\nreturn msg;",
+      outputs: 1,
+      x: 300,
+      y: 340,
+      wires: [['record-out']],
+    },
     ...extra,
   ];
 }
@@ -175,6 +195,12 @@ export function panelFlow(
 export interface FlowRecord {
   out: { topic: string; payload: unknown; iotexplorer: Record<string, any>; client: boolean }[];
   errors: { message: string; code?: string; source?: { id: string } }[];
+}
+
+/** Forgets what the flow's record nodes kept (global context outlives a deploy). */
+export async function clearFlowRecord(red: NodeRedInstance): Promise<void> {
+  const res = await fetch(`${red.url}/panel-record`, { method: 'DELETE' });
+  if (res.status !== 200) throw new Error(`DELETE /panel-record answered ${res.status}`);
 }
 
 export async function flowRecord(red: NodeRedInstance): Promise<FlowRecord> {
@@ -263,13 +289,36 @@ export async function deploy(red: NodeRedInstance, flows: FlowNode[]): Promise<v
 /** A dashboard socket.io connection, as the page (or any other client) opens it. */
 export interface DashboardClient {
   socket: Socket;
+  /** The `ui-config` messages Dashboard 2 sent this client (the first comes on connecting). */
+  configs: unknown[];
   /** The next `event` message that `accept` takes, within `timeoutMs`. */
   next<T = unknown>(event: string, accept?: (msg: T) => boolean, timeoutMs?: number): Promise<T>;
   close(): void;
 }
 
-export async function connectDashboard(url: string): Promise<DashboardClient> {
-  const socket = io(url, { path: '/dashboard/socket.io', reconnection: false, forceNew: true });
+/**
+ * Connects and waits for Dashboard 2's `ui-config`, the proof that the dashboard took the
+ * connection: one opened while a deploy restarts the dashboard is never taken (Dashboard 2
+ * attaches its handlers on `connection`), so it is dropped and opened again.
+ */
+export async function connectDashboard(url: string, attempts = 5): Promise<DashboardClient> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await connectOnce(url);
+    try {
+      await until('ui-config', () => client.configs.length > 0, 2500);
+      return client;
+    } catch (err) {
+      client.close();
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
+async function connectOnce(url: string): Promise<DashboardClient> {
+  // Reconnects as the page does, e.g. while a deploy restarts the dashboard.
+  const socket = io(url, { path: '/dashboard/socket.io', reconnectionDelay: 200, forceNew: true });
+  const configs: unknown[] = [];
+  socket.on('ui-config', (_baseId: unknown, config: unknown) => configs.push(config));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('dashboard socket did not connect')), 15000);
     socket.once('connect', () => {
@@ -283,6 +332,7 @@ export async function connectDashboard(url: string): Promise<DashboardClient> {
   });
   return {
     socket,
+    configs,
     next<T>(event: string, accept: (msg: T) => boolean = () => true, timeoutMs = 15000) {
       return new Promise<T>((resolve, reject) => {
         const onMessage = (msg: T): void => {
