@@ -17,7 +17,12 @@ import {
   type PanelSettings,
   type StoredPanelConfig,
 } from '../lib/panel/config';
-import { PanelHub, PanelRefusalError, type DeviceView, type PanelView } from '../lib/panel/panel-hub';
+import {
+  PanelHub,
+  PanelRefusalError,
+  type DeviceView,
+  type PanelView,
+} from '../lib/panel/panel-hub';
 import type { Refusal } from '../lib/panel/policy';
 import {
   actionTopic,
@@ -81,7 +86,9 @@ export default function register(RED: NodeAPI): void {
   function UIIotExplorerDeviceNode(this: Node, config: PanelNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const group = (config.group ? RED.nodes.getNode(config.group) : null) as unknown as UiGroup | null;
+    const group = (config.group
+      ? RED.nodes.getNode(config.group)
+      : null) as unknown as UiGroup | null;
     if (!group || typeof group.getBase !== 'function') {
       node.error(text('error.noGroup'));
       node.status({ fill: 'red', shape: 'ring', text: text('status.noGroup') });
@@ -180,7 +187,7 @@ export default function register(RED: NodeAPI): void {
             };
       // Dashboard 2 adds who sent it when the ui-base asks for client data.
       if (from._client !== undefined) msg._client = from._client;
-      return msg as NodeMessage;
+      return msg;
     }
 
     /** Carries out a browser's command; reports failures to catch nodes; never rejects. */
@@ -214,8 +221,7 @@ export default function register(RED: NodeAPI): void {
         }
         node.send(msg);
       } catch (err) {
-        const failure =
-          err instanceof PanelRefusalError ? err : coded(codeOf(err), messageOf(err));
+        const failure = err instanceof PanelRefusalError ? err : coded(codeOf(err), messageOf(err));
         node.error(failure, msg);
       }
     }
@@ -245,7 +251,10 @@ export default function register(RED: NodeAPI): void {
               ? readSelection({ selection: 'devices', devices: msg.devices })
               : readSelection(isRecord(msg.selection) ? toSelectionFields(msg.selection) : {});
         } catch (err) {
-          throw coded('IOTX_PANEL_BAD_INPUT', text('error.badSelection', { reason: messageOf(err) }));
+          throw coded(
+            'IOTX_PANEL_BAD_INPUT',
+            text('error.badSelection', { reason: messageOf(err) }),
+          );
         }
         await hub.select(selection);
         paintStatus();

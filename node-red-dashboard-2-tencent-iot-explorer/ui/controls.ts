@@ -12,7 +12,7 @@ import {
 } from '../../lib/shared/data-template';
 import { template as templateTextsEn } from '../../lib/errors/locales/en-US.json';
 import { template as templateTextsZh } from '../../lib/errors/locales/zh-CN.json';
-import { numberRange, snapToStep, timestampMs } from '../lib/panel/format';
+import { numberRange, plainText, snapToStep, timestampMs } from '../lib/panel/format';
 import type { DeviceView } from '../lib/panel/panel-hub';
 import type { ActionView, ControlView } from '../lib/panel/policy';
 import type { Lang } from './i18n';
@@ -53,7 +53,12 @@ export function problemText(problem: TemplateProblem, lang: Lang): string {
   return text.replace(/__(\w+)__/g, (whole, key: string) => problem.params[key] ?? whole);
 }
 
-export function checkControl(define: TemplateDefine, value: unknown, id: string, lang: Lang): string | undefined {
+export function checkControl(
+  define: TemplateDefine,
+  value: unknown,
+  id: string,
+  lang: Lang,
+): string | undefined {
   const problem = checkValue(define, value, id);
   return problem ? problemText(problem, lang) : undefined;
 }
@@ -79,7 +84,10 @@ export function toDatetimeLocal(ms: number): string {
  * bool/int/float/enum, text for string/stringenum, ms for a time (from a date-time field), JSON
  * for struct and array. An empty field is `undefined` (left out).
  */
-export function readField(define: TemplateDefine, text: string): { value: unknown } | { error: 'invalid' | 'notJson' } | undefined {
+export function readField(
+  define: TemplateDefine,
+  text: string,
+): { value: unknown } | { error: 'invalid' | 'notJson' } | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   switch (define.type) {
@@ -112,14 +120,16 @@ export function fieldText(define: TemplateDefine, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (define.type === 'timestamp') {
     const ms = timestampMs(value);
-    return ms === undefined ? String(value) : toDatetimeLocal(ms);
+    return ms === undefined ? plainText(value) : toDatetimeLocal(ms);
   }
-  if (define.type === 'struct' || define.type === 'array') return JSON.stringify(value);
-  return String(value);
+  return plainText(value);
 }
 
 /** A slider's range, and its value kept inside it. */
-export function sliderModel(define: TemplateDefine, value: unknown): { min: number; max: number; step: number; value: number } {
+export function sliderModel(
+  define: TemplateDefine,
+  value: unknown,
+): { min: number; max: number; step: number; value: number } {
   const range = numberRange(define);
   const n = typeof value === 'number' ? value : Number(value);
   return { ...range, value: Number.isFinite(n) ? snapToStep(define, n) : range.min };

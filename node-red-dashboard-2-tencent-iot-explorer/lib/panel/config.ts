@@ -68,7 +68,11 @@ const DEVICE_ID = /^[^/\s]+\/[^/\s]+$/;
 /** `PID/DN` strings from a list, or from text separated by commas, spaces or new lines. */
 export function readDeviceIds(raw: unknown): string[] | undefined {
   const items =
-    typeof raw === 'string' ? raw.split(/[\s,;]+/) : Array.isArray(raw) ? (raw as unknown[]) : undefined;
+    typeof raw === 'string'
+      ? raw.split(/[\s,;]+/)
+      : Array.isArray(raw)
+        ? (raw as unknown[])
+        : undefined;
   if (!items) return undefined;
   const ids: string[] = [];
   for (const item of items) {
@@ -117,7 +121,8 @@ export function readSelection(fields: {
     }
     case 'product': {
       const productId = text(fields.productId);
-      if (!productId) throw new PanelConfigError('noProduct', 'a product selection needs productId');
+      if (!productId)
+        throw new PanelConfigError('noProduct', 'a product selection needs productId');
       return { type: 'product', productId };
     }
     default:
@@ -129,7 +134,13 @@ export function readSelection(fields: {
 }
 
 function flag(value: unknown, absent: boolean): boolean {
-  return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : absent;
+  return typeof value === 'boolean'
+    ? value
+    : value === 'true'
+      ? true
+      : value === 'false'
+        ? false
+        : absent;
 }
 
 /** The settings a stored node means. Throws {@link PanelConfigError} for an unusable selection. */

@@ -9,6 +9,15 @@ import type { TemplateDefine } from '../../../lib/shared/data-template';
 /** What an unknown value reads as. */
 export const NO_VALUE = '—';
 
+/** A value as plain text: JSON for objects, the value itself for the rest. */
+export function plainText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return value === undefined ? '' : (JSON.stringify(value) ?? '');
+}
+
 /** Units as templates write them, as people read them (`oC` is the console's way to say ℃). */
 const UNITS: Record<string, string> = { oC: '℃', oF: '℉', C: '℃', F: '℉', percent: '%' };
 
@@ -97,15 +106,15 @@ export function formatValue(define: TemplateDefine, value: unknown, lang: string
     case 'bool':
     case 'enum':
     case 'stringenum':
-      return mappingLabel(define, value) ?? String(value);
+      return mappingLabel(define, value) ?? plainText(value);
     case 'int':
     case 'float': {
       const n = num(value);
-      return n === undefined ? String(value) : formatNumber(define, n);
+      return n === undefined ? plainText(value) : formatNumber(define, n);
     }
     case 'timestamp': {
       const ms = timestampMs(value);
-      return ms === undefined ? String(value) : formatTime(ms, lang);
+      return ms === undefined ? plainText(value) : formatTime(ms, lang);
     }
     case 'string':
       return typeof value === 'string' ? value : JSON.stringify(value);

@@ -135,7 +135,8 @@ export function parsePanelConfig(raw: unknown): PanelConfigEntry[] | undefined {
     const ui = isRecord(item.ui) ? item.ui : {};
     const type = typeof ui.type === 'string' ? ui.type : '';
     const big = truthy(item.big, false);
-    const icon = typeof ui.icon === 'string' && ui.icon !== '' && ui.icon !== 'create' ? ui.icon : null;
+    const icon =
+      typeof ui.icon === 'string' && ui.icon !== '' && ui.icon !== 'create' ? ui.icon : null;
     entries.push({
       id: item.id,
       size: big ? 'big' : (SIZES[type] ?? 'full'),

@@ -180,8 +180,18 @@ export class PanelHub {
   }
 
   /** How many devices it shows, and how live they are (for the node's status). */
-  summary(): { status: PanelView['status']; devices: number; health: SourceHealth; error?: SourceError } {
-    return { status: this.status, devices: this.devices.size, health: this.health, error: this.error };
+  summary(): {
+    status: PanelView['status'];
+    devices: number;
+    health: SourceHealth;
+    error?: SourceError;
+  } {
+    return {
+      status: this.status,
+      devices: this.devices.size,
+      health: this.health,
+      error: this.error,
+    };
   }
 
   /** Reads the selection's devices and products, then follows them. Never rejects. */
@@ -299,7 +309,12 @@ export class PanelHub {
         break;
       case 'event':
         view.events = [
-          { eventId: change.eventId, type: change.eventType, params: change.params, time: change.time },
+          {
+            eventId: change.eventId,
+            type: change.eventType,
+            params: change.params,
+            time: change.time,
+          },
           ...view.events,
         ].slice(0, this.eventsShown);
         break;
@@ -382,7 +397,11 @@ export class PanelHub {
       throw this.refusal({ code: 'IOTX_PANEL_HIDDEN', key: 'hidden', params: { property: key } });
     }
     if (entry.view.online === false) {
-      throw this.refusal({ code: 'IOTX_PANEL_OFFLINE', key: 'offline', params: { device: deviceId } });
+      throw this.refusal({
+        code: 'IOTX_PANEL_OFFLINE',
+        key: 'offline',
+        params: { device: deviceId },
+      });
     }
     return entry;
   }

@@ -76,8 +76,7 @@ export function applyPolicy(layout: ProductLayout, policy: PanelPolicy): LayoutV
     ...layout,
     controls: layout.controls.map((c) => {
       const guarded = isGuarded(c.id, policy.extraGuards);
-      const writable =
-        !c.readOnly && policy.allowProperties && (!guarded || policy.allowGuarded);
+      const writable = !c.readOnly && policy.allowProperties && (!guarded || policy.allowGuarded);
       return { ...c, guarded, writable, confirm: writable && guarded };
     }),
     actions: layout.actions.map((a) => {
@@ -101,7 +100,11 @@ function refuse(code: string, key: string, params: Record<string, string>): Refu
 }
 
 function fromProblem(problem: TemplateProblem): Refusal {
-  return { code: 'IOTX_PANEL_BAD_VALUE', key: 'badValue', params: { ...problem.params, problem: problem.key } };
+  return {
+    code: 'IOTX_PANEL_BAD_VALUE',
+    key: 'badValue',
+    params: { ...problem.params, problem: problem.key },
+  };
 }
 
 /** Checks a property write against the layout as this node allows it. */

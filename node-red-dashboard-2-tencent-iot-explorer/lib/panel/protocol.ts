@@ -18,8 +18,7 @@ export const PANEL_MESSAGE = 'iotxPanel';
 export const PANEL_COMMAND = 'iotxCommand';
 
 export type PanelMessage =
-  | { kind: 'view'; view: PanelView }
-  | { kind: 'device'; rev: number; device: DeviceView };
+  { kind: 'view'; view: PanelView } | { kind: 'device'; rev: number; device: DeviceView };
 
 export type PanelCommand =
   | { op: 'control'; deviceId: string; property: string; value: unknown; confirmed: boolean }
@@ -46,7 +45,13 @@ export function readCommand(msg: unknown): PanelCommand | undefined {
   if (!isRecord(raw) || !shortText(raw.deviceId)) return undefined;
   const confirmed = raw.confirmed === true;
   if (raw.op === 'control' && shortText(raw.property) && 'value' in raw) {
-    return { op: 'control', deviceId: raw.deviceId, property: raw.property, value: raw.value, confirmed };
+    return {
+      op: 'control',
+      deviceId: raw.deviceId,
+      property: raw.property,
+      value: raw.value,
+      confirmed,
+    };
   }
   if (raw.op === 'action' && shortText(raw.action)) {
     const input = raw.input === undefined ? {} : raw.input;

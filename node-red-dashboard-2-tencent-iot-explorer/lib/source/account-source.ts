@@ -133,7 +133,10 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
 function splitDeviceId(deviceId: string): Target {
   const slash = deviceId.indexOf('/');
   if (slash <= 0 || slash === deviceId.length - 1) {
-    throw new PanelSourceError('IOTX_PANEL_BAD_DEVICE', `"${deviceId}" is not ProductId/DeviceName`);
+    throw new PanelSourceError(
+      'IOTX_PANEL_BAD_DEVICE',
+      `"${deviceId}" is not ProductId/DeviceName`,
+    );
   }
   return { productId: deviceId.slice(0, slash), deviceName: deviceId.slice(slash + 1) };
 }
@@ -152,7 +155,11 @@ interface Home {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time (the client's flow control bounds it too). */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);
@@ -179,7 +186,8 @@ class AccountSource implements PanelSource {
         );
         break;
       case 'room': {
-        const roomId = selection.roomId === '0' || selection.roomId === '' ? null : selection.roomId;
+        const roomId =
+          selection.roomId === '0' || selection.roomId === '' ? null : selection.roomId;
         devices = home.devices.filter(
           (d) => d.familyId === selection.familyId && d.roomId === roomId,
         );
@@ -238,7 +246,10 @@ class AccountSource implements PanelSource {
     return { devices };
   }
 
-  async products(productIds: readonly string[], options: CallOptions = {}): Promise<ProductRecord[]> {
+  async products(
+    productIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ProductRecord[]> {
     const missing = productIds.filter((id) => !this.productCache.has(id));
     if (missing.length > 0) {
       const read = this.readProducts(missing, options);
@@ -249,7 +260,9 @@ class AccountSource implements PanelSource {
         one.catch(() => this.productCache.delete(id));
       }
     }
-    const found = await Promise.all(productIds.map((id) => this.productCache.get(id)));
+    const found = await Promise.all(
+      productIds.map((id) => this.productCache.get(id) ?? Promise.resolve(undefined)),
+    );
     return found.filter((p): p is ProductRecord => p !== undefined);
   }
 
@@ -286,17 +299,18 @@ class AccountSource implements PanelSource {
   ): Promise<Map<string, unknown>> {
     const configs = new Map<string, unknown>();
     try {
-      if (isFunction(this.client.getProductsConfig)) {
-        for (const c of await this.client.getProductsConfig(productIds, options)) {
-          configs.set(c.productId, c.config);
-        }
-      } else if (isFunction(this.client.request)) {
-        const { data } = await this.client.request(
-          'AppGetProductsConfig',
-          { ProductIds: productIds },
-          options,
-        );
-        const list = Array.isArray(data.Data) ? (data.Data as unknown[]) : [];
+      const typed = await this.client.getProductsConfig?.(productIds, options);
+      if (typed) {
+        for (const c of typed) configs.set(c.productId, c.config);
+        return configs;
+      }
+      const reply = await this.client.request?.(
+        'AppGetProductsConfig',
+        { ProductIds: productIds },
+        options,
+      );
+      if (reply) {
+        const list = Array.isArray(reply.data.Data) ? (reply.data.Data as unknown[]) : [];
         for (const item of list) {
           if (!item || typeof item !== 'object') continue;
           const { ProductId, Config } = item as { ProductId?: unknown; Config?: unknown };
@@ -416,7 +430,11 @@ class AccountSource implements PanelSource {
       { ...splitDeviceId(deviceId), actionId, inputParams: JSON.stringify(input) },
       options,
     );
-    return { requestId: reply.requestId, status: reply.status, output: parseJson(reply.outputParams) };
+    return {
+      requestId: reply.requestId,
+      status: reply.status,
+      output: parseJson(reply.outputParams),
+    };
   }
 }
 
@@ -448,7 +466,12 @@ function toSourceChange(change: AccountPushChange): SourceChange | undefined {
         time: change.time,
       };
     case 'online':
-      return { kind: 'online', deviceId: change.deviceId, online: change.online, time: change.time };
+      return {
+        kind: 'online',
+        deviceId: change.deviceId,
+        online: change.online,
+        time: change.time,
+      };
     case 'event':
       return {
         kind: 'event',

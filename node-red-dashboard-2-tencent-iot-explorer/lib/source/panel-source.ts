@@ -148,7 +148,7 @@ export function sourceError(err: unknown): SourceError {
   if (err && typeof err === 'object') {
     const record = err as { code?: unknown; message?: unknown };
     const code = typeof record.code === 'string' && record.code !== '' ? record.code : 'IOTX_ERROR';
-    const message = typeof record.message === 'string' ? record.message : String(err);
+    const message = typeof record.message === 'string' ? record.message : 'unknown error';
     return { code, message };
   }
   return { code: 'IOTX_ERROR', message: String(err) };

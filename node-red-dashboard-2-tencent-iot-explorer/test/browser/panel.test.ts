@@ -89,7 +89,8 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
     umdStatus = [];
     page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     page.on('response', (r) => {
-      if (r.url().endsWith(`/resources/${COMPANION_PACKAGE}/${WIDGET}.umd.js`)) umdStatus.push(r.status());
+      if (r.url().endsWith(`/resources/${COMPANION_PACKAGE}/${WIDGET}.umd.js`))
+        umdStatus.push(r.status());
     });
     await page.goto(`${rig!.red.url}/dashboard/home`);
     await page.locator('.iotx-device').first().waitFor({ state: 'visible' });
@@ -100,19 +101,21 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
   function assertWidgetFound(): void {
     assert.deepEqual(umdStatus, [200], 'the widget UMD was not served once with 200');
     const missing = consoleLines.filter((l) =>
-      /No Vue component found|not found, is that the correct name|didn't appear to be exported/.test(l),
+      /No Vue component found|not found, is that the correct name|didn't appear to be exported/.test(
+        l,
+      ),
     );
     assert.deepEqual(missing, []);
   }
 
-  async function lampOff(): Promise<void> {
+  function lampOff(): void {
     rig!.sim.setDeviceOnline(...split(LAMP), true);
     rig!.sim.reportProperties(...split(LAMP), { power_switch: 0, brightness: 50 });
     rig!.sim.resetRecords();
   }
 
   it("shows the lamp's controls, drawn from its template", async function () {
-    await lampOff();
+    lampOff();
     const page = await open();
     assertWidgetFound();
     assert.equal(await page.locator('.iotx-device').count(), ALL.length);
@@ -120,19 +123,28 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
     await lamp.locator('.iotx-device-name', { hasText: '客厅台灯' }).waitFor();
     assert.equal(await lamp.getAttribute('data-online'), 'true');
     // bool → switch, int → slider, enum → segmented buttons, string → text field.
-    await control(page, LAMP, 'power_switch').locator('input[type="checkbox"]').waitFor({ state: 'attached' });
-    assert.equal(await control(page, LAMP, 'power_switch').getAttribute('class').then((c) => /iotx-size-big/.test(c ?? '')), true);
+    await control(page, LAMP, 'power_switch')
+      .locator('input[type="checkbox"]')
+      .waitFor({ state: 'attached' });
+    assert.equal(
+      await control(page, LAMP, 'power_switch')
+        .getAttribute('class')
+        .then((c) => /iotx-size-big/.test(c ?? '')),
+      true,
+    );
     await control(page, LAMP, 'brightness').locator('.v-slider').waitFor();
     assert.equal(await control(page, LAMP, 'color').locator('.iotx-segments button').count(), 3);
     await control(page, LAMP, 'name').locator('input').waitFor();
     await control(page, LAMP, 'brightness').locator('.iotx-value', { hasText: '50 %' }).waitFor();
     // Labels from the template.
-    await control(page, LAMP, 'brightness').locator('.iotx-control-name', { hasText: '亮度' }).waitFor();
+    await control(page, LAMP, 'brightness')
+      .locator('.iotx-control-name', { hasText: '亮度' })
+      .waitFor();
     await shot(page, 'panel-en-desktop');
   });
 
   it('turns the lamp on: the simulator receives AppControlDeviceData and the switch ends on', async function () {
-    await lampOff();
+    lampOff();
     const page = await open();
     const power = control(page, LAMP, 'power_switch');
     const input = power.locator('input[type="checkbox"]');
@@ -144,7 +156,12 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
     );
     assert.deepEqual(JSON.parse((call.body as { Data: string }).Data), { power_switch: 1 });
     // Confirmed by the device's report: no longer pending, and on.
-    await page.locator(`.iotx-device[data-device-id="${LAMP}"] .iotx-control[data-property="power_switch"][data-state="idle"] .iotx-value`, { hasText: '开' }).waitFor();
+    await page
+      .locator(
+        `.iotx-device[data-device-id="${LAMP}"] .iotx-control[data-property="power_switch"][data-state="idle"] .iotx-value`,
+        { hasText: '开' },
+      )
+      .waitFor();
     assert.equal(await input.isChecked(), true);
     const device = (await (await fetch(`${rig!.sim.url}/_sim/devices/${LAMP}`)).json()) as {
       properties: Record<string, unknown>;
@@ -153,7 +170,7 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
   });
 
   it('shows a change made in the simulator, and the doorbell’s event', async function () {
-    await lampOff();
+    lampOff();
     const page = await open();
     rig!.sim.reportProperties(...split(LAMP), { brightness: 20 });
     await control(page, LAMP, 'brightness').locator('.iotx-value', { hasText: '20 %' }).waitFor();
@@ -163,7 +180,7 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
   });
 
   it('rolls the switch back and shows the code when the call fails', async function () {
-    await lampOff();
+    lampOff();
     const page = await open();
     rig!.sim.setFault({ kind: 'requestLimit', action: 'AppControlDeviceData', count: 10 });
     const power = control(page, LAMP, 'power_switch');
@@ -179,10 +196,19 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
     const bedroom = card(page, OFFLINE_LAMP);
     assert.equal(await bedroom.getAttribute('data-online'), 'false');
     await bedroom.locator('.iotx-online', { hasText: 'offline' }).waitFor();
-    assert.equal(await control(page, OFFLINE_LAMP, 'power_switch').locator('input').isDisabled(), true);
+    assert.equal(
+      await control(page, OFFLINE_LAMP, 'power_switch').locator('input').isDisabled(),
+      true,
+    );
     assert.equal(await control(page, OFFLINE_LAMP, 'name').locator('input').isDisabled(), true);
-    assert.equal(await bedroom.locator('button.iotx-action[data-action="light_blink"]').isDisabled(), true);
-    assert.equal(await control(page, OFFLINE_LAMP, 'power_switch').getAttribute('data-disabled'), 'true');
+    assert.equal(
+      await bedroom.locator('button.iotx-action[data-action="light_blink"]').isDisabled(),
+      true,
+    );
+    assert.equal(
+      await control(page, OFFLINE_LAMP, 'power_switch').getAttribute('data-disabled'),
+      'true',
+    );
   });
 
   it("keeps the lock's unlock read-only by default", async function () {
@@ -208,16 +234,23 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
     assert.equal(rig!.sim.actionCalls.length, 0);
     await dialog.locator('[data-param="time"] input').fill('3');
     await dialog.locator('.iotx-action-submit').click();
-    await card(page, LAMP).locator('.iotx-action-result[data-action="light_blink"][data-state="done"]').waitFor();
+    await card(page, LAMP)
+      .locator('.iotx-action-result[data-action="light_blink"][data-state="done"]')
+      .waitFor();
     const call = rig!.sim.actionCalls.find((c) => c.actionId === 'light_blink');
     assert.deepEqual(call?.params, { time: 3 });
   });
 
   it('asks for confirmation before an allowed unlock', async function () {
-    await deploy(rig!.red, panelFlow(rig!.sim.tokenapiUrl, { devices: [LOCK], allowGuarded: true }));
+    await deploy(
+      rig!.red,
+      panelFlow(rig!.sim.tokenapiUrl, { devices: [LOCK], allowGuarded: true }),
+    );
     try {
       const page = await open();
-      await card(page, LOCK).locator('button.iotx-action[data-action="unlock"]:not([disabled])').click();
+      await card(page, LOCK)
+        .locator('button.iotx-action[data-action="unlock"]:not([disabled])')
+        .click();
       const dialog = page.locator('.iotx-action-dialog[data-action="unlock"]');
       await dialog.locator('[data-param="userid"] input').fill('alice');
       await dialog.locator('.iotx-action-submit').click();
@@ -226,7 +259,9 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
       await shot(page, 'panel-confirm-unlock');
       assert.equal(rig!.sim.actionCalls.filter((c) => c.actionId === 'unlock').length, 0);
       await confirm.locator('.iotx-confirm-ok').click();
-      await card(page, LOCK).locator('.iotx-action-result[data-action="unlock"][data-state="done"]').waitFor();
+      await card(page, LOCK)
+        .locator('.iotx-action-result[data-action="unlock"][data-state="done"]')
+        .waitFor();
       assert.deepEqual(
         rig!.sim.actionCalls.filter((c) => c.actionId === 'unlock').map((c) => c.params.userid),
         ['alice'],
@@ -239,22 +274,28 @@ describe('device panel in a real browser (Dashboard 2, Chromium)', function () {
   it('shows a room: a card for each of its devices (zh-CN, a phone)', async function () {
     await deploy(
       rig!.red,
-      panelFlow(rig!.sim.tokenapiUrl, { selection: 'room', familyId: 'f_demo_home', roomId: 'r_living' }),
+      panelFlow(rig!.sim.tokenapiUrl, {
+        selection: 'room',
+        familyId: 'f_demo_home',
+        roomId: 'r_living',
+      }),
     );
     try {
       const page = await open('zh-CN', { width: 390, height: 844 });
       await card(page, SENSOR).waitFor();
-      const ids = await page.locator('.iotx-device').evaluateAll((cards) =>
-        cards.map((c) => c.getAttribute('data-device-id')),
-      );
+      const ids = await page
+        .locator('.iotx-device')
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-device-id')));
       assert.deepEqual(ids.sort(), [LAMP, SENSOR].sort());
       // The widget's own words follow the browser's language; the labels are the template's.
       await card(page, LAMP).locator('.iotx-online', { hasText: '在线' }).waitFor();
       await card(page, LAMP).locator('.iotx-section-title', { hasText: '行为' }).waitFor();
       // One card per row on a phone.
-      const boxes = await page.locator('.iotx-device').evaluateAll((cards) =>
-        cards.map((c) => c.getBoundingClientRect().toJSON() as { x: number; width: number }),
-      );
+      const boxes = await page
+        .locator('.iotx-device')
+        .evaluateAll((cards) =>
+          cards.map((c) => c.getBoundingClientRect().toJSON() as { x: number; width: number }),
+        );
       assert.equal(boxes[0].x, boxes[1].x, 'the cards are not stacked on a phone');
       await shot(page, 'panel-zh-phone-room');
     } finally {

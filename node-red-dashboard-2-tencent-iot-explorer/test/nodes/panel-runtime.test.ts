@@ -116,7 +116,7 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
     await rig?.stop();
   });
 
-  it('draws each device from its template, with values, online state and names', async function () {
+  it('draws each device from its template, with values, online state and names', function () {
     const view = page.view!;
     assert.deepEqual(
       view.devices.map((d) => [d.deviceId, d.name, d.roomName, d.online]),
@@ -241,9 +241,26 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
   it('refuses every write its configuration does not enable, sent straight over the socket', async function () {
     // The lock's unlock (guarded, not allowed), its read-only state, a device that is not on the
     // panel, a value the template refuses, and events the widget does not take.
-    page.command({ op: 'action', deviceId: LOCK, action: 'unlock', input: { userid: 'x' }, confirmed: true });
-    page.command({ op: 'control', deviceId: LOCK, property: 'lock_state', value: 1, confirmed: true });
-    page.command({ op: 'control', deviceId: 'LIGHT0A1B2/neighbor_lamp', property: 'power_switch', value: 1 });
+    page.command({
+      op: 'action',
+      deviceId: LOCK,
+      action: 'unlock',
+      input: { userid: 'x' },
+      confirmed: true,
+    });
+    page.command({
+      op: 'control',
+      deviceId: LOCK,
+      property: 'lock_state',
+      value: 1,
+      confirmed: true,
+    });
+    page.command({
+      op: 'control',
+      deviceId: 'LIGHT0A1B2/neighbor_lamp',
+      property: 'power_switch',
+      value: 1,
+    });
     page.command({ op: 'control', deviceId: LAMP, property: 'power_switch', value: true });
     page.command({ op: 'control', deviceId: LAMP, property: 'no_such', value: 1 });
     client.socket.emit('widget-action', PANEL_ID, { payload: 'not a command' });
@@ -264,7 +281,9 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
     // Nothing reached the service, and the flow sent nothing on.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const writes = rig.sim.requests.filter((r) =>
-      ['AppControlDeviceData', 'AppCallDeviceActionSync', 'AppCallDeviceActionAsync'].includes(r.action ?? ''),
+      ['AppControlDeviceData', 'AppCallDeviceActionSync', 'AppCallDeviceActionAsync'].includes(
+        r.action ?? '',
+      ),
     );
     assert.deepEqual(writes, []);
     assert.equal(rig.sim.actionCalls.length, 0);
@@ -282,9 +301,22 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
     ]);
     assert.equal(rig.sim.actionCalls.length, 0);
     // Confirmed on the panel: the lock opens, and the flow hears of it.
-    page.command({ op: 'action', deviceId: LOCK, action: 'unlock', input: { userid: 'alice' }, confirmed: true });
-    const lock = await page.until('the unlock result', LOCK, (d) => d.actions.unlock?.state === 'done');
-    assert.deepEqual(rig.sim.actionCalls.map((c) => [c.actionId, c.params.userid]), [['unlock', 'alice']]);
+    page.command({
+      op: 'action',
+      deviceId: LOCK,
+      action: 'unlock',
+      input: { userid: 'alice' },
+      confirmed: true,
+    });
+    const lock = await page.until(
+      'the unlock result',
+      LOCK,
+      (d) => d.actions.unlock?.state === 'done',
+    );
+    assert.deepEqual(
+      rig.sim.actionCalls.map((c) => [c.actionId, c.params.userid]),
+      [['unlock', 'alice']],
+    );
     assert.equal((lock.actions.unlock.output as { result: number }).result, 0);
     const out = await until('the output', async () => (await flowRecord(rig.red)).out[0]);
     assert.equal(out.topic, `${LOCK}/action/unlock`);
@@ -300,7 +332,11 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
   });
 
   it('takes messages that change its devices or hide controls; a bad one goes to catch', async function () {
-    const inject = (id: string, props: { p: string; v: string; vt: string }[], y: number): FlowNode => ({
+    const inject = (
+      id: string,
+      props: { p: string; v: string; vt: string }[],
+      y: number,
+    ): FlowNode => ({
       id,
       type: 'inject',
       z: 'tab',

@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { PROJECT_ROOT, prepareUserDir, startNodeRed, type NodeRedInstance } from '../../../demo/launch';
+import {
+  PROJECT_ROOT,
+  prepareUserDir,
+  startNodeRed,
+  type NodeRedInstance,
+} from '../../../demo/launch';
 import { startSimulator, type Simulator } from '../../../simulator';
 
 export const COMPANION_ROOT = path.join(PROJECT_ROOT, 'node-red-dashboard-2-tencent-iot-explorer');
@@ -116,7 +121,7 @@ export function panelFlow(
       z: 'tab',
       name: 'record',
       func:
-        "const kept = { topic: msg.topic, payload: msg.payload, iotexplorer: msg.iotexplorer, client: !!msg._client };\n" +
+        'const kept = { topic: msg.topic, payload: msg.payload, iotexplorer: msg.iotexplorer, client: !!msg._client };\n' +
         "global.set('panelOut', (global.get('panelOut') || []).concat([kept]));\nreturn msg;",
       outputs: 1,
       x: 500,
@@ -159,8 +164,7 @@ export function panelFlow(
       id: 'record-read',
       type: 'function',
       z: 'tab',
-      func:
-        "msg.payload = { out: global.get('panelOut') || [], errors: global.get('panelErrors') || [] };\nreturn msg;",
+      func: "msg.payload = { out: global.get('panelOut') || [], errors: global.get('panelErrors') || [] };\nreturn msg;",
       outputs: 1,
       x: 300,
       y: 300,

@@ -67,7 +67,11 @@ describe('device panel value formatting', function () {
     };
     assert.equal(formatValue(window, { from: 8, to: 22 }, 'en-US'), 'From: 8 h, to: 22');
     assert.equal(
-      formatValue({ type: 'array', arrayInfo: { type: 'float', step: '0.5' } }, [20, 21.5], 'en-US'),
+      formatValue(
+        { type: 'array', arrayInfo: { type: 'float', step: '0.5' } },
+        [20, 21.5],
+        'en-US',
+      ),
       '20.0, 21.5',
     );
     assert.equal(formatValue({ type: 'string' }, undefined, 'en-US'), NO_VALUE);

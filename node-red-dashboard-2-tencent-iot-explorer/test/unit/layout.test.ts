@@ -12,14 +12,39 @@ import {
 const LAMP_TEMPLATE = {
   version: '1.0',
   properties: [
-    { id: 'brightness', name: '亮度', mode: 'rw', define: { type: 'int', min: '0', max: '100', step: '1', unit: '%' } },
-    { id: 'power_switch', name: '电灯开关', mode: 'rw', define: { type: 'bool', mapping: { '0': '关', '1': '开' } } },
-    { id: 'color', name: '颜色', mode: 'rw', define: { type: 'enum', mapping: { '0': 'Red', '1': 'Green', '2': 'Blue' } } },
+    {
+      id: 'brightness',
+      name: '亮度',
+      mode: 'rw',
+      define: { type: 'int', min: '0', max: '100', step: '1', unit: '%' },
+    },
+    {
+      id: 'power_switch',
+      name: '电灯开关',
+      mode: 'rw',
+      define: { type: 'bool', mapping: { '0': '关', '1': '开' } },
+    },
+    {
+      id: 'color',
+      name: '颜色',
+      mode: 'rw',
+      define: { type: 'enum', mapping: { '0': 'Red', '1': 'Green', '2': 'Blue' } },
+    },
     { id: 'name', name: '', mode: 'rw', define: { type: 'string', min: '0', max: '64' } },
-    { id: 'lock_state', name: '门锁', mode: 'r', define: { type: 'enum', mapping: { '0': 'locked', '1': 'unlocked' } } },
+    {
+      id: 'lock_state',
+      name: '门锁',
+      mode: 'r',
+      define: { type: 'enum', mapping: { '0': 'locked', '1': 'unlocked' } },
+    },
   ],
   events: [
-    { id: 'ring', name: '门铃', type: 'info', params: [{ id: 'button', name: 'b', define: { type: 'int' } }] },
+    {
+      id: 'ring',
+      name: '门铃',
+      type: 'info',
+      params: [{ id: 'button', name: 'b', define: { type: 'int' } }],
+    },
     { id: 'low_battery', type: 'alert', params: [] },
     { name: 'no id' },
   ],
@@ -27,14 +52,25 @@ const LAMP_TEMPLATE = {
 };
 
 function lamp(panelConfig: unknown = null) {
-  return buildLayout({ productId: 'P', name: 'Lamp', dataTemplate: JSON.stringify(LAMP_TEMPLATE), panelConfig });
+  return buildLayout({
+    productId: 'P',
+    name: 'Lamp',
+    dataTemplate: JSON.stringify(LAMP_TEMPLATE),
+    panelConfig,
+  });
 }
 
 describe('device panel layout', function () {
   it('draws each template type with its control', function () {
     assert.equal(controlKind({ type: 'bool' }), 'switch');
-    assert.equal(controlKind({ type: 'enum', mapping: { 0: 'a', 1: 'b', 2: 'c', 3: 'd' } }), 'segments');
-    assert.equal(controlKind({ type: 'enum', mapping: { 0: 'a', 1: 'b', 2: 'c', 3: 'd', 4: 'e' } }), 'select');
+    assert.equal(
+      controlKind({ type: 'enum', mapping: { 0: 'a', 1: 'b', 2: 'c', 3: 'd' } }),
+      'segments',
+    );
+    assert.equal(
+      controlKind({ type: 'enum', mapping: { 0: 'a', 1: 'b', 2: 'c', 3: 'd', 4: 'e' } }),
+      'select',
+    );
     assert.equal(controlKind({ type: 'stringenum', mapping: { cool: 'c' } }), 'segments');
     assert.equal(controlKind({ type: 'int', min: '0', max: '100', step: '1' }), 'slider');
     assert.equal(controlKind({ type: 'float', min: 16, max: 30, step: 0.5 }), 'slider');
@@ -66,11 +102,17 @@ describe('device panel layout', function () {
     assert.equal(layout.controls.find((c) => c.id === 'name')?.name, 'name');
     assert.equal(layout.controls.find((c) => c.id === 'lock_state')?.readOnly, true);
     assert.equal(layout.controls.find((c) => c.id === 'color')?.readOnly, false);
-    assert.deepEqual(layout.actions.map((a) => [a.id, a.name]), [['light_blink', '闪烁']]);
-    assert.deepEqual(layout.events.map((e) => [e.id, e.name, e.type]), [
-      ['ring', '门铃', 'info'],
-      ['low_battery', 'low_battery', 'alert'],
-    ]);
+    assert.deepEqual(
+      layout.actions.map((a) => [a.id, a.name]),
+      [['light_blink', '闪烁']],
+    );
+    assert.deepEqual(
+      layout.events.map((e) => [e.id, e.name, e.type]),
+      [
+        ['ring', '门铃', 'info'],
+        ['low_battery', 'low_battery', 'alert'],
+      ],
+    );
   });
 
   it('without power_switch the first writable bool is the big control, else none', function () {
@@ -80,18 +122,29 @@ describe('device panel layout', function () {
         { id: 'heater', mode: 'rw', define: { type: 'bool' } },
       ],
     };
-    const layout = buildLayout({ productId: 'P', name: '', dataTemplate: template, panelConfig: null });
-    assert.deepEqual(layout.controls.map((c) => [c.id, c.size]), [
-      ['heater', 'big'],
-      ['state', 'full'],
-    ]);
+    const layout = buildLayout({
+      productId: 'P',
+      name: '',
+      dataTemplate: template,
+      panelConfig: null,
+    });
+    assert.deepEqual(
+      layout.controls.map((c) => [c.id, c.size]),
+      [
+        ['heater', 'big'],
+        ['state', 'full'],
+      ],
+    );
     const none = buildLayout({
       productId: 'P',
       name: '',
       dataTemplate: { properties: [{ id: 't', define: { type: 'float' } }] },
       panelConfig: null,
     });
-    assert.deepEqual(none.controls.map((c) => c.size), ['full']);
+    assert.deepEqual(
+      none.controls.map((c) => c.size),
+      ['full'],
+    );
   });
 
   it("a standard panel config sets order, sizes and icons; the template's other properties follow", function () {
@@ -127,11 +180,15 @@ describe('device panel layout', function () {
   it('ignores configs that are not a usable standard panel', function () {
     assert.equal(parsePanelConfig(''), undefined);
     assert.equal(parsePanelConfig('{not json'), undefined);
-    assert.equal(parsePanelConfig({ Panel: { type: 'h5', standard: { properties: [{ id: 'a' }] } } }), undefined);
+    assert.equal(
+      parsePanelConfig({ Panel: { type: 'h5', standard: { properties: [{ id: 'a' }] } } }),
+      undefined,
+    );
     assert.equal(parsePanelConfig({ Panel: { standard: { properties: [] } } }), undefined);
-    assert.deepEqual(parsePanelConfig({ Panel: { standard: { properties: [{ id: 'a', ui: {} }] } } }), [
-      { id: 'a', size: 'full', icon: null, visible: true },
-    ]);
+    assert.deepEqual(
+      parsePanelConfig({ Panel: { standard: { properties: [{ id: 'a', ui: {} }] } } }),
+      [{ id: 'a', size: 'full', icon: null, visible: true }],
+    );
     assert.equal(lamp('{}').source, 'template');
   });
 
@@ -142,7 +199,12 @@ describe('device panel layout', function () {
   });
 
   it('survives a template that is not one', function () {
-    const layout = buildLayout({ productId: 'P', name: 'x', dataTemplate: 'nonsense', panelConfig: null });
+    const layout = buildLayout({
+      productId: 'P',
+      name: 'x',
+      dataTemplate: 'nonsense',
+      panelConfig: null,
+    });
     assert.deepEqual(layout.controls, []);
     assert.deepEqual(layout.actions, []);
     assert.deepEqual(parseEvents(42), []);

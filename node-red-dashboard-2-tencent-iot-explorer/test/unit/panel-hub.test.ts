@@ -3,7 +3,12 @@
 // The real source, runtime and browser are in test/nodes and test/browser.
 
 import assert from 'node:assert/strict';
-import { PanelHub, PanelRefusalError, type DeviceView, type PanelView } from '../../lib/panel/panel-hub';
+import {
+  PanelHub,
+  PanelRefusalError,
+  type DeviceView,
+  type PanelView,
+} from '../../lib/panel/panel-hub';
 import type {
   ActionOutcome,
   DeviceRecord,
@@ -50,11 +55,13 @@ class HandSource implements PanelSource {
     return Promise.resolve([record('P/lamp')]);
   }
   products(): Promise<ProductRecord[]> {
-    return Promise.resolve([{ productId: 'P', name: 'Lamp', dataTemplate: TEMPLATE, panelConfig: null }]);
+    return Promise.resolve([
+      { productId: 'P', name: 'Lamp', dataTemplate: TEMPLATE, panelConfig: null },
+    ]);
   }
   read(): Promise<Map<string, DeviceState>> {
     this.reads += 1;
-    return Promise.resolve(new Map());
+    return Promise.resolve(new Map<string, DeviceState>());
   }
   subscribe(_ids: readonly string[], listener: SourceListener): () => void {
     this.listener = listener;
@@ -75,7 +82,13 @@ class HandSource implements PanelSource {
     return Promise.resolve({ requestId: 'a1', status: 'succ', output: { ok: 1 } });
   }
   report(values: Record<string, unknown>, time = Date.now()): void {
-    this.listener?.change({ kind: 'properties', deviceId: 'P/lamp', values, origin: 'report', time });
+    this.listener?.change({
+      kind: 'properties',
+      deviceId: 'P/lamp',
+      values,
+      origin: 'report',
+      time,
+    });
   }
 }
 
@@ -145,11 +158,18 @@ describe('device panel hub', function () {
   it('refuses writes to an offline device, a hidden control, or another device', async function () {
     const { hub, source, lamp } = await startHub();
     hub.hide(['brightness']);
-    await assert.rejects(hub.control('P/lamp', 'brightness', 1, false), { code: 'IOTX_PANEL_HIDDEN' });
+    await assert.rejects(hub.control('P/lamp', 'brightness', 1, false), {
+      code: 'IOTX_PANEL_HIDDEN',
+    });
     await assert.rejects(hub.control('P/other', 'power_switch', 1, false), {
       code: 'IOTX_PANEL_UNKNOWN_DEVICE',
     });
-    source.listener?.change({ kind: 'online', deviceId: 'P/lamp', online: false, time: Date.now() });
+    source.listener?.change({
+      kind: 'online',
+      deviceId: 'P/lamp',
+      online: false,
+      time: Date.now(),
+    });
     assert.equal(lamp().online, false);
     const refusal = await hub.control('P/lamp', 'power_switch', 1, false).catch((e: unknown) => e);
     assert.ok(refusal instanceof PanelRefusalError);

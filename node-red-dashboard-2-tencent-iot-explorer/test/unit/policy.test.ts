@@ -18,17 +18,34 @@ import type { PanelView } from '../../lib/panel/panel-hub';
 const TEMPLATE = {
   properties: [
     { id: 'power_switch', mode: 'rw', define: { type: 'bool' } },
-    { id: 'lock_state', mode: 'r', define: { type: 'enum', mapping: { '0': 'locked', '1': 'open' } } },
+    {
+      id: 'lock_state',
+      mode: 'r',
+      define: { type: 'enum', mapping: { '0': 'locked', '1': 'open' } },
+    },
     { id: 'door_open', mode: 'rw', define: { type: 'bool' } },
     { id: 'gate', mode: 'rw', define: { type: 'bool' } },
   ],
   actions: [
-    { id: 'unlock', input: [{ id: 'userid', required: true, define: { type: 'string', max: '8' } }], output: [] },
-    { id: 'light_blink', input: [{ id: 'time', define: { type: 'int', min: '0', max: '10' } }], output: [] },
+    {
+      id: 'unlock',
+      input: [{ id: 'userid', required: true, define: { type: 'string', max: '8' } }],
+      output: [],
+    },
+    {
+      id: 'light_blink',
+      input: [{ id: 'time', define: { type: 'int', min: '0', max: '10' } }],
+      output: [],
+    },
   ],
 };
 
-const DEFAULTS: PanelPolicy = { allowProperties: true, allowActions: true, allowGuarded: false, extraGuards: [] };
+const DEFAULTS: PanelPolicy = {
+  allowProperties: true,
+  allowActions: true,
+  allowGuarded: false,
+  extraGuards: [],
+};
 
 function layoutWith(policy: Partial<PanelPolicy> = {}) {
   return applyPolicy(
@@ -39,7 +56,14 @@ function layoutWith(policy: Partial<PanelPolicy> = {}) {
 
 describe('device panel policy', function () {
   it('guards ids that open or unlock, and the words the user adds', function () {
-    for (const id of ['unlock', 'lock_state', 'door_open', 'garage_door', 'safe_box', 'OpenWindow']) {
+    for (const id of [
+      'unlock',
+      'lock_state',
+      'door_open',
+      'garage_door',
+      'safe_box',
+      'OpenWindow',
+    ]) {
       assert.equal(isGuarded(id), true, id);
     }
     for (const id of ['power_switch', 'brightness', 'gate']) assert.equal(isGuarded(id), false, id);
@@ -53,7 +77,11 @@ describe('device panel policy', function () {
     const control = (id: string) => layout.controls.find((c) => c.id === id)!;
     const action = (id: string) => layout.actions.find((a) => a.id === id)!;
     assert.deepEqual(
-      [control('power_switch').writable, control('lock_state').writable, control('door_open').writable],
+      [
+        control('power_switch').writable,
+        control('lock_state').writable,
+        control('door_open').writable,
+      ],
       [true, false, false],
     );
     assert.equal(control('door_open').guarded, true);
@@ -68,14 +96,23 @@ describe('device panel policy', function () {
     assert.equal(checkPropertyWrite(layout, 'door_open', 1, true)?.code, 'IOTX_PANEL_GUARDED');
     assert.equal(checkPropertyWrite(layout, 'lock_state', 1, true)?.code, 'IOTX_PANEL_READ_ONLY');
     assert.equal(checkPropertyWrite(layout, 'nope', 1, true)?.code, 'IOTX_PANEL_UNKNOWN');
-    assert.equal(checkPropertyWrite(undefined, 'power_switch', 1, true)?.code, 'IOTX_PANEL_UNKNOWN');
+    assert.equal(
+      checkPropertyWrite(undefined, 'power_switch', 1, true)?.code,
+      'IOTX_PANEL_UNKNOWN',
+    );
     // The value is checked by the main package's data-template rules: bool is 0 or 1.
     const bad = checkPropertyWrite(layout, 'power_switch', true, false);
     assert.equal(bad?.code, 'IOTX_PANEL_BAD_VALUE');
     assert.equal(bad?.params.problem, 'template.bool');
-    assert.equal(checkActionCall(layout, 'unlock', { userid: 'a' }, true)?.code, 'IOTX_PANEL_GUARDED');
+    assert.equal(
+      checkActionCall(layout, 'unlock', { userid: 'a' }, true)?.code,
+      'IOTX_PANEL_GUARDED',
+    );
     assert.equal(checkActionCall(layout, 'light_blink', { time: 3 }, false), undefined);
-    assert.equal(checkActionCall(layout, 'light_blink', { time: 30 }, false)?.code, 'IOTX_PANEL_BAD_VALUE');
+    assert.equal(
+      checkActionCall(layout, 'light_blink', { time: 30 }, false)?.code,
+      'IOTX_PANEL_BAD_VALUE',
+    );
 
     const off = layoutWith({ allowProperties: false, allowActions: false });
     assert.equal(checkPropertyWrite(off, 'power_switch', 1, false)?.code, 'IOTX_PANEL_NOT_ALLOWED');
@@ -109,7 +146,9 @@ describe('device panel policy', function () {
       { iotxCommand: { op: 'action', deviceId: 'P/D', action: 'a', input: [1] } },
       { iotxCommand: { op: 'delete', deviceId: 'P/D' } },
       { iotxCommand: { op: 'control', deviceId: 'x'.repeat(300), property: 'p', value: 1 } },
-      { iotxCommand: { op: 'control', deviceId: 'P/D', property: 'p', value: 1, confirmed: 'yes' } },
+      {
+        iotxCommand: { op: 'control', deviceId: 'P/D', property: 'p', value: 1, confirmed: 'yes' },
+      },
     ]) {
       const command = readCommand(bad);
       // "yes" is not a confirmation.
@@ -159,7 +198,10 @@ describe('device panel policy', function () {
     assert.deepEqual(settings.policy, DEFAULTS);
     assert.equal(settings.eventsShown, 5);
     assert.equal(readPanelConfig({ events: '50' }).eventsShown, 20);
-    assert.equal(readPanelConfig({ allowGuarded: true, guardWords: 'gate' }).policy.extraGuards[0], 'gate');
+    assert.equal(
+      readPanelConfig({ allowGuarded: true, guardWords: 'gate' }).policy.extraGuards[0],
+      'gate',
+    );
     assert.deepEqual(readSelection({ selection: 'room', familyId: 'f', roomId: '0' }), {
       type: 'room',
       familyId: 'f',
