@@ -13,7 +13,7 @@ import {
   startNodeRed,
   type NodeRedInstance,
 } from '../../../demo/launch';
-import { startSimulator, type Simulator } from '../../../simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
 
 export const COMPANION_ROOT = path.join(PROJECT_ROOT, 'node-red-dashboard-2-tencent-iot-explorer');
 export const MAIN_PACKAGE = '@homeflow/node-red-tencent-iot-explorer';
@@ -249,9 +249,9 @@ export interface PanelRig {
 
 export async function startPanelRig(
   flows: (endpoint: string) => FlowNode[],
-  options: { lang?: string; env?: Record<string, string> } = {},
+  options: { lang?: string; env?: Record<string, string>; simulator?: SimulatorOptions } = {},
 ): Promise<PanelRig> {
-  const sim = await startSimulator({ port: 0 });
+  const sim = await startSimulator({ port: 0, ...options.simulator });
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-panel-red-'));
   let red: NodeRedInstance;
   try {
