@@ -1,5 +1,6 @@
 // Builds what the package ships, from its sources (run by the root's `npm run build` and when
 // the package is packed, so that a palette install needs no build tools):
+// - dist/auth.js: the dashboard login for settings.js (lib/auth/dashboard-auth.ts);
 // - dist/nodes/: the node's runtime, TypeScript bundled by esbuild into one readable CommonJS
 //   file (with the main package's shared data-template rules it imports), beside its editor
 //   HTML and locales, as Node-RED expects them;
@@ -44,6 +45,18 @@ await esbuild({
   },
   // Node-RED calls the module's export: the register function, not an ES module namespace.
   footer: { js: 'module.exports = module.exports.default;' },
+});
+// The dashboard login helper for settings.js: require('<package>/auth').
+await esbuild({
+  absWorkingDir: root,
+  entryPoints: ['lib/auth/dashboard-auth.ts'],
+  outfile: 'dist/auth.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: ['node20'],
+  minify: false,
+  logLevel: 'warning',
 });
 copyTree(path.join(root, 'nodes'), out, (name) => !name.endsWith('.ts'));
 await vite({ root, configFile: path.join(root, 'vite.config.mjs') });

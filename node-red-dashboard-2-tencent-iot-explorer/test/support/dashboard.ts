@@ -218,7 +218,12 @@ export async function flowRecord(red: NodeRedInstance): Promise<FlowRecord> {
  * each a direct dependency in its package.json, linked into its node_modules (Dashboard 2 looks
  * for widgets only there), with `flows` and the account's token.
  */
-export function preparePanelUserDir(userDir: string, flows: FlowNode[], lang?: string): void {
+export function preparePanelUserDir(
+  userDir: string,
+  flows: FlowNode[],
+  lang?: string,
+  settingsTail = '',
+): void {
   prepareUserDir({ userDir, endpoint: '', accessToken: DEMO_TOKEN, examples: [], lang });
   const link = path.join(userDir, 'node_modules', COMPANION_PACKAGE);
   fs.rmSync(link, { force: true, recursive: true });
@@ -231,6 +236,7 @@ export function preparePanelUserDir(userDir: string, flows: FlowNode[], lang?: s
   };
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify(pkg, null, 2));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+  if (settingsTail) fs.appendFileSync(path.join(userDir, 'settings.js'), `\n${settingsTail}\n`);
   const accounts = flows.filter((n) => n.type === 'iot-explorer-account');
   fs.writeFileSync(
     path.join(userDir, 'flows_cred.json'),
@@ -249,13 +255,19 @@ export interface PanelRig {
 
 export async function startPanelRig(
   flows: (endpoint: string) => FlowNode[],
-  options: { lang?: string; env?: Record<string, string>; simulator?: SimulatorOptions } = {},
+  options: {
+    lang?: string;
+    env?: Record<string, string>;
+    simulator?: SimulatorOptions;
+    /** JavaScript appended to settings.js (after `module.exports = {…}`). */
+    settingsTail?: string;
+  } = {},
 ): Promise<PanelRig> {
   const sim = await startSimulator({ port: 0, ...options.simulator });
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-panel-red-'));
   let red: NodeRedInstance;
   try {
-    preparePanelUserDir(userDir, flows(sim.tokenapiUrl), options.lang);
+    preparePanelUserDir(userDir, flows(sim.tokenapiUrl), options.lang, options.settingsTail);
     red = await startNodeRed(userDir, 0, { env: options.env });
   } catch (err) {
     await sim.close();
@@ -305,9 +317,13 @@ export interface DashboardClient {
  * connection: one opened while a deploy restarts the dashboard is never taken (Dashboard 2
  * attaches its handlers on `connection`), so it is dropped and opened again.
  */
-export async function connectDashboard(url: string, attempts = 5): Promise<DashboardClient> {
+export async function connectDashboard(
+  url: string,
+  attempts = 5,
+  headers?: Record<string, string>,
+): Promise<DashboardClient> {
   for (let attempt = 1; ; attempt++) {
-    const client = await connectOnce(url);
+    const client = await connectOnce(url, headers);
     try {
       await until('ui-config', () => client.configs.length > 0, 2500);
       return client;
@@ -318,9 +334,17 @@ export async function connectDashboard(url: string, attempts = 5): Promise<Dashb
   }
 }
 
-async function connectOnce(url: string): Promise<DashboardClient> {
+async function connectOnce(
+  url: string,
+  headers?: Record<string, string>,
+): Promise<DashboardClient> {
   // Reconnects as the page does, e.g. while a deploy restarts the dashboard.
-  const socket = io(url, { path: '/dashboard/socket.io', reconnectionDelay: 200, forceNew: true });
+  const socket = io(url, {
+    path: '/dashboard/socket.io',
+    reconnectionDelay: 200,
+    forceNew: true,
+    extraHeaders: headers,
+  });
   const configs: unknown[] = [];
   socket.on('ui-config', (_baseId: unknown, config: unknown) => configs.push(config));
   await new Promise<void>((resolve, reject) => {
