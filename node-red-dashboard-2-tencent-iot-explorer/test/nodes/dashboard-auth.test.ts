@@ -89,9 +89,9 @@ describe('device panel: the dashboard login for settings.js', function () {
 
   it('refuses an empty login when settings.js is read', function () {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { dashboardBasicAuth } = require(path.join(COMPANION_ROOT, 'dist', 'auth.js')) as {
-      dashboardBasicAuth(login: { username: string; password: string }): unknown;
+    const auth = require(path.join(COMPANION_ROOT, 'dist', 'auth.js')) as {
+      dashboardBasicAuth: (login: { username: string; password: string }) => unknown;
     };
-    assert.throws(() => dashboardBasicAuth({ username: 'home', password: '' }), /password/);
+    assert.throws(() => auth.dashboardBasicAuth({ username: 'home', password: '' }), /password/);
   });
 });
