@@ -3,8 +3,6 @@
 // network could, which is how the refusals are tested.
 
 import assert from 'node:assert/strict';
-import type { PanelView, DeviceView } from '../../lib/panel/panel-hub';
-import { applyMessage, panelMessageOf } from '../../lib/panel/protocol';
 import {
   clearFlowRecord,
   connectDashboard,
@@ -22,38 +20,10 @@ import {
   type DashboardClient,
   type FlowNode,
   type PanelRig,
+  PanelWatcher,
 } from '../support/dashboard';
 
 const ALL = [LAMP, LOCK, OFFLINE_LAMP, DOORBELL];
-
-/** A page's view of the panel: loaded once, then kept current from the node's messages. */
-class PanelWatcher {
-  view: PanelView | null = null;
-  constructor(readonly client: DashboardClient) {
-    client.socket.on(`msg-input:${PANEL_ID}`, (msg: unknown) => this.apply(msg));
-    client.socket.on(`widget-load:${PANEL_ID}`, (msg: unknown) => this.apply(msg));
-    // As Dashboard 2's data tracker does: load on connecting, and again after a reconnect.
-    client.socket.on('connect', () => client.socket.emit('widget-load', PANEL_ID));
-    client.socket.emit('widget-load', PANEL_ID);
-  }
-  private apply(msg: unknown): void {
-    const message = panelMessageOf(msg);
-    if (message) this.view = applyMessage(this.view, message);
-  }
-  device(id: string): DeviceView | undefined {
-    return this.view?.devices.find((d) => d.deviceId === id);
-  }
-  /** Waits until the device's card satisfies `check`. */
-  until(what: string, id: string, check: (d: DeviceView) => boolean): Promise<DeviceView> {
-    return until(what, () => {
-      const device = this.device(id);
-      return device && check(device) ? device : undefined;
-    });
-  }
-  command(command: Record<string, unknown>): void {
-    this.client.socket.emit('widget-action', PANEL_ID, { iotxCommand: command });
-  }
-}
 
 function split(deviceId: string): [string, string] {
   const [productId, deviceName] = deviceId.split('/');

@@ -14,6 +14,8 @@ import {
   type NodeRedInstance,
 } from '../../../demo/launch';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
+import type { DeviceView, PanelView } from '../../lib/panel/panel-hub';
+import { applyMessage, panelMessageOf } from '../../lib/panel/protocol';
 
 export const COMPANION_ROOT = path.join(PROJECT_ROOT, 'node-red-dashboard-2-tencent-iot-explorer');
 export const MAIN_PACKAGE = '@homeflow/node-red-tencent-iot-explorer';
@@ -392,5 +394,37 @@ export async function until<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A page's view of the panel: loaded once, then kept current from the node's messages. */
+export class PanelWatcher {
+  view: PanelView | null = null;
+  constructor(
+    readonly client: DashboardClient,
+    readonly id: string = PANEL_ID,
+  ) {
+    client.socket.on(`msg-input:${id}`, (msg: unknown) => this.apply(msg));
+    client.socket.on(`widget-load:${id}`, (msg: unknown) => this.apply(msg));
+    // As Dashboard 2's data tracker does: load on connecting, and again after a reconnect.
+    client.socket.on('connect', () => client.socket.emit('widget-load', id));
+    client.socket.emit('widget-load', id);
+  }
+  private apply(msg: unknown): void {
+    const message = panelMessageOf(msg);
+    if (message) this.view = applyMessage(this.view, message);
+  }
+  device(id: string): DeviceView | undefined {
+    return this.view?.devices.find((d) => d.deviceId === id);
+  }
+  /** Waits until the device's card satisfies `check`. */
+  until(what: string, id: string, check: (d: DeviceView) => boolean): Promise<DeviceView> {
+    return until(what, () => {
+      const device = this.device(id);
+      return device && check(device) ? device : undefined;
+    });
+  }
+  command(command: Record<string, unknown>): void {
+    this.client.socket.emit('widget-action', this.id, { iotxCommand: command });
   }
 }
