@@ -107,6 +107,8 @@ export default function register(RED: NodeAPI): void {
     const account = settings ? RED.nodes.getNode(settings.account) : null;
     const source = settings ? sourceFor(account) : undefined;
     let hub: PanelHub | undefined;
+    /** Set on close: what the closing node's calls end with is no one's business any more. */
+    let closed = false;
 
     function publish(message: PanelMessage, view: PanelView): void {
       // The whole view stays in the data store for browsers that open the page later.
@@ -221,6 +223,7 @@ export default function register(RED: NodeAPI): void {
         }
         node.send(msg);
       } catch (err) {
+        if (closed) return;
         const failure = err instanceof PanelRefusalError ? err : coded(codeOf(err), messageOf(err));
         node.error(failure, msg);
       }
@@ -292,6 +295,7 @@ export default function register(RED: NodeAPI): void {
     group.register(node, config, events);
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       hub?.stop();
       hub = undefined;
       node.status({});

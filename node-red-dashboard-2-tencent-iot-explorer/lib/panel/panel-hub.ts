@@ -152,6 +152,7 @@ export class PanelHub {
   private generation = 0;
   private unsubscribe?: () => void;
   private readonly closing = new AbortController();
+  private stopped = false;
 
   constructor(
     options: PanelHubOptions,
@@ -215,6 +216,7 @@ export class PanelHub {
 
   /** Ends the subscription, the timers and every call in flight. */
   stop(): void {
+    this.stopped = true;
     this.generation += 1;
     this.closing.abort();
     this.unsubscribe?.();
@@ -502,12 +504,15 @@ export class PanelHub {
     return this.devices.get(deviceId)?.record;
   }
 
+  // Nothing reaches browsers after stop(): a call that ends later must not revive the node's data.
   private emitView(): void {
+    if (this.stopped) return;
     this.rev += 1;
     this.listener.view(this.view());
   }
 
   private emitDevice(entry: DeviceEntry): void {
+    if (this.stopped) return;
     this.rev += 1;
     this.listener.device(this.rev, entry.view);
   }

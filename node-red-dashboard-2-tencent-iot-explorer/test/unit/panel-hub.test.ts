@@ -200,6 +200,18 @@ describe('device panel hub', function () {
     hub.stop();
   });
 
+  it('sends nothing to browsers after stop, even when a call ends later', async function () {
+    const { hub, source, seen } = await startHub();
+    let release: (value: { requestId: string }) => void = () => undefined;
+    source.control = () => new Promise((resolve) => (release = resolve));
+    const call = hub.control('P/lamp', 'power_switch', 1, false);
+    const before = seen.devices.length + seen.views.length;
+    hub.stop();
+    release({ requestId: 'late' });
+    await call;
+    assert.equal(seen.devices.length + seen.views.length, before);
+  });
+
   it('does not let a read take a value back to an older one than a push gave', async function () {
     const { hub, source, lamp } = await startHub();
     source.report({ power_switch: 1 }, 5000);
