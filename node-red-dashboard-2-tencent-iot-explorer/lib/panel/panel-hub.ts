@@ -438,7 +438,8 @@ export class PanelHub {
         { [propertyId]: value },
         { signal: this.closing.signal },
       );
-      if (view.pending[propertyId] === pending) {
+      // Stopped meanwhile: no timer may outlive the node.
+      if (!this.stopped && view.pending[propertyId] === pending) {
         entry.timers.set(
           propertyId,
           setTimeout(() => {

@@ -200,15 +200,23 @@ describe('device panel hub', function () {
     hub.stop();
   });
 
-  it('sends nothing to browsers after stop, even when a call ends later', async function () {
-    const { hub, source, seen } = await startHub();
-    let release: (value: { requestId: string }) => void = () => undefined;
-    source.control = () => new Promise((resolve) => (release = resolve));
-    const call = hub.control('P/lamp', 'power_switch', 1, false);
+  it('sends nothing to browsers after stop, even when calls end later', async function () {
+    const { hub, source, seen } = await startHub(20);
+    const ends: ((ok: boolean) => void)[] = [];
+    source.control = () =>
+      new Promise((resolve, reject) =>
+        ends.push((ok) => (ok ? resolve({ requestId: 'late' }) : reject(new Error('late')))),
+      );
+    const succeeding = hub.control('P/lamp', 'power_switch', 1, false);
+    const failing = hub.control('P/lamp', 'brightness', 5, false).catch(() => undefined);
     const before = seen.devices.length + seen.views.length;
     hub.stop();
-    release({ requestId: 'late' });
-    await call;
+    ends[0](true);
+    ends[1](false);
+    await succeeding;
+    await failing;
+    // Not the failure's rollback, nor (after the confirmation time) an "unconfirmed".
+    await new Promise((resolve) => setTimeout(resolve, 60));
     assert.equal(seen.devices.length + seen.views.length, before);
   });
 
