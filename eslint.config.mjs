@@ -60,6 +60,13 @@ export default tseslint.config(
     // resources/iot-explorer-editor.js is built from editor/ (scripts/build-editor.js).
     ignores: ['dist/**', 'node_modules/**', '.demo/**', 'test/artifacts/**', 'resources/**'],
   },
+  {
+    // The Dashboard 2 companion's build output (its scripts/build.mjs).
+    ignores: [
+      'node-red-dashboard-2-tencent-iot-explorer/{dist,resources,node_modules}/**',
+      'node-red-dashboard-2-tencent-iot-explorer/test/artifacts/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -90,7 +97,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'node-red-dashboard-2-tencent-iot-explorer/{test,bench}/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
