@@ -2,6 +2,7 @@
 // panel and the home model, merged so that overlapping devices cost one subscription and one
 // baseline read each, however many subscribers want them.
 
+import { setMaxListeners } from 'node:events';
 import type {
   CallOptions,
   DeviceDataResult,
@@ -130,7 +131,10 @@ export class DeviceFeed implements PushSource, DeviceReads {
   /** Devices that are not the user's any more (the home said so): hidden from `live`. */
   private readonly goneIds = new Set<string>();
 
-  constructor(private readonly options: DeviceFeedOptions) {}
+  constructor(private readonly options: DeviceFeedOptions) {
+    // Every read in flight listens to the feed's one signal: as many as devices are read at once.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /** The state as subscribers see it (the connection's, without devices gone from the home). */
   get state(): PushState {
