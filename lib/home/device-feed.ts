@@ -56,6 +56,11 @@ export interface DeviceFeedOptions {
   refused?(deviceId: string, err: IotExplorerError): void;
   /** Someone subscribed to devices: the home they belong to is worth knowing. */
   interest?(): void;
+  /**
+   * The service took a subscription without some of its devices (the user lost them, or never
+   * had them): the home may have changed. Told once per device until it is live again.
+   */
+  missing?(deviceIds: string[]): void;
 }
 
 /** The API's answers that say a device is not (or no longer) the user's. */
@@ -130,6 +135,8 @@ export class DeviceFeed implements PushSource, DeviceReads {
   private readonly statusFlights = new Map<string, StatusFlight>();
   /** Devices that are not the user's any more (the home said so): hidden from `live`. */
   private readonly goneIds = new Set<string>();
+  /** Wanted devices a live subscription left out, already told to `missing`. */
+  private readonly missingIds = new Set<string>();
 
   constructor(private readonly options: DeviceFeedOptions) {
     // Every read in flight listens to the feed's one signal: as many as devices are read at once.
@@ -228,6 +235,7 @@ export class DeviceFeed implements PushSource, DeviceReads {
     this.dataFlights.clear();
     this.statusFlights.clear();
     this.goneIds.clear();
+    this.missingIds.clear();
     this.current = { phase: 'closed', live: EMPTY, session: this.current.session };
   }
 
@@ -283,6 +291,16 @@ export class DeviceFeed implements PushSource, DeviceReads {
 
   private onState(state: PushState): void {
     this.upstreamState = state;
+    if (state.phase === 'live') {
+      const missing: string[] = [];
+      for (const id of this.upstreamIds) {
+        if (state.live.has(id)) this.missingIds.delete(id);
+        else if (!this.goneIds.has(id) && !this.missingIds.has(id)) missing.push(id);
+      }
+      for (const id of this.missingIds) if (!this.upstreamIds.has(id)) this.missingIds.delete(id);
+      for (const id of missing) this.missingIds.add(id);
+      if (missing.length > 0) this.options.missing?.(missing);
+    }
     this.setState(state);
   }
 

@@ -112,6 +112,7 @@ export class HomeModel {
       reads: options.api,
       interest: () => this.ensureLoaded(),
       refused: () => this.refreshSoon(),
+      missing: () => this.refreshSoon(),
     });
     this.feed.observe((update) => this.onDeviceUpdate(update));
   }
