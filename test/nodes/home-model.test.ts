@@ -20,7 +20,7 @@ interface Rig {
   model: HomeModel;
 }
 
-async function rig(sim: Simulator, options: { retryMs?: number } = {}): Promise<Rig> {
+function rig(sim: Simulator, options: { retryMs?: number } = {}): Rig {
   const tokenSource = createPastedTokenSource({ token: DEMO_TOKEN, account: 'test' });
   const client = new ApiClient({ endpoint: sim.tokenapiUrl, tokenSource });
   const push = new PushConnection({
@@ -69,7 +69,7 @@ describe('home model against the simulator', function () {
 
   it('reads the home fixture: families, rooms, owned and shared devices with names and states', async function () {
     sim = await startSimulator({ fixture: 'home' });
-    r = await rig(sim);
+    r = rig(sim);
     const home = await r.model.snapshot();
     assert.deepEqual(home.families.map((f) => f.familyId).sort(), [
       'f_demo_cottage',
@@ -104,7 +104,7 @@ describe('home model against the simulator', function () {
     sim = await startSimulator({
       fixture: generateHome({ devices: 260, families: 2, shared: 230 }),
     });
-    r = await rig(sim);
+    r = rig(sim);
     const home = await r.model.snapshot();
     assert.equal(home.devices.filter((d) => d.shared).length, 230);
     assert.equal(home.devices.length, 260);
@@ -124,7 +124,7 @@ describe('home model against the simulator', function () {
 
   it('a refresh cut short keeps the last complete home, stale, with no removal; then recovers', async function () {
     sim = await startSimulator({ fixture: 'home' });
-    r = await rig(sim, { retryMs: 200 });
+    r = rig(sim, { retryMs: 200 });
     await r.model.snapshot();
     const seen: HomeChange[] = [];
     r.model.onChange((changes) => seen.push(...changes));
@@ -144,7 +144,7 @@ describe('home model against the simulator', function () {
 
   it('notices run-time changes through /_sim: add, rename, move, remove, share, unshare', async function () {
     sim = await startSimulator({ fixture: 'home' });
-    r = await rig(sim);
+    r = rig(sim);
     await r.model.snapshot();
     const seen: HomeChange[] = [];
     r.model.onChange((changes) => seen.push(...changes));
@@ -178,7 +178,7 @@ describe('home model against the simulator', function () {
 
   it('a shared device unshared while watched: the watch is told once and goes on with the rest', async function () {
     sim = await startSimulator({ fixture: 'home' });
-    r = await rig(sim);
+    r = rig(sim);
     const failures: string[] = [];
     const changes: WatchChange[] = [];
     const ids = ['LIGHT0A1B2/shared_lamp', 'LIGHT0A1B2/living_lamp'];
