@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     b.close();
 
     console.log(
-      `\n4. ${WATCHERS} watchers × ${PER_WATCHER} devices over ${ids.length} (each device watched 3 times)`,
+      `\n3. ${WATCHERS} watchers × ${PER_WATCHER} devices over ${ids.length} (each device watched 3 times)`,
     );
     console.log(
       `   through the feed: ${viaFeed.subscriptions} subscription per device on the connection, ${viaFeed.reads} AppGetDeviceData for ${ids.length} devices (${(viaFeed.reads / ids.length).toFixed(2)} a device), ${viaFeed.statusDevices} devices asked in AppGetDeviceStatuses — target one of each: ${viaFeed.subscriptions === 1 && viaFeed.reads === ids.length ? 'met' : 'NOT met'}`,
