@@ -1,11 +1,6 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
-
-/** A TypedInput as Node-RED stores it: `productId` and `productIdType`, say. */
-export interface TypedField {
-  value: string;
-  type: string;
-}
+import type { TypedField } from '../shared/node-settings';
 
 export interface StringFieldSpec {
   /** The API's name for it, used in messages: `ProductId`. */

@@ -1,8 +1,12 @@
 // The watch node's push-era settings. How a saved watch node is read is its migration,
-// migrateWatch in lib/node/migrations.ts; this is the part of it that chooses push or poll.
-import { migrateWatch, type StoredWatch, type WatchMode } from '../node/migrations';
+// migrateWatch in nodes/iot-explorer-watch/settings.ts; this is the part of it that chooses push or poll.
+import {
+  migrateWatch,
+  type StoredWatch,
+  type WatchMode,
+} from '../../nodes/iot-explorer-watch/settings';
 
-export type { WatchMode } from '../node/migrations';
+export type { WatchMode } from '../../nodes/iot-explorer-watch/settings';
 
 /** The settings whose meaning depends on when the node was saved. */
 export type StoredWatchSettings = Pick<

@@ -10,7 +10,7 @@ import {
   type SignInCredentials,
 } from '../../lib/auth/sign-in';
 import { registerAdminEndpoints, type DeployedAccountSettings } from '../../lib/admin/endpoints';
-import { migrateAccount, type StoredAccount } from '../../lib/node/migrations';
+import { migrateAccount, type StoredAccount } from './settings';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import { PushConnection, pushTimingSettings } from '../../lib/push/push-connection';
 import { pushUrlFor } from '../../lib/shared/push-url';
@@ -27,7 +27,7 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerAccountNode(this: Node<AccountCredentials>, config: AccountConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    // Saved by any version: read through its migration (lib/node/migrations.ts).
+    // Saved by any version: read through its migration (./settings.ts).
     const settings = migrateAccount(config);
     const account = settings.name;
     const credentials = this.credentials ?? {};

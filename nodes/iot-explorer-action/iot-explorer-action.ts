@@ -8,10 +8,10 @@ import {
   type AccountNode,
   type CallInfo,
 } from '../../lib/node/device-node';
-import { migrateAction, type StoredAction } from '../../lib/node/migrations';
+import { migrateAction, type StoredAction } from './settings';
 import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';
 
-export type { ActionMode } from '../../lib/node/migrations';
+export type { ActionMode } from './settings';
 
 export interface ActionConfig extends NodeDef, StoredAction {
   account: string;

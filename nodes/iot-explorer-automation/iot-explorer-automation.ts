@@ -7,10 +7,10 @@ import {
   type CallInfo,
 } from '../../lib/node/device-node';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
-import { migrateAutomation, type StoredAutomation } from '../../lib/node/migrations';
+import { migrateAutomation, type StoredAutomation } from './settings';
 import { describeValue, type StringFieldSpec } from '../../lib/node/typed-fields';
 
-export type { AutomationOperation, AutomationState } from '../../lib/node/migrations';
+export type { AutomationOperation, AutomationState } from './settings';
 
 export interface AutomationConfig extends NodeDef, StoredAutomation {
   account: string;

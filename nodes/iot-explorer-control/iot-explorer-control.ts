@@ -7,7 +7,7 @@ import {
   type AccountNode,
   type CallInfo,
 } from '../../lib/node/device-node';
-import { migrateControl, type StoredControl } from '../../lib/node/migrations';
+import { migrateControl, type StoredControl } from './settings';
 import { IotExplorerError, LocalErrorCode, templateProblemError } from '../../lib/errors/errors';
 import { ACCOUNT_NAMESPACE } from '../../lib/node/i18n';
 import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';

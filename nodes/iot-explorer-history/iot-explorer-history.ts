@@ -9,10 +9,10 @@ import {
   type CallInfo,
   type DeviceMessage,
 } from '../../lib/node/device-node';
-import { migrateHistory, type HistoryOutput, type StoredHistory } from '../../lib/node/migrations';
+import { migrateHistory, type HistoryOutput, type StoredHistory } from './settings';
 import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../../lib/node/time-range';
 
-export type { HistoryKind, HistoryOutput } from '../../lib/node/migrations';
+export type { HistoryKind, HistoryOutput } from './settings';
 
 export interface HistoryConfig extends NodeDef, StoredHistory {
   account: string;

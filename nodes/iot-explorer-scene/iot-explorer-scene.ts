@@ -5,7 +5,7 @@ import {
   type AccountNode,
   type CallInfo,
 } from '../../lib/node/device-node';
-import { migrateScene, type StoredScene } from '../../lib/node/migrations';
+import { migrateScene, type StoredScene } from './settings';
 import type { StringFieldSpec } from '../../lib/node/typed-fields';
 
 export interface SceneConfig extends NodeDef, StoredScene {

@@ -6,7 +6,7 @@ import {
   type AccountNode,
   type CallInfo,
 } from '../../lib/node/device-node';
-import { migrateState, type StoredState } from '../../lib/node/migrations';
+import { migrateState, type StoredState } from './settings';
 
 export interface StateConfig extends NodeDef, StoredState {
   account: string;

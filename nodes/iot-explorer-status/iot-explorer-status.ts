@@ -11,7 +11,7 @@ import {
   type CallInfo,
   type DeviceMessage,
 } from '../../lib/node/device-node';
-import { migrateStatus, type StoredStatus } from '../../lib/node/migrations';
+import { migrateStatus, type StoredStatus } from './settings';
 import { deviceNotReported } from '../../lib/errors/errors';
 import { isBlankLiteral } from '../../lib/node/typed-fields';
 import { DeviceId } from '../../lib/shared/device-id';
