@@ -6,9 +6,10 @@ import { CallStatus } from './call-status';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { observeQueue } from '../api/flow-control';
 import { DeviceId } from '../shared/device-id';
+import type { StoredDeviceEntry, TypedField } from '../shared/node-settings';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './i18n';
-import { describeValue, isBlankLiteral, resolveStringField, type TypedField } from './typed-fields';
+import { describeValue, isBlankLiteral, resolveStringField } from './typed-fields';
 
 /** The account config node as the device nodes see it. */
 export interface AccountNode extends Node {
@@ -280,19 +281,10 @@ export function parseDeviceIds(value: unknown, field = 'msg.deviceIds'): string[
   return [...new Set(ids)];
 }
 
-/** One row of an editor device list (watch, status), as the editor stores it. */
-export interface StoredDevice {
-  productId: string;
-  deviceName: string;
-}
-
 /**
  * A node's own device list (its migrated `devices`) as 'PID/DN' ids. A hand-edited entry that
  * names no device throws IOTX_INVALID_FIELD naming `devices` and the entry.
  */
-export function storedDeviceIds(devices: readonly (StoredDevice | string)[]): string[] {
+export function storedDeviceIds(devices: readonly StoredDeviceEntry[]): string[] {
   return parseDeviceIds(devices, 'devices');
 }
-
-/** The property ids a comma- or space-separated list names; empty: all (the editor's rule too). */
-export { parsePropertyList } from '../shared/property-list';
