@@ -19,6 +19,7 @@ import {
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
 import { redactSecrets } from '../api/redact';
+import { getAccount, type DeployedAccountSettings } from '../account/account';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';
@@ -56,19 +57,6 @@ export interface AdminRequestBody {
   email?: unknown;
   familyId?: unknown;
   productId?: unknown;
-}
-
-/** What a deployed account node exposes to the admin endpoints (non-enumerable on the node). */
-export interface DeployedAccountSettings {
-  name: string;
-  endpoint: string;
-  timeoutMs: number;
-  /** UNIX seconds: typed in for a pasted token, or the last sign-in's ExpireAt. */
-  tokenExpireAt?: number;
-  /** How the deployed node gets its token; absent means 'token'. */
-  authMode?: 'token' | 'signin';
-  /** A sign-in account's settings as deployed (its credentials are the stored ones). */
-  signIn?: SignInConfig;
 }
 
 interface DeployedAccount {
@@ -123,10 +111,8 @@ function typedToken(body: AdminRequestBody): string | undefined {
 }
 
 function deployedAccount(RED: NodeAPI, id: string): DeployedAccount | undefined {
-  const node = RED.nodes.getNode(id) as Partial<DeployedAccount> | null;
-  return node?.accountSettings && node.client
-    ? { accountSettings: node.accountSettings, client: node.client }
-    : undefined;
+  const account = getAccount(RED, id);
+  return account && { accountSettings: account.settings, client: account.client };
 }
 
 function timeoutOf(raw: unknown, fallback: number): number {

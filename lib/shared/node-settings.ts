@@ -49,13 +49,13 @@ export type Upgrades<S> = Readonly<Partial<Record<number, (stored: S) => S>>>;
 
 /**
  * The stored properties in the shape version `current` saves: every step from the saved version
- * up to `current`, in order. A node saved by a later version than `current` (a flow moved to an
+ * up to `current`, in order (a node's migration passes its steps once it has one). A node saved by a later version than `current` (a flow moved to an
  * older installation) is read as it is: properties this version does not know are ignored.
  */
 export function upgrade<S extends StoredVersion>(
   stored: S,
   current: number,
-  steps: Upgrades<S>,
+  steps: Upgrades<S> = {},
 ): S {
   let shape = stored;
   for (let version = storedVersion(stored); version < current; version += 1) {

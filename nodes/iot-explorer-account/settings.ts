@@ -9,6 +9,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type SignInSetting,
 } from '../../lib/shared/account';
+import type { AccountSettings, AuthMode } from '../../lib/account/settings';
 import { parseExpireAt } from '../../lib/shared/expire-at';
 import {
   choice,
@@ -18,10 +19,9 @@ import {
   upgrade,
   type AbsentMeans,
   type StoredVersion,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -58,33 +58,11 @@ export interface StoredAccount extends StoredVersion, Partial<Record<SignInSetti
   pushUrl?: string;
 }
 
-export type AuthMode = 'token' | 'signin';
-
-export interface AccountSettings {
-  /** For messages: the account's name, else its node id. */
-  name: string;
-  endpoint: string;
-  timeoutMs: number;
-  flowControl: { maxInFlight: number; maxQueue: number; ratePerSecond: number };
-  authMode: AuthMode;
-  /** Pasted mode: UNIX seconds, undefined when unknown (and always in sign-in mode). */
-  tokenExpireAt: number | undefined;
-  /** '' derives the push URL from the endpoint. */
-  pushUrl: string;
-  /** The sign-in settings, blanks as the sign-in reads them ('' appapi: from the endpoint). */
-  signIn: {
-    appKey: string;
-    loginType: 'phone' | 'email';
-    countryCode: string;
-    appapiEndpoint: string;
-  };
-}
-
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredAccount> = {};
+// What the account runs with is the account's own type (lib/account/): it owns its settings.
+export type { AccountSettings, AuthMode } from '../../lib/account/settings';
 
 export function migrateAccount(stored: StoredAccount): AccountSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   const timeout =
     typeof saved.timeout === 'number'
       ? saved.timeout

@@ -13,10 +13,9 @@ import {
   type StoredDeviceTarget,
   type StoredVersion,
   type TypedField,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -47,11 +46,8 @@ export interface ActionSettings extends DeviceTargetFields {
   inputParams: TypedField;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredAction> = {};
-
 export function migrateAction(stored: StoredAction): ActionSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     mode: choice<ActionMode>(saved.mode, ['sync', 'async'], ABSENT.mode),
     ...deviceTarget(saved, ABSENT),

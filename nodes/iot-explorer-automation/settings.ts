@@ -7,10 +7,9 @@ import {
   type AbsentMeans,
   type StoredVersion,
   type TypedField,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -48,11 +47,8 @@ export interface AutomationSettings {
   state: AutomationState;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredAutomation> = {};
-
 export function migrateAutomation(stored: StoredAutomation): AutomationSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     operation: choice<AutomationOperation>(saved.operation, ['set', 'list'], ABSENT.operation),
     automationId: typedField(saved.automationId, saved.automationIdType, ABSENT.automationIdType),

@@ -11,10 +11,9 @@ import {
   type StoredDeviceTarget,
   type StoredVersion,
   type TypedField,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -34,11 +33,8 @@ export interface ControlSettings extends DeviceTargetFields {
   data: TypedField;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredControl> = {};
-
 export function migrateControl(stored: StoredControl): ControlSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     ...deviceTarget(saved, ABSENT),
     data: payloadField(ABSENT, saved, 'data'),

@@ -12,10 +12,9 @@ import {
   type StoredDeviceTarget,
   type StoredVersion,
   type TypedField,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -66,11 +65,8 @@ export interface HistorySettings extends DeviceTargetFields {
   output: HistoryOutput;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredHistory> = {};
-
 export function migrateHistory(stored: StoredHistory): HistorySettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     ...deviceTarget(saved, ABSENT),
     kind: choice<HistoryKind>(saved.kind, ['property', 'event'], ABSENT.kind),

@@ -6,10 +6,9 @@ import {
   type AbsentMeans,
   type StoredVersion,
   type TypedField,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -30,11 +29,8 @@ export interface SceneSettings {
   sceneName: string;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredScene> = {};
-
 export function migrateScene(stored: StoredScene): SceneSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     sceneId: typedField(saved.sceneId, saved.sceneIdType, ABSENT.sceneIdType),
     sceneName: saved.sceneName ?? '',

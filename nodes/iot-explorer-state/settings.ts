@@ -8,11 +8,10 @@ import {
   type DeviceTargetFields,
   type StoredDeviceTarget,
   type StoredVersion,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 import { parsePropertyList } from '../../lib/shared/property-list';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -28,11 +27,8 @@ export interface StateSettings extends DeviceTargetFields {
   properties: string[];
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredState> = {};
-
 export function migrateState(stored: StoredState): StateSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return {
     ...deviceTarget(saved, ABSENT),
     properties: parsePropertyList(saved.properties ?? ABSENT.properties),

@@ -9,10 +9,9 @@ import {
   type StoredDeviceList,
   type StoredDeviceTarget,
   type StoredVersion,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -28,10 +27,7 @@ export interface StatusSettings extends DeviceTargetFields {
   devices: StoredDeviceList;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredStatus> = {};
-
 export function migrateStatus(stored: StoredStatus): StatusSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   return { ...deviceTarget(saved, ABSENT), devices: saved.devices ?? [...ABSENT.devices] };
 }

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { storedDeviceIds, type AccountNode } from '../../lib/node/device-node';
+import { storedDeviceIds } from '../../lib/node/device-ids';
+import { getAccount } from '../../lib/account/account';
 import { DeviceWatcher, type WatchChange } from '../../lib/watch/device-watcher';
 import type { ReadTarget } from '../../lib/watch/device-reader';
 import { PushWatcher } from '../../lib/watch/push-watcher';
@@ -30,7 +31,7 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerWatchNode(this: Node, config: WatchConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const account = RED.nodes.getNode(config.account) as AccountNode | null;
+    const account = getAccount(RED, config.account);
     const { devices, properties, intervalSeconds, ...settings } = migrateWatch(config);
     const t = (key: string, params?: Record<string, string | number>): string =>
       RED._(`iot-explorer-watch.${key}`, params);

@@ -8,11 +8,10 @@ import {
   type AbsentMeans,
   type StoredDeviceList,
   type StoredVersion,
-  type Upgrades,
 } from '../../lib/shared/node-settings';
 import { parsePropertyList } from '../../lib/shared/property-list';
 
-/** The version this node saves (its `.html` default); absent: 0, saved before versions. */
+/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
 export const VERSION = 1;
 
 /** What the node takes for a property its saved configuration lacks. */
@@ -69,11 +68,8 @@ export interface WatchSettings {
   emitInitial: boolean;
 }
 
-/** Between stored versions (none yet: docs/ARCHITECTURE.md says when one is needed). */
-const UPGRADES: Upgrades<StoredWatch> = {};
-
 export function migrateWatch(stored: StoredWatch): WatchSettings {
-  const saved = upgrade(stored, VERSION, UPGRADES);
+  const saved = upgrade(stored, VERSION);
   const seconds =
     typeof saved.interval === 'number'
       ? saved.interval

@@ -6,6 +6,7 @@ import type { NodeAPI } from 'node-red';
 import request from 'supertest';
 import { ApiClient } from '../../lib/api/client';
 import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin/endpoints';
+import { ACCOUNT_KEY, ACCOUNT_TYPE, ACCOUNT_VERSION } from '../../lib/account/account';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
 import {
   DEMO_SIGN_IN,
@@ -563,8 +564,12 @@ describe('admin endpoint permissions', function () {
         getNode: (id: string) =>
           id === 'acc'
             ? {
-                accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
-                client: deployedClient,
+                type: ACCOUNT_TYPE,
+                [ACCOUNT_KEY]: {
+                  version: ACCOUNT_VERSION,
+                  settings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
+                  client: deployedClient,
+                },
               }
             : null,
         getCredentials: (id: string) => (id === 'acc' ? { accessToken: DEMO_TOKEN } : undefined),

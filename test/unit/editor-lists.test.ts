@@ -1,5 +1,5 @@
 // The editor's device and property lists (editor/lists.ts): what the pickers write must read
-// back the same way at runtime (lib/node/device-node.ts).
+// back the same way at runtime (lib/shared/property-list.ts).
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
