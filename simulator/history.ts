@@ -6,6 +6,7 @@
 import { visibleDevice } from './device-access';
 import { errors } from './envelope';
 import { optionalInt, optionalString, requiredString, type Params } from './params';
+import { seededRandom } from './seeded-random';
 import { checkValue, type DataTemplate, type TemplateDefine } from './template';
 import type { TokenHandler } from './tokenapi';
 
@@ -273,18 +274,6 @@ export interface FixturePastEvent {
   /** How long before start it fired, in seconds. */
   agoSeconds: number;
   params?: Record<string, unknown>;
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fitNumber(define: TemplateDefine, raw: number): number {

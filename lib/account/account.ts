@@ -12,12 +12,11 @@ import type { ApiClient } from '../api/client';
 import type { TokenHealth } from '../auth/token-health';
 import type { IotExplorerError } from '../errors/errors';
 import type { PushConnection } from '../push/push-connection';
+import { ACCOUNT_TYPE } from '../shared/account';
 import type { DeployedAccountSettings } from './settings';
 
 export type { DeployedAccountSettings } from './settings';
-
-/** The account config node's type. */
-export const ACCOUNT_TYPE = 'iot-explorer-account';
+export { ACCOUNT_TYPE } from '../shared/account';
 
 /** Where the account node keeps its account: `Symbol.for` of this text, in every package. */
 export const ACCOUNT_KEY_NAME = '@homeflow/node-red-tencent-iot-explorer/account';
@@ -73,6 +72,20 @@ export function getAccount(
   id: string | undefined,
 ): IotExplorerAccount | undefined {
   return id ? accountOf(RED.nodes.getNode(id)) : undefined;
+}
+
+/**
+ * What Node-RED's deployed node `id` is: an account config node (of any version), a node of
+ * another type, or none. The admin routes use it to keep another node's credentials where they
+ * are.
+ */
+export function deployedNodeKind(
+  RED: NodeLookup,
+  id: string | undefined,
+): 'account' | 'other' | 'none' {
+  const node = id ? RED.nodes.getNode(id) : undefined;
+  if (typeof node !== 'object' || node === null) return 'none';
+  return (node as { type?: unknown }).type === ACCOUNT_TYPE ? 'account' : 'other';
 }
 
 /**

@@ -1,10 +1,11 @@
 // The call nodes' message life cycle (action, control, state, status, scene, automation,
 // history): status while calls are in flight, exactly one `done` per message, every failure as
 // `done(err)` with a code and a translated text, calls ended at once when the node closes.
+import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import type { IotExplorerAccount } from '../account/account';
-import { observeQueue } from '../api/flow-control';
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import type { CallOptions } from '../api/contracts';
+import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 import { CallStatus } from './call-status';
 import { localizeError } from './i18n';
 
@@ -19,8 +20,11 @@ export type CallMessage = NodeMessageInFlow & { iotexplorer?: CallInfo };
 
 export interface CallContext<I extends CallInfo> {
   account: IotExplorerAccount;
-  /** Aborted when the node closes; pass it to every client call. */
-  signal: AbortSignal;
+  /**
+   * The options of every client call for this message: its signal (aborted when the node
+   * closes) and the node's status as the queue's observer. Pass them to every client call.
+   */
+  callOptions: CallOptions;
   /** Filled as the call goes; becomes `msg.iotexplorer`, also on errors. */
   info: I;
 }
@@ -48,13 +52,17 @@ export function handleCallMessages<I extends CallInfo>(
   options: CallNodeOptions<I>,
 ): void {
   const status = new CallStatus(RED, node, options.account?.tokenHealth);
-  const inFlight = new Set<AbortController>();
-  let closing = false;
+  // One signal for all of this node's calls: closing the node aborts every call in flight at
+  // once, and a message costs no controller of its own. Any number of calls may listen to it.
+  const closing = new AbortController();
+  setMaxListeners(Infinity, closing.signal);
+  const callOptions: CallOptions = { signal: closing.signal, queue: status };
 
   /**
    * Never lets anything escape: the runtime itself can throw from `send` or `done` (it clones a
-   * message for a second wire or a catch node, which fails on one too deep for the stack). The
-   * message still gets its one `done`, and the failure goes to the log.
+   * message for a second wire or a catch node, which fails on one too deep for the stack or with
+   * a getter that throws). The message still gets its one `done`, and the failure still reaches
+   * the catch nodes, with a copy of the message that can be cloned.
    */
   async function guarded(
     msg: CallMessage,
@@ -62,24 +70,31 @@ export function handleCallMessages<I extends CallInfo>(
     done: (err?: Error) => void,
   ): Promise<void> {
     let ended = false;
+    let reported: Error | undefined;
     const end = (err?: Error): void => {
       if (ended) return; // a second done, after the runtime threw from the first, must not count
       ended = true;
+      reported = err;
       done(err);
     };
     try {
       await handle(msg, send, end);
     } catch (failure) {
-      const err = localizeError(
-        RED,
-        failure instanceof IotExplorerError ? failure : wrapUnexpected(failure),
-      );
+      // The message's own failure, when the runtime threw while reporting it.
+      const err = reported ?? localizeError(RED, unexpectedError(failure));
       try {
-        if (!ended) end(err);
+        if (!ended) {
+          end(err);
+          return;
+        }
       } catch {
-        // reported just below, without the message that the runtime could not handle
+        // the runtime could not clone this message either: report a copy it can clone
       }
-      node.error(err.message);
+      try {
+        node.error(err, cloneableCopy(RED, msg));
+      } catch {
+        node.error(err.message); // never an unhandled rejection: at least the log has it
+      }
     }
   }
 
@@ -88,9 +103,6 @@ export function handleCallMessages<I extends CallInfo>(
     send: (msg: NodeMessageInFlow) => void,
     done: (err?: Error) => void,
   ): Promise<void> {
-    const controller = new AbortController();
-    observeQueue(controller.signal, status);
-    inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
     try {
@@ -99,7 +111,7 @@ export function handleCallMessages<I extends CallInfo>(
       }
       const statusText = await options.run(msg, {
         account: options.account,
-        signal: controller.signal,
+        callOptions,
         info,
       });
       msg.iotexplorer = info;
@@ -107,18 +119,16 @@ export function handleCallMessages<I extends CallInfo>(
       send(msg);
       done();
     } catch (caught) {
-      if (closing) {
+      if (closing.signal.aborted) {
         // The flow is stopping: end the message without reporting into a flow that is going away.
         done();
         return;
       }
-      const err = caught instanceof IotExplorerError ? caught : wrapUnexpected(caught);
+      const err = unexpectedError(caught);
       if (err.requestId !== undefined) info.requestId = err.requestId;
       msg.iotexplorer = info;
       status.failed(err.code);
       done(localizeError(RED, err));
-    } finally {
-      inFlight.delete(controller);
     }
   }
 
@@ -127,18 +137,33 @@ export function handleCallMessages<I extends CallInfo>(
   });
 
   node.on('close', (done: () => void) => {
-    closing = true;
-    for (const controller of inFlight) controller.abort();
+    closing.abort();
     status.close();
     done();
   });
 }
 
-/** A failure that is not ours (a context store error, say) still reaches the catch node with a code. */
-function wrapUnexpected(caught: unknown): IotExplorerError {
-  return new IotExplorerError({
-    code: LocalErrorCode.InvalidField,
-    key: 'unexpected',
-    params: { reason: caught instanceof Error ? caught.message : String(caught) },
-  });
+/**
+ * A message the runtime can clone for a catch node: the message's own properties that clone,
+ * without those that cannot (nested too deep, or a getter that throws). Only used after the
+ * runtime failed to clone the message itself.
+ */
+function cloneableCopy(RED: NodeAPI, msg: CallMessage): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(msg);
+  } catch {
+    // a proxy that refuses to list its keys: nothing to copy
+  }
+  for (const key of keys) {
+    try {
+      const value: unknown = (msg as Record<string, unknown>)[key];
+      // req and res (http in) are passed as they are by the runtime, never cloned.
+      copy[key] = key === 'req' || key === 'res' ? value : RED.util.cloneMessage({ value }).value;
+    } catch {
+      // left out: this is the part the runtime could not clone
+    }
+  }
+  return copy;
 }

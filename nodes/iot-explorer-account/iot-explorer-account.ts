@@ -4,6 +4,7 @@ import { openAccount, type AccountCredentials } from '../../lib/account/open-acc
 import { registerAdminEndpoints } from '../../lib/admin/endpoints';
 import { localizeError } from '../../lib/node/i18n';
 import { pushTimingSettings } from '../../lib/push/push-connection';
+import { ACCOUNT_CREDENTIALS } from '../../lib/shared/account';
 import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 import { migrateAccount, type StoredAccount } from './settings';
 
@@ -42,15 +43,8 @@ export default function register(RED: NodeAPI): void {
   RED.nodes.registerType<Node<AccountCredentials>, AccountConfig, unknown, AccountCredentials>(
     'iot-explorer-account',
     IotExplorerAccountNode,
-    {
-      credentials: {
-        accessToken: { type: 'password' },
-        appSecret: { type: 'password' },
-        password: { type: 'password' },
-        phoneNumber: { type: 'text' },
-        email: { type: 'text' },
-      },
-    },
+    // All `password`, the phone number and e-mail included (lib/shared/account.ts).
+    { credentials: ACCOUNT_CREDENTIALS },
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parseOutputParams } from '../../lib/api/envelope';
-import { DeviceStatusError } from '../../lib/errors/errors';
+import { ActionStatusError } from '../../lib/errors/errors';
 import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
 import { createFieldResolver, DEVICE_TARGET_SPECS } from '../../lib/node/typed-fields';
 import { getAccount } from '../../lib/account/account';
@@ -42,7 +42,7 @@ export default function register(RED: NodeAPI): void {
     handleCallMessages<ActionCallInfo>(RED, node, {
       account: getAccount(RED, config.account),
       action: async ? 'AppCallDeviceActionAsync' : 'AppCallDeviceActionSync',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
         info.actionId = await resolve(msg, 'actionId');
@@ -58,14 +58,14 @@ export default function register(RED: NodeAPI): void {
             inputParams,
           };
           const result = async
-            ? await account.client.callDeviceActionAsync(call, { signal })
-            : await account.client.callDeviceActionSync(call, { signal });
+            ? await account.client.callDeviceActionAsync(call, callOptions)
+            : await account.client.callDeviceActionSync(call, callOptions);
           Object.assign(info, result);
           msg.payload = parseOutputParams(result.outputParams);
           return result.status || 'OK';
         } catch (err) {
           // A failed Status arrives in a success envelope: keep what the reply said.
-          if (err instanceof DeviceStatusError) {
+          if (err instanceof ActionStatusError) {
             info.status = err.status;
             info.clientToken = err.clientToken;
           }

@@ -24,7 +24,8 @@ function errorCode(outcome: Outcome): string | undefined {
 function wrapTransport(onFailure?: (attempt: number) => Promise<void>): { posts: number } {
   const client = accountOf(helper.getNode('acc'))?.client;
   if (!client) throw new Error('no deployed account');
-  const holder = client as unknown as { transport: Transport };
+  // The transport belongs to the client's request pipeline (lib/api/pipeline.ts).
+  const holder = (client as unknown as { pipeline: { transport: Transport } }).pipeline;
   const inner = holder.transport;
   const counter = { posts: 0 };
   holder.transport = {

@@ -17,7 +17,7 @@ import {
   type NodeType,
 } from '../../nodes/all-settings';
 import { EARLIEST_VERSION } from '../../lib/shared/node-settings';
-import { migrateWatchConfig } from '../../lib/watch/watch-config';
+import { migrateWatch } from '../../nodes/iot-explorer-watch/settings';
 import { PACKAGE_NAME, PALETTE_CATEGORY, PALETTE_COLOR } from '../../lib/shared/palette';
 
 interface NodeDefinition {
@@ -128,9 +128,9 @@ describe('the nodes’ .html files', function () {
     }
   });
 
-  it('shows an old watch node what the runtime reads from it (migrateWatchConfig)', function () {
+  it('shows an old watch node what the runtime reads from it (migrateWatch)', function () {
     const absent = ABSENT_MEANS['iot-explorer-watch'];
-    const read = migrateWatchConfig({});
+    const read = migrateWatch({});
     assert.deepEqual(
       {
         mode: read.mode,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { appApiStringToSign, signAppApi } from '../../lib/auth/signature';
+import { appApiStringToSign, signAppApi } from '../../lib/api/signature';
 
 describe('appapi signature (lib)', function () {
   // The reference's independent vector, computed with Python's hmac (tokenapi.md §3.2).
