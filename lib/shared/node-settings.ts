@@ -126,7 +126,7 @@ export function count(raw: string | number | undefined, min: number, absent: num
 }
 
 /** A TypedInput: its value ('' when absent) and its type (the absent type when blank). */
-export function typedField(
+export function storedTypedField(
   value: string | undefined,
   type: string | undefined,
   absentType: string,
@@ -167,8 +167,8 @@ export function deviceTarget(
   absent: { productIdType: string; deviceNameType: string },
 ): DeviceTargetFields {
   return {
-    productId: typedField(stored.productId, stored.productIdType, absent.productIdType),
-    deviceName: typedField(stored.deviceName, stored.deviceNameType, absent.deviceNameType),
+    productId: storedTypedField(stored.productId, stored.productIdType, absent.productIdType),
+    deviceName: storedTypedField(stored.deviceName, stored.deviceNameType, absent.deviceNameType),
   };
 }
 

@@ -6,7 +6,7 @@ import {
   choice,
   deviceTarget,
   payloadField,
-  typedField,
+  storedTypedField,
   upgrade,
   type AbsentMeans,
   type DeviceTargetFields,
@@ -51,7 +51,7 @@ export function migrateAction(stored: StoredAction): ActionSettings {
   return {
     mode: choice<ActionMode>(saved.mode, ['sync', 'async'], ABSENT.mode),
     ...deviceTarget(saved, ABSENT),
-    actionId: typedField(saved.actionId, saved.actionIdType, ABSENT.actionIdType),
+    actionId: storedTypedField(saved.actionId, saved.actionIdType, ABSENT.actionIdType),
     inputParams: payloadField(ABSENT, saved, 'inputParams'),
   };
 }

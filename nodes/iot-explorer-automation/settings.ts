@@ -2,7 +2,7 @@
 // saved by any version reads. Free of Node.js APIs: the editor imports ABSENT from here too.
 import {
   choice,
-  typedField,
+  storedTypedField,
   upgrade,
   type AbsentMeans,
   type StoredVersion,
@@ -51,9 +51,13 @@ export function migrateAutomation(stored: StoredAutomation): AutomationSettings 
   const saved = upgrade(stored, VERSION);
   return {
     operation: choice<AutomationOperation>(saved.operation, ['set', 'list'], ABSENT.operation),
-    automationId: typedField(saved.automationId, saved.automationIdType, ABSENT.automationIdType),
+    automationId: storedTypedField(
+      saved.automationId,
+      saved.automationIdType,
+      ABSENT.automationIdType,
+    ),
     automationName: saved.automationName ?? '',
-    familyId: typedField(saved.familyId, saved.familyIdType, ABSENT.familyIdType),
+    familyId: storedTypedField(saved.familyId, saved.familyIdType, ABSENT.familyIdType),
     state: choice<AutomationState>(saved.state, ['on', 'off', 'payload'], ABSENT.state),
   };
 }

@@ -5,7 +5,7 @@ import {
   DEVICE_TARGET_ABSENT,
   choice,
   deviceTarget,
-  typedField,
+  storedTypedField,
   upgrade,
   type AbsentMeans,
   type DeviceTargetFields,
@@ -70,7 +70,7 @@ export function migrateHistory(stored: StoredHistory): HistorySettings {
   return {
     ...deviceTarget(saved, ABSENT),
     kind: choice<HistoryKind>(saved.kind, ['property', 'event'], ABSENT.kind),
-    property: typedField(saved.property, saved.propertyType, ABSENT.propertyType),
+    property: storedTypedField(saved.property, saved.propertyType, ABSENT.propertyType),
     eventId: saved.eventId ?? '',
     eventType: choice<EventType>(saved.eventType, EVENT_TYPES, ABSENT.eventType),
     // A node saved without a range (an imported flow) reads it as a new node does; an

@@ -1,7 +1,7 @@
 // The scene node's settings: what it stores, what a property it lacks means, and how a node
 // saved by any version reads. Free of Node.js APIs: the editor imports ABSENT from here too.
 import {
-  typedField,
+  storedTypedField,
   upgrade,
   type AbsentMeans,
   type StoredVersion,
@@ -32,7 +32,7 @@ export interface SceneSettings {
 export function migrateScene(stored: StoredScene): SceneSettings {
   const saved = upgrade(stored, VERSION);
   return {
-    sceneId: typedField(saved.sceneId, saved.sceneIdType, ABSENT.sceneIdType),
+    sceneId: storedTypedField(saved.sceneId, saved.sceneIdType, ABSENT.sceneIdType),
     sceneName: saved.sceneName ?? '',
   };
 }

@@ -7,7 +7,7 @@ import { TokenHealth } from '../../lib/auth/token-health';
 import { IotExplorerError } from '../../lib/errors/errors';
 import { PushConnection } from '../../lib/push/push-connection';
 import type { Simulator } from '../../simulator';
-import { actionFlow, helper, load, useRuntimeAndSimulator } from '../support/runtime';
+import { actionFlow, call, helper, LIGHT, load, useRuntimeAndSimulator } from '../support/runtime';
 
 const RED = { nodes: { getNode: (id: string): unknown => helper.getNode(id) } };
 
@@ -52,5 +52,13 @@ describe('the account node’s account', function () {
     const push = accountOf(helper.getNode('acc'))?.push;
     assert.ok(push instanceof IotExplorerError);
     assert.equal(push.code, 'IOTX_INVALID_ENDPOINT');
+  });
+
+  it('is never another node: a call node whose account names one fails with IOTX_NO_ACCOUNT', async function () {
+    // `account` names the catch node: deployed, but no account, whatever it holds.
+    await load(actionFlow(sim.tokenapiUrl, { ...LIGHT, account: 'catcher' }));
+    const { error } = await call({ payload: {} });
+    assert.equal(error?.error.code, 'IOTX_NO_ACCOUNT');
+    assert.equal(sim.requests.length, 0);
   });
 });
