@@ -2,14 +2,12 @@
 // (classes `iotx-product-id` / `iotx-device-name`, so that the device picker fills them).
 
 import { DeviceId } from '../lib/shared/device-id';
+import type { StoredDeviceEntry } from '../lib/shared/node-settings';
 import { listsDevice, type DeviceRef } from './lists';
 import { t } from './i18n';
 
-/** A stored list entry: `{productId, deviceName}`, or a `PID/DN` text of older flows. */
-export type StoredDevice = DeviceRef | string;
-
 /** A stored entry's two ids; a text that names no device stays whole in the first, to be fixed. */
-function idsOf(data: StoredDevice | undefined): DeviceRef {
+function idsOf(data: StoredDeviceEntry | undefined): DeviceRef {
   if (typeof data === 'string')
     return DeviceId.parse(data.trim()) ?? { productId: data, deviceName: '' };
   return { productId: data?.productId ?? '', deviceName: data?.deviceName ?? '' };
@@ -18,12 +16,12 @@ function idsOf(data: StoredDevice | undefined): DeviceRef {
 /** Fills `$list` with `devices`; `onChange()` runs when a row is added, removed or typed in. */
 export function deviceList(
   $list: JQuery,
-  devices: readonly StoredDevice[] | undefined,
+  devices: readonly StoredDeviceEntry[] | undefined,
   placeholders: DeviceRef,
   onChange?: () => void,
 ): void {
   const changed = (): void => onChange?.();
-  $list.editableList<StoredDevice | undefined>({
+  $list.editableList<StoredDeviceEntry | undefined>({
     addItem(row, _index, data) {
       const ids = idsOf(data);
       $('<input type="text" class="iotx-product-id" style="width: 45%">')
