@@ -54,8 +54,6 @@ export interface DeviceFeedOptions {
    * ended, the device was unbound): the home may have changed, and its owner may read it again.
    */
   refused?(deviceId: string, err: IotExplorerError): void;
-  /** Someone subscribed to devices: the home they belong to is worth knowing. */
-  interest?(): void;
   /**
    * The service took a subscription without some of its devices (the user lost them, or never
    * had them): the home may have changed. Told once per device until it is live again.
@@ -171,7 +169,6 @@ export class DeviceFeed implements PushSource, DeviceReads {
       if (this.subscribers.has(subscriber)) guard(() => subscriber.state(this.current));
     });
     this.queueSync();
-    if (subscriber.deviceIds.length > 0) this.options.interest?.();
     return () => {
       if (this.subscribers.delete(subscriber)) this.queueSync();
     };

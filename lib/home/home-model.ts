@@ -110,7 +110,6 @@ export class HomeModel {
     this.feed = new DeviceFeed({
       pushes: options.pushes,
       reads: options.api,
-      interest: () => this.ensureLoaded(),
       refused: () => this.refreshSoon(),
       missing: () => this.refreshSoon(),
     });
@@ -319,21 +318,20 @@ export class HomeModel {
     productNames: Map<string, string>,
   ): void {
     const first = this.loadedAt === null;
-    const changes = first ? [] : diffHomes([...this.records.values()], devices);
+    const previous = this.records;
+    const changes = first ? [] : diffHomes([...previous.values()], devices);
     this.families = families.map(freezeFamily);
     this.records = new Map(devices.map((d) => [d.deviceId, Object.freeze(d)]));
     this.productNames = productNames;
     this.loadedAt = Date.now();
     this.stale = false;
-    if (changes.length === 0) return;
-    for (const change of changes) {
-      const id = change.device.deviceId;
-      if (change.kind === 'removed' || change.kind === 'unshared') {
-        this.feed.gone([id], goneError(change));
-      } else if (change.kind === 'added' || change.kind === 'shared') {
-        this.feed.back([id]);
-      }
+    // Subscribers of a device the home does not hold (any more) are told, once.
+    for (const id of this.feed.wanted) {
+      if (!this.records.has(id)) this.feed.gone([id], goneError(id, previous.get(id)?.shared));
     }
+    const back = changes.filter((c) => c.kind === 'added' || c.kind === 'shared');
+    if (back.length > 0) this.feed.back(back.map((c) => c.device.deviceId));
+    if (changes.length === 0) return;
     for (const listener of this.changeListeners) {
       try {
         listener(changes);
@@ -382,14 +380,14 @@ function freezeFamily(family: HomeFamily): HomeFamily {
   });
 }
 
-/** The reason a subscriber of a device that left the home is told. */
-function goneError(change: HomeChange): IotExplorerError {
-  const unshared = change.kind === 'unshared';
+/** The reason a subscriber of a device that is not (or no longer) in the home is told. */
+function goneError(deviceId: string, wasShared: boolean | undefined): IotExplorerError {
+  const unshared = wasShared === true;
   return new IotExplorerError({
     code: LocalErrorCode.DeviceGone,
     key: unshared ? 'home.deviceUnshared' : 'home.deviceRemoved',
     params: {
-      device: change.device.deviceId,
+      device: deviceId,
       action: unshared ? 'AppListUserShareDevices' : 'AppGetFamilyDeviceList',
     },
   });
