@@ -38,7 +38,10 @@ export interface HomeRead {
   productNames: Map<string, string>;
 }
 
-/** What one read may reuse from the last: product names do not change with the home. */
+/**
+ * The calls' options (a signal, the editor's lane), and what one read may reuse from the last:
+ * product names do not change with the home.
+ */
 export interface HomeReadOptions extends CallOptions {
   /** Names already known: only products missing here are read. */
   knownProductNames?: ReadonlyMap<string, string>;
@@ -56,7 +59,7 @@ export function roomIdOf(raw: string): string {
  * budget, IOTX_CLOSED when `signal` aborts); nothing partial is returned.
  */
 export async function readHome(api: HomeApi, options: HomeReadOptions = {}): Promise<HomeRead> {
-  const callOptions: CallOptions = { signal: options.signal };
+  const { knownProductNames, ...callOptions } = options;
   const [families, shared] = await Promise.all([
     api.getFamilies(callOptions).then((list) =>
       Promise.all(
@@ -140,7 +143,7 @@ export async function readHome(api: HomeApi, options: HomeReadOptions = {}): Pro
   const productNames = await readProductNames(
     api,
     [...new Set(devices.map((d) => d.productId))],
-    options.knownProductNames,
+    knownProductNames,
     callOptions,
   );
   const { statuses } =

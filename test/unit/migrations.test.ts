@@ -44,6 +44,7 @@ const READINGS: {
     loginType: (s) => s.signIn.loginType,
     countryCode: (s) => s.signIn.countryCode,
     pushUrl: (s) => s.pushUrl,
+    homeRefreshMinutes: (s) => s.homeRefreshMinutes,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
@@ -99,6 +100,15 @@ const READINGS: {
     // As the node reads it per message: the same limit as the editor's default.
     maxPoints: (s) => String(readMaxPoints(s.maxPoints)),
     output: (s) => s.output,
+  },
+  'iot-explorer-home': {
+    familyId: (s) => s.filter.familyId ?? '',
+    roomId: (s) => s.filter.roomId ?? '',
+    productId: (s) => s.filter.productId ?? '',
+    shared: (s) => (s.filter.shared === undefined ? '' : String(s.filter.shared)),
+    online: (s) => (s.filter.online === undefined ? '' : String(s.filter.online)),
+    withValues: (s) => s.withValues,
+    sendChanges: (s) => s.sendChanges,
   },
 };
 
