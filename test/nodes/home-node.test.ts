@@ -3,6 +3,7 @@
 // msg.filter, current values, change messages after run-time changes through /_sim, a bad filter
 // as a coded error, and the editor's home route (with a cross-site post refused).
 import assert from 'node:assert/strict';
+import type { DeviceRecord, HomeFamily, HomeRoom, HomeSnapshot } from '../../lib/shared/home';
 import type { Simulator } from '../../simulator';
 import { FAST_PUSH_SETTINGS, until } from '../support/push';
 import {
@@ -40,16 +41,16 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
     await load(homeFlow());
     const { output, error } = await call({ topic: 'list' });
     assert.equal(error, undefined, error && JSON.stringify(error.error));
-    const { families, devices, stale, loadedAt } = output?.payload;
+    const { families, devices, stale, loadedAt } = output!.payload as HomeSnapshot;
     assert.equal(stale, false);
     assert.equal(typeof loadedAt, 'number');
     assert.equal(families.length, 3);
-    const home = families.find((f: any) => f.familyId === 'f_demo_home');
+    const home = families.find((f: HomeFamily) => f.familyId === 'f_demo_home')!;
     assert.deepEqual(
-      home.rooms.map((r: any) => r.roomId),
+      home.rooms.map((r: HomeRoom) => r.roomId),
       ['0', 'r_living', 'r_bedroom', 'r_hall', 'r_study'],
     );
-    const lamp = devices.find((d: any) => d.deviceId === 'LIGHT0A1B2/living_lamp');
+    const lamp = devices.find((d: DeviceRecord) => d.deviceId === 'LIGHT0A1B2/living_lamp')!;
     assert.deepEqual(Object.keys(lamp).sort(), [
       'alias',
       'deviceId',
@@ -65,7 +66,9 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
       'sharedBy',
     ]);
     assert.equal(lamp.roomName, '客厅');
-    const shared = devices.filter((d: any) => d.shared).map((d: any) => d.deviceId);
+    const shared = devices
+      .filter((d: DeviceRecord) => d.shared)
+      .map((d: DeviceRecord) => d.deviceId);
     assert.deepEqual(shared.sort(), ['LIGHT0A1B2/shared_lamp', 'THSNS7J8K9/shared_sensor']);
     assert.equal(output?.iotexplorer.action, 'home');
     assert.equal(output?.topic, 'list');
@@ -74,22 +77,22 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
   it('filters as the editor says, and msg.filter replaces it', async function () {
     await load(homeFlow({ familyId: 'f_demo_home', roomId: 'r_bedroom', productId: 'LIGHT0A1B2' }));
     const first = await call({});
-    assert.deepEqual(first.output?.payload.devices.map((d: any) => d.deviceName).sort(), [
+    assert.deepEqual(first.output?.payload.devices.map((d: DeviceRecord) => d.deviceName).sort(), [
       'bedroom_ceiling',
       'bedroom_lamp',
     ]);
     assert.deepEqual(
-      first.output?.payload.families.map((f: any) => f.familyId),
+      first.output?.payload.families.map((f: HomeFamily) => f.familyId),
       ['f_demo_home'],
     );
     const second = await call({ filter: { shared: true } });
-    assert.deepEqual(second.output?.payload.devices.map((d: any) => d.deviceName).sort(), [
+    assert.deepEqual(second.output?.payload.devices.map((d: DeviceRecord) => d.deviceName).sort(), [
       'shared_lamp',
       'shared_sensor',
     ]);
     const offline = await call({ filter: { online: false, familyId: 'f_demo_home' } });
     assert.deepEqual(
-      offline.output?.payload.devices.map((d: any) => d.deviceName),
+      offline.output?.payload.devices.map((d: DeviceRecord) => d.deviceName),
       ['bedroom_lamp'],
     );
   });
@@ -110,7 +113,9 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
   it('adds each device’s current values when asked', async function () {
     await load(homeFlow({ withValues: true, productId: 'LOCK0C3D4E' }));
     const { output } = await call({});
-    const door = output?.payload.devices.find((d: any) => d.deviceName === 'front_door');
+    const door = (output?.payload.devices as Array<DeviceRecord & { values: any }>).find(
+      (d) => d.deviceName === 'front_door',
+    )!;
     assert.equal(typeof door.values.battery, 'number');
     assert.equal(door.values.lock_state, 0);
   });
@@ -128,7 +133,9 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
     await simHome(sim, '/devices/LIGHT0A1B2/study_lamp', { AliasName: 'Desk' });
     const fresh = await call({ refresh: true });
     assert.equal(sim.httpCallsByAction.AppGetFamilyList, 2);
-    const desk = fresh.output?.payload.devices.find((d: any) => d.deviceName === 'study_lamp');
+    const desk = fresh.output?.payload.devices.find(
+      (d: DeviceRecord) => d.deviceName === 'study_lamp',
+    );
     assert.equal(desk.alias, 'Desk');
   });
 
@@ -174,7 +181,7 @@ describe('iot-explorer-home in a Node-RED runtime', function () {
     const res = await helper.request().post(`${BASE}/acc/home`).send({}).expect(200);
     assert.equal(res.body.success, true);
     assert.equal(res.body.data.families.length, 3);
-    assert.ok(res.body.data.devices.some((d: any) => d.shared && d.sharedBy === null));
+    assert.ok(res.body.data.devices.some((d: DeviceRecord) => d.shared && d.sharedBy === null));
     const before = sim.requests.length;
     const refused = await helper
       .request()
