@@ -19,7 +19,7 @@ import { automation, history, scene } from './nodes/scenes';
 import { actionPicker } from './pickers/action';
 import { devicePicker } from './pickers/device';
 import { propertyPicker } from './pickers/property';
-import { addStyles } from './style';
+import { addStyles, markDialog } from './style';
 import { actionsOf, describeDefine, propertiesOf } from './template';
 
 const api = {
@@ -29,7 +29,14 @@ const api = {
   absentMeans: ABSENT_MEANS,
 
   // Each node's dialog.
-  account,
+  account: {
+    ...account,
+    // The account dialog is laid out as every other dialog of ours.
+    prepare(node: RedEditorNode): void {
+      markDialog($('#node-config-input-name'));
+      account.prepare(node);
+    },
+  },
   action,
   control: {
     ...control,

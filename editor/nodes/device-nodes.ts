@@ -13,6 +13,9 @@ import {
 } from '../fields';
 import { devicePicker } from '../pickers/device';
 import { propertyPicker } from '../pickers/property';
+import { productTemplate } from '../pickers/product-template';
+import { markDialog } from '../style';
+import { controlData, editing } from '../validation';
 
 /** The canvas label of a one-device node: its name, the literal DeviceName, or the palette's. */
 export function deviceLabel(node: RedEditorNode, type: string): string {
@@ -26,16 +29,32 @@ function devicePickerBeforeProduct(): void {
 }
 
 export const control = {
+  /** The `defaults` validator of Data (editor/validation.ts). */
+  validData: controlData,
+
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
+    editing(node);
     showAbsentAsRuntime(node, 'iot-explorer-control');
     deviceTargetFields(['productId', 'deviceName']);
     devicePickerBeforeProduct();
     typedField('data', PAYLOAD_TYPES, 'msg');
+    // The product's template, read once per product, checks the Data typed here.
+    const template = productTemplate($('#node-input-account'), () => literal('productId'), {
+      none: () => undefined,
+      loading: () => undefined,
+      failed: () => undefined,
+      loaded: () => undefined,
+    });
+    input('productId').on('change', template.load);
+    $('#node-input-account').on('change', template.reload);
+    template.load();
   },
 };
 
 export const state = {
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-state');
     deviceTargetFields(['productId', 'deviceName']);
     devicePickerBeforeProduct();
@@ -63,12 +82,13 @@ export const status = {
     const count = storedDevices(node).length;
     const device = (node.deviceNameType || 'str') === 'str' ? node.deviceName : '';
     if (!node.name && !device && count > 0) {
-      return node._('iot-explorer-status.labelList', { count });
+      return node._(`iot-explorer-status.${count === 1 ? 'labelListOne' : 'labelList'}`, { count });
     }
     return deviceLabel(node, 'iot-explorer-status');
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-status');
     const $list = $('#node-input-devices-list');
     const $ask = $('#node-input-iotx-ask');

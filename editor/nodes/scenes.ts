@@ -5,6 +5,7 @@ import { deviceTargetFields, input, literal, showAbsentAsRuntime } from '../fiel
 import { devicePicker } from '../pickers/device';
 import { automationPicker, scenePicker } from '../pickers/family-items';
 import { propertySelect } from '../pickers/property-select';
+import { markDialog } from '../style';
 
 /** The text a literal typed field holds, else '' (it comes from msg, flow, global or env). */
 function stored(node: RedEditorNode, name: string): string {
@@ -20,6 +21,7 @@ export const scene = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-scene');
     deviceTargetFields(['sceneId']);
     scenePicker({
@@ -44,10 +46,12 @@ export const automation = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-automation');
     deviceTargetFields(['automationId', 'familyId']);
+    // The Family and Automation pickers come first, as every node's pickers do.
     const picker = automationPicker({
-      before: input('automationId').closest('.form-row'),
+      before: input('familyId').closest('.form-row'),
       idField: 'automationId',
       nameField: 'automationName',
       familyField: 'familyId',
@@ -59,7 +63,7 @@ export const automation = {
         const list = input('operation').val() === 'list';
         $('.iotx-automation-set').toggle(!list);
         $('.iotx-automation-list').toggle(list);
-        picker.itemRow.toggle(!list);
+        picker.offerItems(!list);
       })
       .trigger('change');
   },
@@ -77,6 +81,7 @@ export const history = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-history');
     deviceTargetFields(['productId', 'deviceName', 'property']);
     devicePicker({ before: input('productId').closest('.form-row') });
