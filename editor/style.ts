@@ -19,6 +19,8 @@ const CSS = `
 .iotx-ok { color: var(--red-ui-text-color-success, #3e8e41); }
 
 .${DIALOG_CLASS} .form-row { display: flex; align-items: center; }
+/* The line under a picker is text (an icon and words), not controls. */
+.${DIALOG_CLASS} .form-row.iotx-line { display: block; }
 .${DIALOG_CLASS} .form-row > label:first-child {
   flex: none; width: var(--iotx-label-width); margin: 0 var(--iotx-gap) 0 0; white-space: nowrap; }
 /* The row's first control takes the rest of the row. */

@@ -94,19 +94,20 @@ export const status = {
     const $ask = $('#node-input-iotx-ask');
     deviceTargetFields(['productId', 'deviceName']);
     deviceList($list, storedDevices(node), listPlaceholders(node, 'iot-explorer-status'));
+    const picker = devicePicker({
+      before: input('productId').closest('.form-row'),
+      list: () => ($ask.val() === 'list' ? $list : null),
+    });
     // One device (the fields) or a list: the dialog shows one of them, and the picker fills it.
     $ask
       .on('change', () => {
         const many = $ask.val() === 'list';
         $('.iotx-status-one').toggle(!many);
         $('.iotx-status-list').toggle(many);
+        picker.targetChanged();
       })
       .val(storedDevices(node).length > 0 ? 'list' : 'one')
       .trigger('change');
-    devicePicker({
-      before: input('productId').closest('.form-row'),
-      list: () => ($ask.val() === 'list' ? $list : null),
-    });
   },
 
   save(node: RedEditorNode): void {

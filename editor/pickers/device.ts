@@ -26,6 +26,8 @@ export interface DevicePickerOptions {
 export interface DevicePicker {
   reload(): void;
   selected(): DeviceSummary | undefined;
+  /** Says again what a pick does, once the dialog shows or hides the list picks go to. */
+  targetChanged(): void;
 }
 
 /**
@@ -62,11 +64,20 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   const $line = pickerLine();
   let devices: DeviceSummary[] = [];
   let generation = 0;
+  /** Whether the family's devices are listed in the select (the line says how many). */
+  let listed = false;
 
   /** The device list picks go to now, or null for the ProductId and DeviceName fields. */
   function targetList(): JQuery | null {
     const list = typeof options.list === 'function' ? options.list() : options.list;
     return list && list.length ? list : null;
+  }
+
+  /** The line under the picker: how many devices, and what picking one does. */
+  function showFound(): void {
+    if (!listed) return;
+    const found = targetList() ? 'devicesFoundList' : 'devicesFound';
+    showInfo($line, tCount(found, devices.length), true);
   }
 
   function loadFamilies(): void {
@@ -98,6 +109,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     const mine = ++generation;
     const familyId = String($family.val() ?? '');
     placeholderOption($device, 'loading');
+    listed = false;
     if (!familyId) return placeholderOption($device, 'pickDevice');
     requestForAccountField<DeviceSummary[]>($account, 'devices', { familyId }, (error, list) => {
       if (mine !== generation) return;
@@ -136,8 +148,8 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
       list.forEach((d, i) => {
         if (!targetList() && DeviceId.format(d) === current) $device.val(String(i));
       });
-      const found = targetList() ? 'devicesFoundList' : 'devicesFound';
-      showInfo($line, tCount(found, list.length), true);
+      listed = true;
+      showFound();
       showTitle();
     });
   }
@@ -175,5 +187,5 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     options.onPick?.(device);
   });
   loadFamilies();
-  return { reload: loadFamilies, selected };
+  return { reload: loadFamilies, selected, targetChanged: showFound };
 }

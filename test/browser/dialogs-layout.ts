@@ -24,8 +24,11 @@ export function layoutProblems(root: HTMLElement): LayoutProblem[] {
   };
   const formRect = root.getBoundingClientRect();
 
-  // Labels: the text and the icon on one line, and no wider than the label's box.
-  for (const label of Array.from(root.querySelectorAll('label'))) {
+  // Labels, and the words beside a control (a unit): the text and the icon on one line, and no
+  // wider than their box.
+  for (const label of Array.from(
+    root.querySelectorAll('label, .form-row > span:not(.form-tips)'),
+  )) {
     if (!shown(label)) continue;
     if (!(label.textContent ?? '').replace(/\u00a0/g, ' ').trim()) continue;
     const style = getComputedStyle(label);
@@ -50,10 +53,10 @@ export function layoutProblems(root: HTMLElement): LayoutProblem[] {
     for (let i = 1; i < centres.length; i++) {
       if (centres[i] - centres[i - 1] > lineHeight / 2) lines++;
     }
-    if (lines > 1) problems.push(`label wraps onto ${lines} lines: ${name(label)}`);
+    if (lines > 1) problems.push(`text wraps onto ${lines} lines: ${name(label)}`);
     if (style.display !== 'inline' && label.scrollWidth > label.clientWidth + 1) {
       problems.push(
-        `label cut: ${name(label)} needs ${label.scrollWidth}px, has ${label.clientWidth}px`,
+        `text cut: ${name(label)} needs ${label.scrollWidth}px, has ${label.clientWidth}px`,
       );
     }
   }

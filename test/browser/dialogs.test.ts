@@ -190,12 +190,21 @@ function editorText(page: Page, key: string): Promise<string> {
   );
 }
 
+const loadingTexts = new WeakMap<Page, Promise<string>>();
+
+/** The pickers' "Loading…" in the page's language. */
+function loadingText(page: Page): Promise<string> {
+  let text = loadingTexts.get(page);
+  if (!text) loadingTexts.set(page, (text = editorText(page, 'loading')));
+  return text;
+}
+
 /**
  * Waits until the dialog `form` is still: no request under way, nothing "Loading…", the tray
  * done sliding in (its place and the form's height the same at two polls in a row).
  */
 async function settle(page: Page, form: string): Promise<void> {
-  const loading = await editorText(page, 'loading');
+  const loading = await loadingText(page);
   await page.waitForFunction(
     ({ form, loading }) => {
       const w = window as unknown as PageWindow;
@@ -286,7 +295,8 @@ async function tourDialog(
       problems.push(`${title}${state}: a catalogue key instead of words: "${key}"`);
     }
     if (shot) {
-      await shootDialog(page, form, path.join(editor.shots, `${shotName}${state}.png`));
+      const suffix = state.replace(/[^\w=]+/g, '-').replace(/-$/, '');
+      await shootDialog(page, form, path.join(editor.shots, `${shotName}${suffix}.png`));
       shots++;
     }
   };
@@ -363,12 +373,16 @@ async function tour(editor: Editor): Promise<{ problems: string[]; shots: number
   let shots = 0;
   const nodes = shippedNodes();
   assert.ok(nodes.length > 0, 'the examples hold nodes of ours');
-  for (const { node } of nodes) {
-    const marker = await invalidMarker(page, node.id);
-    if (marker.shown) {
-      problems.push(`${node.id} (${node.type}) is marked invalid: ${marker.errors.join('; ')}`);
-    }
-  }
+  // As imported (what draws the red triangle; each node's drawing is checked once saved).
+  const invalid = await page.evaluate(
+    (ids) =>
+      ids
+        .map((id) => (window as unknown as PageWindow).RED.nodes.node(id)!)
+        .filter((node) => node.valid === false)
+        .map((node) => `${node.id} (${node.type}): ${(node.validationErrors ?? []).join('; ')}`),
+    nodes.map(({ node }) => node.id),
+  );
+  for (const node of invalid) problems.push(`marked invalid as imported: ${node}`);
   let accountToured = false;
   for (const [i, { example, node }] of nodes.entries()) {
     const title = `${example} › ${node.type}${node.name ? ` "${String(node.name)}"` : ''}`;
