@@ -135,7 +135,46 @@ export function layoutProblems(root: HTMLElement): LayoutProblem[] {
       problems.push(`control below its label instead of beside it: ${name(label)}`);
     }
   }
+  // Every row says what it is: no two rows with one label (the reader could not tell them apart).
+  const labels = Array.from(root.querySelectorAll('.form-row > label:first-child'))
+    .filter((label) => shown(label) && !label.closest('.iotx-fields'))
+    .map((label) => (label.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+    .filter((text) => text);
+  for (const text of new Set(labels)) {
+    if (labels.filter((other) => other === text).length > 1) {
+      problems.push(`two rows labelled "${text}"`);
+    }
+  }
+
+  // The Family picker comes before the typed fields, as in every dialog of ours.
+  const rows = Array.from(root.querySelectorAll('.form-row')).filter(shown);
+  const family = rows.findIndex((row) => row.querySelector('select[id$="family"]'));
+  if (family > 0) {
+    for (const row of rows.slice(0, family)) {
+      if (row.querySelector('.red-ui-typedInput-container')) {
+        problems.push(
+          `a typed field above the Family picker: ${name(row.querySelector('label') ?? row)}`,
+        );
+      }
+    }
+  }
   return problems;
+}
+
+/**
+ * Row labels of a Chinese dialog left in English: a label must hold Chinese, or be one of the
+ * API's identifiers, which stay as the API spells them (ProductId, InputParams, AccessToken).
+ */
+export function untranslatedLabels(root: HTMLElement): string[] {
+  const shown = (el: Element): boolean =>
+    el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  return Array.from(root.querySelectorAll('.form-row > label:first-child'))
+    .filter((label) => shown(label) && !label.closest('.iotx-fields'))
+    .map((label) => (label.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+    .filter(
+      (text) =>
+        text && !/[\u4e00-\u9fff]/.test(text) && !/^[A-Z][a-z]*(?:[A-Z][a-z]*)+$/.test(text),
+    );
 }
 
 /**

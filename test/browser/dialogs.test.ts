@@ -23,7 +23,7 @@ import {
 import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 import { startSimulator, type Simulator } from '../../simulator';
 import { ARTIFACTS, launchBrowser, requireChromium, type Browser } from '../support/browser';
-import { layoutProblems, rawKeys } from './dialogs-layout';
+import { layoutProblems, rawKeys, untranslatedLabels } from './dialogs-layout';
 
 const TOKEN = 'demo-access-token';
 const ACCOUNT_TYPE = 'iot-explorer-account';
@@ -87,6 +87,10 @@ const CONTROL_OUT_OF_RANGE = 'iotx-check-control';
 /** An account without a token, and a call through it out of range: never marked. */
 const NO_TOKEN_ACCOUNT = 'iotx-check-no-token-account';
 const NO_TOKEN_CALL = 'iotx-check-no-token';
+/** A watch node of the lamp, an online status node of the lock, an automation node listing. */
+const WATCH_LAMP = 'iotx-check-watch';
+const STATUS_ONE = 'iotx-check-status';
+const AUTOMATIONS_LISTED = 'iotx-check-automations';
 
 function checkNodes(accountId: string, endpoint: string): FlowNode[] {
   const lampCall = (id: string, account: string, inputParams: string, y: number): FlowNode => ({
@@ -129,6 +133,38 @@ function checkNodes(accountId: string, endpoint: string): FlowNode[] {
     },
     { id: NO_TOKEN_ACCOUNT, type: ACCOUNT_TYPE, name: 'No token yet', endpoint, timeout: '5000' },
     lampCall(NO_TOKEN_CALL, NO_TOKEN_ACCOUNT, '{"time":99}', 300),
+    {
+      id: WATCH_LAMP,
+      type: 'iot-explorer-watch',
+      z: CHECKS_TAB,
+      account: accountId,
+      devices: [{ productId: 'LIGHT0A1B2', deviceName: 'living_lamp' }],
+      mode: 'push',
+      x: 500,
+      y: 60,
+      wires: [[]],
+    },
+    {
+      id: STATUS_ONE,
+      type: 'iot-explorer-status',
+      z: CHECKS_TAB,
+      account: accountId,
+      devices: [{ productId: 'LOCK0C3D4E', deviceName: 'front_door' }],
+      x: 500,
+      y: 120,
+      wires: [[]],
+    },
+    {
+      id: AUTOMATIONS_LISTED,
+      type: 'iot-explorer-automation',
+      z: CHECKS_TAB,
+      account: accountId,
+      operation: 'list',
+      familyId: '',
+      x: 500,
+      y: 180,
+      wires: [[]],
+    },
   ];
 }
 
@@ -157,6 +193,7 @@ async function startRuntime(): Promise<Runtime> {
 }
 
 interface Editor {
+  lang: string;
   browser: Browser;
   page: Page;
   /** Where this language's screenshots go. */
@@ -179,14 +216,18 @@ async function openEditor(runtime: Runtime, lang: string): Promise<Editor> {
   const shots = path.join(ARTIFACTS, 'dialogs', lang);
   fs.rmSync(shots, { recursive: true, force: true });
   fs.mkdirSync(shots, { recursive: true });
-  return { browser, page, shots };
+  return { lang, browser, page, shots };
 }
 
 /** A text of the account catalogue's editor section, in the page's language. */
-function editorText(page: Page, key: string): Promise<string> {
+function editorText(
+  page: Page,
+  key: string,
+  params: Record<string, unknown> = {},
+): Promise<string> {
   return page.evaluate(
-    (fullKey) => (window as unknown as PageWindow).RED._(fullKey),
-    `${ACCOUNT_NAMESPACE}:editor.${key}`,
+    ({ fullKey, params }) => (window as unknown as PageWindow).RED._(fullKey, params),
+    { fullKey: `${ACCOUNT_NAMESPACE}:editor.${key}`, params },
   );
 }
 
@@ -293,6 +334,11 @@ async function tourDialog(
     for (const p of found.layout) problems.push(`${title}${state}: ${p}`);
     for (const key of found.keys) {
       problems.push(`${title}${state}: a catalogue key instead of words: "${key}"`);
+    }
+    if (editor.lang === 'zh-CN') {
+      for (const label of await page.$eval(form, untranslatedLabels)) {
+        problems.push(`${title}${state}: a label left in English: "${label}"`);
+      }
     }
     if (shot) {
       const suffix = state.replace(/[^\w=]+/g, '-').replace(/-$/, '');
@@ -505,6 +551,41 @@ describe('the dialog tour: every node of every shipped example, in both language
           await shootDialog(page, NODE_FORM, path.join(editor!.shots, 'check-no-token.png'));
           await closeNodeDialog(page, 'ok');
           assert.deepEqual((await marker(NO_TOKEN_CALL)).errors, []);
+        });
+      }
+
+      if (lang === 'en-US') {
+        it('names listed devices, counts one device as one, and offers nothing to pick when there is nothing', async function () {
+          const { page } = editor!;
+          // The watch's list shows each device's name in the app beside its ids.
+          await openNodeDialog(page, WATCH_LAMP);
+          await settle(page, NODE_FORM);
+          const alias = page.locator('#node-input-devices-list .iotx-device-alias');
+          assert.deepEqual(await alias.allInnerTexts(), ['客厅台灯']);
+          await shootDialog(page, NODE_FORM, path.join(editor!.shots, 'check-watch-aliases.png'));
+          await closeNodeDialog(page, 'cancel');
+
+          // An automation node that lists: the line says how many, not what a pick would fill.
+          await openNodeDialog(page, AUTOMATIONS_LISTED);
+          await settle(page, NODE_FORM);
+          assert.equal(await page.locator('#node-input-iotx-automations').isVisible(), false);
+          const line = await page.locator(`${NODE_FORM} .iotx-picker-line`).innerText();
+          const count = Number(/\d+/.exec(line)?.[0]);
+          assert.ok(count > 1, line);
+          assert.equal(line.trim(), await editorText(page, 'automationsListed', { count }));
+          await closeNodeDialog(page, 'cancel');
+
+          // One device listed: "1 device".
+          await page.evaluate((id) => {
+            const w = window as unknown as PageWindow;
+            w.RED.workspaces.show(w.RED.nodes.node(id)!.z);
+          }, STATUS_ONE);
+          const status = page
+            .locator(`#red-ui-workspace-chart g[id="${STATUS_ONE}"] .red-ui-flow-node-label`)
+            .first();
+          await status.waitFor({ state: 'attached' });
+          const label = (await status.textContent())?.trim();
+          assert.equal(label, 'online status · 1 device');
         });
       }
 
