@@ -42,13 +42,19 @@ export function rememberTemplate(accountId: string, productId: string, raw: unkn
   if (!template || !accountId || !productId) return;
   templates.set(templateKey(accountId, productId), template);
   let changed = false;
-  RED.nodes.eachNode((node) => {
-    if (!CHECKED_TYPES.includes(node.type) || node.account !== accountId) return;
-    if (literalOf(node.productId, node.productIdType) !== productId) return;
-    const before = node.valid;
-    RED.editor.validateNode(node);
-    changed ||= node.valid !== before;
-  });
+  // As saved, the node whose dialog is open too: its dialog is checked below.
+  readingSaved = true;
+  try {
+    RED.nodes.eachNode((node) => {
+      if (!CHECKED_TYPES.includes(node.type) || node.account !== accountId) return;
+      if (literalOf(node.productId, node.productIdType) !== productId) return;
+      const before = node.valid;
+      RED.editor.validateNode(node);
+      changed ||= node.valid !== before;
+    });
+  } finally {
+    readingSaved = false;
+  }
   if (changed) RED.view.redraw();
   // An open dialog checks its fields again: Node-RED does so on a change of any of them.
   $('#node-input-name').trigger('change');
@@ -56,6 +62,8 @@ export function rememberTemplate(accountId: string, productId: string, raw: unkn
 
 /** The node whose dialog is open (set by `editing`), to read its fields from the dialog. */
 let editingId = '';
+/** Set while nodes are checked as saved, whatever dialog is open. */
+let readingSaved = false;
 
 /** Says that `node`'s dialog is open: its validators read the dialog's fields, not the node's. */
 export function editing(node: RedEditorNode): void {
@@ -78,7 +86,7 @@ interface Fields {
 
 function fieldsOf(node: RedEditorNode): Fields {
   const $account = $('#node-input-account');
-  if (node.id === editingId && $account.length) {
+  if (node.id === editingId && $account.length && !readingSaved) {
     // A TypedInput keeps its value in its own input and its type in the hidden `<name>Type`.
     const read = (name: string): string => String($(`#node-input-${name}`).val() ?? '');
     const type = (name: string): string => read(`${name}Type`) || 'str';
@@ -106,7 +114,7 @@ function jsonObject(
 ): { value: Record<string, unknown> } | { problem: string } {
   let value: unknown;
   try {
-    value = JSON.parse(String(text ?? ''));
+    value = JSON.parse(typeof text === 'string' ? text : '');
   } catch (err) {
     return { problem: t('notJson', { field, reason: (err as Error).message }) };
   }

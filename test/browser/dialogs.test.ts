@@ -431,14 +431,15 @@ async function tour(editor: Editor): Promise<{ problems: string[]; shots: number
   for (const node of invalid) problems.push(`marked invalid as imported: ${node}`);
   let accountToured = false;
   for (const [i, { example, node }] of nodes.entries()) {
-    const title = `${example} › ${node.type}${node.name ? ` "${String(node.name)}"` : ''}`;
+    const named = typeof node.name === 'string' && node.name ? ` "${node.name}"` : '';
+    const title = `${example} › ${node.type}${named}`;
     const shotName = `${String(i + 1).padStart(2, '0')}-${example.slice(0, 2)}-${node.type.replace('iot-explorer-', '')}`;
     await openNodeDialog(page, node.id);
     const report = await tourDialog(editor, NODE_FORM, title, shotName);
     problems.push(...report.problems);
     shots += report.shots;
-    const marked = await page.$$eval(`${NODE_FORM} .input-error`, (els) =>
-      els.filter((el) => el.getClientRects().length > 0).map((el) => el.id || el.className),
+    const marked: string[] = await page.$$eval(`${NODE_FORM} .input-error`, (els) =>
+      els.filter((el) => el.getClientRects().length > 0).map((el) => el.id || String(el.className)),
     );
     if (marked.length) problems.push(`${title}: fields marked wrong: ${marked.join(', ')}`);
     if (!accountToured && (await page.locator('#node-input-btn-account-edit').count()) > 0) {
@@ -493,6 +494,19 @@ describe('the dialog tour: every node of every shipped example, in both language
 
       after(async function () {
         await editor?.browser.close();
+      });
+
+      // A failed check leaves its dialogs open: close them for the next one.
+      afterEach(async function () {
+        if (this.currentTest?.state !== 'failed' || !editor) return;
+        const { page } = editor;
+        await page
+          .screenshot({ path: path.join(editor.shots, 'failed.png') })
+          .catch(() => undefined);
+        for (const button of ['#node-config-dialog-cancel', '#node-dialog-cancel']) {
+          if (await page.locator(button).isVisible()) await page.locator(button).click();
+        }
+        await page.locator(NODE_FORM).waitFor({ state: 'detached' });
       });
 
       if (lang === 'en-US') {
