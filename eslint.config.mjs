@@ -26,6 +26,13 @@ export default tseslint.config(
     },
   },
   {
+    // A node's editor part (nodes/<type>/editor.ts) runs in the browser: the editor's tsconfig.
+    files: ['nodes/*/editor.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './editor/tsconfig.json' },
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Node } from 'node-red';
 import helper from 'node-red-node-test-helper';
-import accountNode from '../nodes/iot-explorer-account';
-import actionNode from '../nodes/iot-explorer-action';
+import accountNode from '../nodes/iot-explorer-account/iot-explorer-account';
+import actionNode from '../nodes/iot-explorer-action/iot-explorer-action';
 
 export interface SimulatorProcess {
   /** 'http://127.0.0.1:PORT' */

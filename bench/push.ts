@@ -15,7 +15,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Node } from 'node-red';
 import type { PushConnection } from '../lib/push/push-connection';
-import watchNode from '../nodes/iot-explorer-watch';
+import watchNode from '../nodes/iot-explorer-watch/iot-explorer-watch';
 import { MIN_INTERVAL_S } from '../lib/watch/watch-message';
 import { loadFixture, startSimulator, type Fixture, type Simulator } from '../simulator';
 import { MB, heapAfterGc, percentile, startRuntime, type FlowNode } from './harness';

@@ -1,7 +1,7 @@
 'use strict';
-// Bundles the editor's TypeScript (editor/index.ts and the lib/shared rules it imports) into
-// the one script every node's .html loads. Node-RED serves a package's resources/ folder at
-// /resources/<package name>/. The bundle stays readable (not minified) with a source map:
+// Bundles the editor's TypeScript (editor/index.ts, each node's editor part in
+// nodes/<type>/editor.ts and the lib/shared rules they import) into the one script every
+// node's .html loads. Node-RED serves a package's resources/ folder at /resources/<package name>/. The bundle stays readable (not minified) with a source map:
 // the Flow Library and users read it.
 const path = require('node:path');
 const esbuild = require('esbuild');
@@ -9,8 +9,9 @@ const esbuild = require('esbuild');
 const root = path.resolve(__dirname, '..');
 
 const BANNER =
-  "/* @homeflow/node-red-tencent-iot-explorer: the editor's shared code, built from editor/\n" +
-  ' * and lib/shared/ by scripts/build-editor.js (npm run build). Do not edit: edit the sources. */';
+  "/* @homeflow/node-red-tencent-iot-explorer: the editor's shared code, built from editor/,\n" +
+  ' * nodes/<type>/editor.ts and lib/shared/ by scripts/build-editor.js (npm run build).\n' +
+  ' * Do not edit: edit the sources. */';
 
 function buildEditor() {
   return esbuild.build({

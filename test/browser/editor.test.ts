@@ -234,7 +234,10 @@ const OUR_TYPES = [
 /** A text of one of our catalogues, as the editor shows it in `lang`. */
 function catalogueText(lang: string, file: string, dotted: string): string {
   const catalogue = JSON.parse(
-    fs.readFileSync(path.join(PROJECT_ROOT, 'nodes', 'locales', lang, `${file}.json`), 'utf8'),
+    fs.readFileSync(
+      path.join(PROJECT_ROOT, 'nodes', file, 'locales', lang, `${file}.json`),
+      'utf8',
+    ),
   ) as Record<string, unknown>;
   const found = dotted
     .split('.')

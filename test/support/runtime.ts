@@ -1,14 +1,14 @@
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
-import accountNode from '../../nodes/iot-explorer-account';
-import actionNode from '../../nodes/iot-explorer-action';
-import controlNode from '../../nodes/iot-explorer-control';
-import stateNode from '../../nodes/iot-explorer-state';
-import statusNode from '../../nodes/iot-explorer-status';
-import watchNode from '../../nodes/iot-explorer-watch';
-import sceneNode from '../../nodes/iot-explorer-scene';
-import automationNode from '../../nodes/iot-explorer-automation';
-import historyNode from '../../nodes/iot-explorer-history';
+import accountNode from '../../nodes/iot-explorer-account/iot-explorer-account';
+import actionNode from '../../nodes/iot-explorer-action/iot-explorer-action';
+import controlNode from '../../nodes/iot-explorer-control/iot-explorer-control';
+import stateNode from '../../nodes/iot-explorer-state/iot-explorer-state';
+import statusNode from '../../nodes/iot-explorer-status/iot-explorer-status';
+import watchNode from '../../nodes/iot-explorer-watch/iot-explorer-watch';
+import sceneNode from '../../nodes/iot-explorer-scene/iot-explorer-scene';
+import automationNode from '../../nodes/iot-explorer-automation/iot-explorer-automation';
+import historyNode from '../../nodes/iot-explorer-history/iot-explorer-history';
 import { NODE_RED_DIR, resolveFromNodeRed } from '../../demo/launch';
 
 // The runtime under test: our devDependency, or the Node-RED that NODE_RED_PATH names.

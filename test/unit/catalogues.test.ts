@@ -19,19 +19,28 @@ function readKeys(file: string): string[] {
   return keysOf(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown).sort();
 }
 
+/** The node types: one folder each in nodes/, with its catalogues in locales/<lang>/. */
+const NODE_TYPES = fs.readdirSync(path.join(ROOT, 'nodes'));
+
+/** A node's catalogue or help file (`<type>.json`, `<type>.html`) in one language. */
+function localeFile(lang: string, file: string): string {
+  return path.join(ROOT, 'nodes', file.replace(/\.(json|html)$/, ''), 'locales', lang, file);
+}
+
 describe('message catalogues', function () {
-  const nodeLocales = path.join(ROOT, 'nodes', 'locales');
-  const files = (lang: string): string[] => fs.readdirSync(path.join(nodeLocales, lang)).sort();
+  const files = (lang: string): string[] =>
+    NODE_TYPES.flatMap((type) => {
+      const dir = path.join(ROOT, 'nodes', type, 'locales', lang);
+      return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    }).sort();
 
   it('has the same files in en-US and zh-CN', function () {
     assert.deepEqual(files('zh-CN'), files('en-US'));
   });
 
-  for (const file of fs
-    .readdirSync(path.join(nodeLocales, 'en-US'))
-    .filter((f) => f.endsWith('.json'))) {
+  for (const file of files('en-US').filter((f) => f.endsWith('.json'))) {
     it(`${file}: the same keys in both languages`, function () {
-      const [en, zh] = LANGUAGES.map((lang) => readKeys(path.join(nodeLocales, lang, file)));
+      const [en, zh] = LANGUAGES.map((lang) => readKeys(localeFile(lang, file)));
       assert.deepEqual(zh, en);
     });
   }
@@ -45,15 +54,14 @@ describe('message catalogues', function () {
   });
 
   it('every node has help and texts in both languages', function () {
-    const nodes = fs
-      .readdirSync(path.join(ROOT, 'nodes'))
-      .filter((f) => f.endsWith('.html'))
-      .map((f) => f.replace(/\.html$/, ''));
+    const nodes = NODE_TYPES.filter((type) =>
+      fs.existsSync(path.join(ROOT, 'nodes', type, `${type}.html`)),
+    );
     assert.ok(nodes.length >= 9);
     for (const lang of LANGUAGES) {
       for (const node of nodes) {
         for (const ext of ['.html', '.json']) {
-          const file = path.join(nodeLocales, lang, node + ext);
+          const file = localeFile(lang, node + ext);
           assert.ok(fs.existsSync(file), `${lang}/${node}${ext} is missing`);
         }
       }

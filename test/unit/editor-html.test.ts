@@ -52,8 +52,10 @@ function registerAll(): Map<string, NodeDefinition> {
   const bundle = path.join(PROJECT_ROOT, 'resources', 'iot-explorer-editor.js');
   // Loaded once per .html file: the first load defines the API, the others leave it.
   const nodesDir = path.join(PROJECT_ROOT, 'nodes');
-  for (const file of fs.readdirSync(nodesDir).filter((f) => f.endsWith('.html'))) {
-    const html = fs.readFileSync(path.join(nodesDir, file), 'utf8');
+  for (const type of fs.readdirSync(nodesDir)) {
+    // Each node's folder, nodes/<type>/, holds its <type>.html.
+    const file = `${type}.html`;
+    const html = fs.readFileSync(path.join(nodesDir, type, file), 'utf8');
     assert.match(
       html,
       new RegExp(`src="resources/${PACKAGE_NAME}/iot-explorer-editor.js"`),

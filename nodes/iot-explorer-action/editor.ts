@@ -6,12 +6,12 @@ import {
   PAYLOAD_TYPES,
   showAbsentAsRuntime,
   typedField,
-} from '../fields';
-import { inputParamsForm } from '../input-form';
-import { actionPicker } from '../pickers/action';
-import { devicePicker } from '../pickers/device';
-import { markDialog } from '../style';
-import { editing } from '../validation';
+} from '../../editor/fields';
+import { inputParamsForm } from '../../editor/input-form';
+import { actionPicker } from '../../editor/pickers/action';
+import { devicePicker } from '../../editor/pickers/device';
+import { markDialog } from '../../editor/style';
+import { editing } from '../../editor/validation';
 
 /** A literal typed field's text, or '' when it comes from msg/flow/global/env. */
 function literalOf(value: unknown, type: unknown): string {
@@ -19,7 +19,10 @@ function literalOf(value: unknown, type: unknown): string {
 }
 
 /** The `defaults` validators of InputParams and ActionId (editor/validation.ts). */
-export { inputParams as validInputParams, actionId as validActionId } from '../validation';
+export {
+  inputParams as validInputParams,
+  actionId as validActionId,
+} from '../../editor/validation';
 
 /** The canvas label: the device and action by the names the pickers chose. */
 export function label(node: RedEditorNode): string {

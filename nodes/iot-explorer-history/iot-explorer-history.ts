@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { EventRecord, HistoryPoint } from '../lib/api/history';
+import type { EventRecord, HistoryPoint } from '../../lib/api/history';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -8,11 +8,11 @@ import {
   type AccountNode,
   type CallInfo,
   type DeviceMessage,
-} from '../lib/node/device-node';
-import { migrateHistory, type HistoryOutput, type StoredHistory } from '../lib/node/migrations';
-import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../lib/node/time-range';
+} from '../../lib/node/device-node';
+import { migrateHistory, type HistoryOutput, type StoredHistory } from '../../lib/node/migrations';
+import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../../lib/node/time-range';
 
-export type { HistoryKind, HistoryOutput } from '../lib/node/migrations';
+export type { HistoryKind, HistoryOutput } from '../../lib/node/migrations';
 
 export interface HistoryConfig extends NodeDef, StoredHistory {
   account: string;

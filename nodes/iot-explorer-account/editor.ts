@@ -15,10 +15,10 @@ import {
   pushUrlFor,
 } from '../../lib/shared/push-url';
 import type { UserSummary } from '../../lib/shared/admin-api';
-import { accountRequest, dialogBody } from '../account-requests';
-import { showInfo, showProblem } from '../feedback';
-import { input, showAbsentAsRuntime } from '../fields';
-import { t } from '../i18n';
+import { accountRequest, dialogBody } from '../../editor/account-requests';
+import { showInfo, showProblem } from '../../editor/feedback';
+import { input, showAbsentAsRuntime } from '../../editor/fields';
+import { t } from '../../editor/i18n';
 
 const PREFIX = 'node-config-input';
 

@@ -1,19 +1,19 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ApiClient, type TokenSource } from '../lib/api/client';
-import { ACCOUNT_NAMESPACE, localizeError } from '../lib/node/i18n';
-import { TokenHealth, watchPastedExpiry, type TokenNotice } from '../lib/auth/token-health';
-import { createPastedTokenSource } from '../lib/auth/token-source';
+import { ApiClient, type TokenSource } from '../../lib/api/client';
+import { ACCOUNT_NAMESPACE, localizeError } from '../../lib/node/i18n';
+import { TokenHealth, watchPastedExpiry, type TokenNotice } from '../../lib/auth/token-health';
+import { createPastedTokenSource } from '../../lib/auth/token-source';
 import {
   createAccountSignIn,
   endSignIn,
   readSignIn,
   type SignInCredentials,
-} from '../lib/auth/sign-in';
-import { registerAdminEndpoints, type DeployedAccountSettings } from '../lib/admin/endpoints';
-import { migrateAccount, type StoredAccount } from '../lib/node/migrations';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
-import { PushConnection, pushTimingSettings } from '../lib/push/push-connection';
-import { pushUrlFor } from '../lib/shared/push-url';
+} from '../../lib/auth/sign-in';
+import { registerAdminEndpoints, type DeployedAccountSettings } from '../../lib/admin/endpoints';
+import { migrateAccount, type StoredAccount } from '../../lib/node/migrations';
+import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
+import { PushConnection, pushTimingSettings } from '../../lib/push/push-connection';
+import { pushUrlFor } from '../../lib/shared/push-url';
 
 export type AccountConfig = NodeDef & StoredAccount;
 

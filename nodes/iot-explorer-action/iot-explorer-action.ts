@@ -1,17 +1,17 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { parseOutputParams } from '../lib/api/envelope';
-import { DeviceStatusError } from '../lib/errors/errors';
+import { parseOutputParams } from '../../lib/api/envelope';
+import { DeviceStatusError } from '../../lib/errors/errors';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-} from '../lib/node/device-node';
-import { migrateAction, type StoredAction } from '../lib/node/migrations';
-import { evaluateTypedField, toJsonObjectString } from '../lib/node/typed-fields';
+} from '../../lib/node/device-node';
+import { migrateAction, type StoredAction } from '../../lib/node/migrations';
+import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';
 
-export type { ActionMode } from '../lib/node/migrations';
+export type { ActionMode } from '../../lib/node/migrations';
 
 export interface ActionConfig extends NodeDef, StoredAction {
   account: string;

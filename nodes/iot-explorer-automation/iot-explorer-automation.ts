@@ -1,16 +1,16 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { AutomationSummary } from '../lib/api/scenes';
+import type { AutomationSummary } from '../../lib/api/scenes';
 import {
   createFieldResolver,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-} from '../lib/node/device-node';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
-import { migrateAutomation, type StoredAutomation } from '../lib/node/migrations';
-import { describeValue, type StringFieldSpec } from '../lib/node/typed-fields';
+} from '../../lib/node/device-node';
+import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
+import { migrateAutomation, type StoredAutomation } from '../../lib/node/migrations';
+import { describeValue, type StringFieldSpec } from '../../lib/node/typed-fields';
 
-export type { AutomationOperation, AutomationState } from '../lib/node/migrations';
+export type { AutomationOperation, AutomationState } from '../../lib/node/migrations';
 
 export interface AutomationConfig extends NodeDef, StoredAutomation {
   account: string;

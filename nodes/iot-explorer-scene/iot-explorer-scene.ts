@@ -4,9 +4,9 @@ import {
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-} from '../lib/node/device-node';
-import { migrateScene, type StoredScene } from '../lib/node/migrations';
-import type { StringFieldSpec } from '../lib/node/typed-fields';
+} from '../../lib/node/device-node';
+import { migrateScene, type StoredScene } from '../../lib/node/migrations';
+import type { StringFieldSpec } from '../../lib/node/typed-fields';
 
 export interface SceneConfig extends NodeDef, StoredScene {
   account: string;

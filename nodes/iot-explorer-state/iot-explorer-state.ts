@@ -5,8 +5,8 @@ import {
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-} from '../lib/node/device-node';
-import { migrateState, type StoredState } from '../lib/node/migrations';
+} from '../../lib/node/device-node';
+import { migrateState, type StoredState } from '../../lib/node/migrations';
 
 export interface StateConfig extends NodeDef, StoredState {
   account: string;

@@ -1,20 +1,20 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { storedDeviceIds, type AccountNode, type StoredDevice } from '../lib/node/device-node';
-import { DeviceWatcher, type WatchChange } from '../lib/watch/device-watcher';
-import type { ReadTarget } from '../lib/watch/device-reader';
-import { PushWatcher } from '../lib/watch/push-watcher';
-import { migrateWatch, type StoredWatch } from '../lib/node/migrations';
+import { storedDeviceIds, type AccountNode, type StoredDevice } from '../../lib/node/device-node';
+import { DeviceWatcher, type WatchChange } from '../../lib/watch/device-watcher';
+import type { ReadTarget } from '../../lib/watch/device-reader';
+import { PushWatcher } from '../../lib/watch/push-watcher';
+import { migrateWatch, type StoredWatch } from '../../lib/node/migrations';
 import {
   DEFAULT_BASELINE_WAIT_MS,
   DEFAULT_READ_RETRY_MS,
   pushTimingSettings,
   type PushConnection,
   type PushState,
-} from '../lib/push/push-connection';
-import { IotExplorerError, LocalErrorCode } from '../lib/errors/errors';
-import { localizeError } from '../lib/node/i18n';
-import { DeviceId } from '../lib/shared/device-id';
-import { MIN_INTERVAL_S, changeMessage, watchIntervalMs } from '../lib/watch/watch-message';
+} from '../../lib/push/push-connection';
+import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
+import { localizeError } from '../../lib/node/i18n';
+import { DeviceId } from '../../lib/shared/device-id';
+import { MIN_INTERVAL_S, changeMessage, watchIntervalMs } from '../../lib/watch/watch-message';
 
 /** One row of the editor's device list. */
 export type WatchedDevice = StoredDevice;

@@ -1,12 +1,12 @@
 // The watch node's dialog: a list of devices, push or poll, what to watch, and the poll interval.
 
-import { sharedProductId } from '../lists';
-import { deviceList, readDeviceList } from '../device-list';
-import { input, showAbsentAsRuntime } from '../fields';
-import { devicePicker } from '../pickers/device';
-import { propertyPicker } from '../pickers/property';
-import { markDialog } from '../style';
-import { listPlaceholders, storedDevices } from './device-nodes';
+import { sharedProductId } from '../../editor/lists';
+import { deviceList, readDeviceList } from '../../editor/device-list';
+import { input, showAbsentAsRuntime } from '../../editor/fields';
+import { devicePicker } from '../../editor/pickers/device';
+import { propertyPicker } from '../../editor/pickers/property';
+import { markDialog } from '../../editor/style';
+import { listPlaceholders, storedDevices } from '../../editor/dialog-parts';
 
 const TYPE = 'iot-explorer-watch';
 

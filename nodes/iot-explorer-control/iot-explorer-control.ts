@@ -1,16 +1,16 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { checkControlData } from '../lib/shared/data-template';
+import { checkControlData } from '../../lib/shared/data-template';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
   handleDeviceMessages,
   type AccountNode,
   type CallInfo,
-} from '../lib/node/device-node';
-import { migrateControl, type StoredControl } from '../lib/node/migrations';
-import { IotExplorerError, LocalErrorCode, templateProblemError } from '../lib/errors/errors';
-import { ACCOUNT_NAMESPACE } from '../lib/node/i18n';
-import { evaluateTypedField, toJsonObjectString } from '../lib/node/typed-fields';
+} from '../../lib/node/device-node';
+import { migrateControl, type StoredControl } from '../../lib/node/migrations';
+import { IotExplorerError, LocalErrorCode, templateProblemError } from '../../lib/errors/errors';
+import { ACCOUNT_NAMESPACE } from '../../lib/node/i18n';
+import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';
 
 export interface ControlConfig extends NodeDef, StoredControl {
   account: string;

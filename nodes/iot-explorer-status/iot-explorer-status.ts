@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { DeviceStatus } from '../lib/api/client';
+import type { DeviceStatus } from '../../lib/api/client';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -10,11 +10,11 @@ import {
   type AccountNode,
   type CallInfo,
   type DeviceMessage,
-} from '../lib/node/device-node';
-import { migrateStatus, type StoredStatus } from '../lib/node/migrations';
-import { deviceNotReported } from '../lib/errors/errors';
-import { isBlankLiteral } from '../lib/node/typed-fields';
-import { DeviceId } from '../lib/shared/device-id';
+} from '../../lib/node/device-node';
+import { migrateStatus, type StoredStatus } from '../../lib/node/migrations';
+import { deviceNotReported } from '../../lib/errors/errors';
+import { isBlankLiteral } from '../../lib/node/typed-fields';
+import { DeviceId } from '../../lib/shared/device-id';
 
 export type StatusConfig = NodeDef & StoredStatus & { account: string };
 
