@@ -206,7 +206,8 @@ async function openEditor(runtime: Runtime, lang: string): Promise<Editor> {
   const { page } = browser;
   // Tall enough that the longest dialog is seen whole in its screenshot.
   await page.setViewportSize({ width: 1280, height: 1800 });
-  await page.goto(runtime.red.url + '/');
+  // The first load of the editor is slow on a busy machine.
+  await page.goto(runtime.red.url + '/', { timeout: 120000 });
   await page.waitForSelector('#red-ui-workspace-chart', { timeout: 60000 });
   await page.waitForFunction(
     (id) => Boolean((window as unknown as PageWindow).RED?.nodes?.node(id)),
@@ -263,7 +264,7 @@ async function settle(page: Page, form: string): Promise<void> {
       return !texts.includes(loading) && before === now;
     },
     { form, loading },
-    { polling: 100, timeout: 20000 },
+    { polling: 100, timeout: 60000 },
   );
 }
 

@@ -131,7 +131,7 @@ async function startEditor(options: {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20000);
-  await page.goto(red.url + '/');
+  await page.goto(red.url + '/', { timeout: 120000 });
   // The first load of the editor is slow on a busy machine.
   await page.waitForSelector('#red-ui-workspace-chart', { timeout: 60000 });
   await page.waitForFunction((id) => {
