@@ -34,6 +34,7 @@ const CSS = `
 .${DIALOG_CLASS} .form-row > button, .${DIALOG_CLASS} .form-row > .red-ui-button { flex: none; }
 .${DIALOG_CLASS} .form-row > input + button { margin-left: var(--iotx-gap); }
 .${DIALOG_CLASS} .form-row > select + button { margin-left: var(--iotx-gap); }
+.${DIALOG_CLASS} .form-row > input + select { margin-left: var(--iotx-gap); }
 .${DIALOG_CLASS} .form-row > input[type="checkbox"] { flex: none; width: auto; margin: 0; }
 .${DIALOG_CLASS} .form-row > input[type="checkbox"] + label {
   width: auto; margin: 0 0 0 var(--iotx-gap); }

@@ -82,6 +82,22 @@ export function layoutProblems(root: HTMLElement): LayoutProblem[] {
     }
   }
 
+  // An empty input's placeholder (the hint it gives) fits inside it.
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const input of Array.from(root.querySelectorAll('input[placeholder]'))) {
+    const box = input as HTMLInputElement;
+    if (!shown(box) || box.value || !box.placeholder || !measure) continue;
+    const style = getComputedStyle(box);
+    measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const needed = measure.measureText(box.placeholder).width;
+    const has = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (needed > has + 0.5) {
+      problems.push(
+        `placeholder cut: ${box.id ? `#${box.id}` : box.className} "${box.placeholder}" needs ${Math.ceil(needed)}px, has ${Math.floor(has)}px`,
+      );
+    }
+  }
+
   // Nothing past the form's right edge; no horizontal scroll bar.
   for (const el of Array.from(root.querySelectorAll('.form-row *'))) {
     if (!shown(el)) continue;
