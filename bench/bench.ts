@@ -1,13 +1,18 @@
 // npm run bench: our action node against the alternatives, in one run, cases interleaved.
+// First, against an instant server (a fixed reply at once, in its own process) at 8 concurrent
+// calls: our call-action node in Node-RED against a raw keep-alive node:http client making the
+// same call, calls/s and CPU per call in this process. Then, against the simulator:
 //   (a) our iot-explorer-action node in a Node-RED runtime
 //   (b) the hand-wired flow: a function node building the request, then core `http request`
 //   (c) our HTTP transport called directly with the same body (what the node could reach)
 //   (d) a raw node:http client with a keep-alive agent (the floor on this machine)
-// BENCH_QUICK=1 for a smoke run. Needs --expose-gc (the npm script passes it).
+// BENCH_QUICK=1 for a smoke run; BENCH_ONLY=instant for the instant-server part alone. Needs
+// --expose-gc (the npm script passes it).
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
+import type { Node } from 'node-red';
 import { parseReply } from '../lib/api/envelope';
 import { createHttpTransport } from '../lib/api/transport';
 import {
@@ -17,6 +22,7 @@ import {
   heapAfterGc,
   median,
   percentile,
+  startInstantServerProcess,
   startRuntime,
   startSimulatorProcess,
   type FlowNode,
@@ -33,6 +39,12 @@ const DELAYS = [0, 20];
 const CONCURRENCIES = [1, 16, 64];
 /** The account's in-flight limit is raised to the largest concurrency measured. */
 const MAX_IN_FLIGHT = Math.max(...CONCURRENCIES);
+
+/** The instant-server part: concurrency, calls per run, runs per case (interleaved). */
+const INSTANT_CONCURRENCY = 8;
+const INSTANT_CALLS = QUICK ? 2000 : 10_000;
+const INSTANT_REPS = QUICK ? 3 : 7;
+const ONLY_INSTANT = process.env.BENCH_ONLY === 'instant';
 
 const TOKEN = 'demo-access-token';
 const TARGET = { ProductId: 'LIGHT0A1B2', DeviceName: 'living_lamp', ActionId: 'light_blink' };
@@ -57,7 +69,42 @@ interface Run {
   failures: number;
 }
 
-function benchFlow(endpoint: string): FlowNode[] {
+/**
+ * An account at `endpoint` (`acc<suffix>`), its call-action node (`act<suffix>`) wired to the
+ * helper `output`, and that helper.
+ */
+function accountAndAction(
+  suffix: string,
+  name: string,
+  endpoint: string,
+  output: string,
+): FlowNode[] {
+  return [
+    {
+      id: `acc${suffix}`,
+      type: 'iot-explorer-account',
+      z: 'tab',
+      name,
+      endpoint,
+      timeout: '10000',
+      maxInFlight: String(MAX_IN_FLIGHT),
+      maxQueue: '1000',
+    },
+    {
+      id: `act${suffix}`,
+      type: 'iot-explorer-action',
+      z: 'tab',
+      account: `acc${suffix}`,
+      productId: TARGET.ProductId,
+      deviceName: TARGET.DeviceName,
+      actionId: TARGET.ActionId,
+      wires: [[output]],
+    },
+    { id: output, type: 'helper', z: 'tab' },
+  ];
+}
+
+function benchFlow(endpoint: string, instantEndpoint: string): FlowNode[] {
   const functionCode = `
 msg.url = ${JSON.stringify(endpoint)};
 msg.method = 'POST';
@@ -74,27 +121,8 @@ msg.payload = {
 return msg;`;
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
-    {
-      id: 'acc',
-      type: 'iot-explorer-account',
-      z: 'tab',
-      name: 'bench',
-      endpoint,
-      timeout: '10000',
-      maxInFlight: String(MAX_IN_FLIGHT),
-      maxQueue: '1000',
-    },
-    {
-      id: 'act',
-      type: 'iot-explorer-action',
-      z: 'tab',
-      account: 'acc',
-      productId: TARGET.ProductId,
-      deviceName: TARGET.DeviceName,
-      actionId: TARGET.ActionId,
-      wires: [['outA']],
-    },
-    { id: 'outA', type: 'helper', z: 'tab' },
+    ...accountAndAction('', 'bench', endpoint, 'outA'),
+    ...accountAndAction('I', 'instant', instantEndpoint, 'outI'),
     // One catch node for both cases (the test helper loads the catch module once per catch node).
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
     { id: 'err', type: 'helper', z: 'tab' },
@@ -128,8 +156,10 @@ async function main(): Promise<void> {
     process.stderr.write('note: run with node --expose-gc for heap figures after GC\n');
   }
   const sim: SimulatorProcess = await startSimulatorProcess();
-  const runtime = await startRuntime(benchFlow(sim.tokenapiUrl), {
+  const instant = await startInstantServerProcess();
+  const runtime = await startRuntime(benchFlow(sim.tokenapiUrl, instant.tokenapiUrl), {
     acc: { accessToken: TOKEN },
+    accI: { accessToken: TOKEN },
   });
   const driverA = new FlowDriver(runtime.getNode('act'), [
     { node: runtime.getNode('outA'), ok: true },
@@ -144,6 +174,17 @@ async function main(): Promise<void> {
   const rawAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
   let sequence = 0;
 
+  const instantLines = await instantPart(runtime, new URL(instant.tokenapiUrl));
+  if (ONLY_INSTANT) {
+    process.stdout.write(`${instantLines.join('\n')}\n`);
+    rawAgent.destroy();
+    transport.close();
+    await runtime.stop();
+    await instant.stop();
+    await sim.stop();
+    return;
+  }
+
   const callers: Record<CaseId, () => Promise<boolean>> = {
     a: () => driverA.send({ payload: { ...INPUT } }, `a${(sequence += 1)}`),
     b: async () => {
@@ -156,29 +197,7 @@ async function main(): Promise<void> {
       parseReply(response.body, '');
       return response.status === 200;
     },
-    d: () =>
-      new Promise<boolean>((resolve) => {
-        const body = requestBody();
-        const request = http.request(endpoint, {
-          method: 'POST',
-          agent: rawAgent,
-          headers: {
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(body),
-          },
-        });
-        request.on('error', () => resolve(false));
-        request.on('response', (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            resolve(response.statusCode === 200);
-          });
-          response.on('error', () => resolve(false));
-        });
-        request.end(body);
-      }),
+    d: () => rawCall(endpoint, rawAgent),
   };
 
   async function runCase(id: CaseId, calls: number, concurrency: number): Promise<Run> {
@@ -261,7 +280,7 @@ async function main(): Promise<void> {
   const heapAfter = heapAfterGc();
 
   const med = (runs: Run[], pick: (r: Run) => number): number => median(runs.map(pick));
-  const lines: string[] = [];
+  const lines: string[] = [...instantLines, ''];
   const print = (line: string): void => {
     lines.push(line);
   };
@@ -318,7 +337,127 @@ async function main(): Promise<void> {
   transport.close();
   rawAgent.destroy();
   await runtime.stop();
+  await instant.stop();
   await sim.stop();
+}
+
+/** The same call as the node's, by hand: a raw keep-alive node:http client, reply parsed. */
+function rawCall(endpoint: URL, agent: http.Agent): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const body = requestBody();
+    const request = http.request(endpoint, {
+      method: 'POST',
+      agent,
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      },
+    });
+    request.on('error', () => resolve(false));
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        resolve(response.statusCode === 200);
+      });
+      response.on('error', () => resolve(false));
+    });
+    request.end(body);
+  });
+}
+
+interface InstantRun {
+  callsPerSecond: number;
+  cpuUsPerCall: number;
+  failures: number;
+}
+
+/**
+ * The call-action node against a raw keep-alive node:http client, both calling the instant
+ * server at {@link INSTANT_CONCURRENCY} concurrent calls, runs interleaved in alternating order.
+ * Returns the lines to print: every run, then the medians and their ratios.
+ */
+async function instantPart(
+  runtime: { getNode(id: string): Node },
+  endpoint: URL,
+): Promise<string[]> {
+  const driver = new FlowDriver(runtime.getNode('actI'), [
+    { node: runtime.getNode('outI'), ok: true },
+    { node: runtime.getNode('err'), ok: false },
+  ]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+  let sequence = 0;
+  const callers = {
+    node: () => driver.send({ payload: { ...INPUT } }, `i${(sequence += 1)}`),
+    raw: () => rawCall(endpoint, agent),
+  };
+  type Which = keyof typeof callers;
+  const run = async (which: Which, calls: number): Promise<InstantRun> => {
+    heapAfterGc();
+    let failures = 0;
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await drive(calls, INSTANT_CONCURRENCY, async () => {
+      if (!(await callers[which]())) failures += 1;
+    });
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      callsPerSecond: (calls / wallMs) * 1000,
+      cpuUsPerCall: (cpu.user + cpu.system) / calls,
+      failures,
+    };
+  };
+  const loadBefore = os.loadavg();
+  process.stderr.write('instant server: warming up…\n');
+  for (const which of ['node', 'raw', 'node', 'raw'] as const) await run(which, INSTANT_CALLS / 2);
+  const runs: Record<Which, InstantRun[]> = { node: [], raw: [] };
+  for (let rep = 0; rep < INSTANT_REPS; rep++) {
+    const order: Which[] = rep % 2 === 0 ? ['node', 'raw'] : ['raw', 'node'];
+    for (const which of order) runs[which].push(await run(which, INSTANT_CALLS));
+    process.stderr.write(`instant server: repetition ${rep + 1}/${INSTANT_REPS} done\n`);
+  }
+  agent.destroy();
+  const m = (which: Which, pick: (r: InstantRun) => number): number =>
+    median(runs[which].map(pick));
+  const lines = [
+    `Instant server (its own process), ${INSTANT_CONCURRENCY} concurrent calls, ${INSTANT_CALLS} calls a run, ` +
+      `${INSTANT_REPS} runs per case interleaved; CPU is this process's (Node-RED and the client); ` +
+      `load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    '',
+    '| case | calls/s (median) | CPU µs/call (median) | calls/s, each run | failures |',
+    '|---|---:|---:|---|---:|',
+  ];
+  const label: Record<Which, string> = {
+    node: 'call-action node (Node-RED)',
+    raw: 'raw node:http keep-alive',
+  };
+  for (const which of ['node', 'raw'] as const) {
+    lines.push(
+      `| ${label[which]} | ${m(which, (r) => r.callsPerSecond).toFixed(0)} | ` +
+        `${m(which, (r) => r.cpuUsPerCall).toFixed(0)} | ` +
+        `${runs[which].map((r) => r.callsPerSecond.toFixed(0)).join(', ')} | ` +
+        `${runs[which].reduce((sum, r) => sum + r.failures, 0)} |`,
+    );
+  }
+  const rateRatio = m('node', (r) => r.callsPerSecond) / m('raw', (r) => r.callsPerSecond);
+  const cpuRatio = m('node', (r) => r.cpuUsPerCall) / m('raw', (r) => r.cpuUsPerCall);
+  // Each repetition runs the two cases back to back: their ratio shares that moment's load,
+  // which a shared machine changes from one minute to the next.
+  const paired = (pick: (r: InstantRun) => number): number =>
+    median(runs.node.map((run, i) => pick(run) / pick(runs.raw[i] ?? run)));
+  lines.push(
+    '',
+    `Node / raw: **${rateRatio.toFixed(2)}×** the raw client's calls per second (target ≥ 0.7; ` +
+      `median of the per-repetition ratios ${paired((r) => r.callsPerSecond).toFixed(2)}×), ` +
+      `${cpuRatio.toFixed(2)}× its CPU per call (per repetition ${paired((r) => r.cpuUsPerCall).toFixed(2)}×); ` +
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}.`,
+  );
+  return lines;
 }
 
 main().then(

@@ -17,27 +17,57 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/simulator/cli.js --port 0 --quiet` and reads its URL from the first line. */
-export async function startSimulatorProcess(extraArgs: string[] = []): Promise<SimulatorProcess> {
-  const cli = path.join(__dirname, '..', 'simulator', 'cli.js');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, '--port', '0', '--quiet', '--record-limit', '1000', ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/**
+ * Runs `node <args>` and waits for the line `<name> listening on <URL>` on its stdout. Returns
+ * the URL and a stop that ends the process (SIGTERM) and waits for it.
+ */
+async function spawnServer(
+  name: string,
+  args: string[],
+): Promise<{ tokenapiUrl: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const listening = new RegExp(`${name} listening on (\\S+)`);
   const tokenapiUrl = await new Promise<string>((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error('the simulator did not start')), 15000);
-    child.once('exit', (code) => reject(new Error(`the simulator exited with ${String(code)}`)));
+    const timer = setTimeout(() => reject(new Error(`the ${name} did not start`)), 15000);
+    child.once('exit', (code) => reject(new Error(`the ${name} exited with ${String(code)}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      const match = /simulator listening on (\S+)/.exec(text);
+      const match = listening.exec(text);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
       }
     });
   });
+  return {
+    tokenapiUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Starts `node dist/simulator/cli.js --port 0 --quiet` and reads its URL from the first line. */
+export async function startSimulatorProcess(extraArgs: string[] = []): Promise<SimulatorProcess> {
+  const cli = path.join(__dirname, '..', 'simulator', 'cli.js');
+  const { tokenapiUrl, stop } = await spawnServer('simulator', [
+    cli,
+    '--port',
+    '0',
+    '--quiet',
+    '--record-limit',
+    '1000',
+    ...extraArgs,
+  ]);
   const url = new URL(tokenapiUrl).origin;
   return {
     url,
@@ -50,16 +80,44 @@ export async function startSimulatorProcess(extraArgs: string[] = []): Promise<S
       });
       return (await response.json()) as Record<string, unknown>;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop,
   };
+}
+
+/**
+ * The instant server's program: answers every POST, once its body is in, with one fixed
+ * successful action reply, at once; keep-alive as Node's http server does by default. It does
+ * the least a server can, so that the client's own cost is what a run measures.
+ */
+const INSTANT_SERVER = `
+const http = require('node:http');
+const reply = Buffer.from(JSON.stringify({ Response: {
+  RequestId: 'instant', ClientToken: 'instant-client-token', Status: 'succ',
+  OutputParams: JSON.stringify({ err_code: 0 }) } }));
+let requests = 0;
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    requests += 1;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': reply.length });
+    res.end(reply);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write('instant server listening on http://127.0.0.1:' + server.address().port + '/api/exploreropen/tokenapi\\n');
+});
+process.on('SIGTERM', () => { process.stdout.write('requests ' + requests + '\\n'); process.exit(0); });
+`;
+
+export interface InstantServerProcess {
+  tokenapiUrl: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the instant server in its own process (its CPU is not this process's). */
+export function startInstantServerProcess(): Promise<InstantServerProcess> {
+  return spawnServer('instant server', ['-e', INSTANT_SERVER]);
 }
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { encryptCredentials, type Credentials } from './credentials';
 
 /** The checkout's root: Node-RED loads our nodes from here, as a palette install would from npm. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -53,14 +54,84 @@ export interface UserDirOptions {
   userDir: string;
   /** The tokenapi URL every account node in the flows is pointed at. */
   endpoint: string;
-  /** Written as each account's credential (flows_cred.json, unencrypted: a local demo only). */
+  /** Written as each account's credential in flows_cred.json. */
   accessToken: string;
   /** Example files (names in examples/) merged into the flows; all when omitted. */
   examples?: string[];
-  /** Language of the editor and runtime messages, e.g. 'zh-CN'. */
+  /**
+   * Language of the runtime's log, e.g. 'zh-CN'. Not the editor's: the editor follows the
+   * browser's language, or its own User settings → View → Language.
+   */
   lang?: string;
+  /**
+   * Encrypts flows_cred.json with this key (Node-RED's `credentialSecret`); without it the
+   * credentials are written in clear, for tests only.
+   */
+  credentialSecret?: string;
+  /** Node module folders Node-RED must not load, e.g. `node-red-dashboard` (`nodesExcludes`). */
+  nodesExcludes?: string[];
+  /** Leaves flows.json and flows_cred.json as they are (the demo keeps a user's flows). */
+  keepFlows?: boolean;
   /** Editor and admin API users; without it the admin API is open (Node-RED's default). */
   adminAuth?: AdminUser[];
+  /** `iotExplorerAllowedOrigins`: origins besides Node-RED's own (a reverse proxy's). */
+  allowedOrigins?: string[];
+  /**
+   * false leaves Node-RED's own admin API and endpoints without the cross-site guard: for a test
+   * of the package's routes alone. The demo always has it.
+   */
+  guardNodeRed?: boolean;
+}
+
+/**
+ * The package's cross-site guard (lib/admin/cross-site.ts) as settings.js requires it: through
+ * the package as installed in the user directory, as a user's own settings.js would.
+ */
+export const CROSS_SITE_MODULE = `${PACKAGE_NAME}/dist/lib/admin/cross-site.js`;
+
+/**
+ * The demo's settings.js. Its admin API is open (no adminAuth), so the package's cross-site rule
+ * guards Node-RED's own admin API and its HTTP endpoints too (httpAdminMiddleware,
+ * httpNodeMiddleware): no other site's page can post to them, while the editor, the dashboard,
+ * links to either and curl (which sends no Origin) work as before.
+ */
+export function demoSettings(options: UserDirOptions): string {
+  const settings = {
+    uiHost: '127.0.0.1',
+    flowFile: 'flows.json',
+    credentialSecret: options.credentialSecret ?? false,
+    nodesExcludes: options.nodesExcludes,
+    lang: options.lang,
+    adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
+    diagnostics: { enabled: false },
+    telemetry: { enabled: false },
+    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    editorTheme: { tours: false, projects: { enabled: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  };
+  const json = (value: unknown): string => JSON.stringify(value, null, 2);
+  return `// Written by the demo (demo/launch.ts).
+const { crossSiteGuard } = require(${JSON.stringify(CROSS_SITE_MODULE)});
+
+// Origins besides Node-RED's own whose pages may call it: a reverse proxy's, e.g.
+// 'https://home.example.com'. Another site's pages are refused whatever is listed here.
+const iotExplorerAllowedOrigins = ${json(options.allowedOrigins ?? [])};
+const refuseCrossSite = crossSiteGuard({
+  allowedOrigins: iotExplorerAllowedOrigins,
+  allowNavigation: true,
+});
+
+module.exports = {
+  ...${json(settings).replace(/\n/g, '\n  ')},
+  iotExplorerAllowedOrigins,${
+    options.guardNodeRed === false
+      ? ''
+      : `
+  httpAdminMiddleware: refuseCrossSite,
+  httpNodeMiddleware: refuseCrossSite,`
+  }
+};
+`;
 }
 
 /** A user of Node-RED's `adminAuth` (type "credentials"). */
@@ -72,18 +143,39 @@ export interface AdminUser {
   permissions: string | string[];
 }
 
-/** The example flows, each account node redirected to `endpoint`. Accounts shared by id merge. */
+/** The examples in the editor's Import menu (shipped in the package). */
+export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
+/**
+ * Examples that need a module besides Node-RED's own nodes and ours (FlowFuse Dashboard 2): kept
+ * out of the Import menu, since a flow with a missing node type stops every flow of Node-RED.
+ */
+export const MORE_EXAMPLES_DIR = path.join(PROJECT_ROOT, 'docs', 'examples');
+
+/** An example file by name: in examples/, else in docs/examples/. */
+export function examplePath(file: string): string {
+  const shipped = path.join(EXAMPLES_DIR, file);
+  return fs.existsSync(shipped) ? shipped : path.join(MORE_EXAMPLES_DIR, file);
+}
+
+/** The file names of the examples in the Import menu, in order. */
+export function shippedExamples(): string[] {
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+}
+
+/**
+ * The example flows (names in examples/ or docs/examples/; those of the Import menu when
+ * omitted), each account node redirected to `endpoint`. Accounts shared by id merge; the
+ * module hints (`global-config`) are left out, as Node-RED's import leaves them.
+ */
 export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
-  const dir = path.join(PROJECT_ROOT, 'examples');
-  const files =
-    examples ??
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
+  const files = examples ?? shippedExamples();
   const byId = new Map<string, FlowNode>();
   for (const file of files) {
-    for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[]) {
+    for (const node of JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[]) {
+      if (node.type === 'global-config') continue;
       byId.set(
         node.id,
         node.type === ACCOUNT_TYPE ? { ...node, endpoint, name: 'Demo home (simulator)' } : node,
@@ -91,6 +183,21 @@ export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
     }
   }
   return [...byId.values()];
+}
+
+/** Each account node of `flows` with `accessToken` as its credential. */
+export function accountCredentials(flows: FlowNode[], accessToken: string): Credentials {
+  return Object.fromEntries(
+    flows.filter((n) => n.type === ACCOUNT_TYPE).map((n) => [n.id, { accessToken }]),
+  );
+}
+
+/** Writes flows_cred.json: encrypted with `secret` when given, in clear (tests) when not. */
+export function writeCredentials(userDir: string, credentials: Credentials, secret?: string): void {
+  const content = secret ? encryptCredentials(secret, credentials) : credentials;
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(content, null, 2), {
+    mode: 0o600,
+  });
 }
 
 /** Lays out a Node-RED user directory with our package linked in, the flows and the credentials. */
@@ -112,33 +219,16 @@ export function prepareUserDir(options: UserDirOptions): void {
       2,
     ),
   );
-  const flows = demoFlows(options.endpoint, options.examples);
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
-  const credentials = Object.fromEntries(
-    flows
-      .filter((n) => n.type === ACCOUNT_TYPE)
-      .map((n) => [n.id, { accessToken: options.accessToken }]),
-  );
-  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
-  fs.writeFileSync(
-    path.join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify(
-      {
-        uiHost: '127.0.0.1',
-        flowFile: 'flows.json',
-        credentialSecret: false,
-        lang: options.lang,
-        adminAuth: options.adminAuth && { type: 'credentials', users: options.adminAuth },
-        diagnostics: { enabled: false },
-        telemetry: { enabled: false },
-        externalModules: { autoInstall: false, palette: { allowInstall: false } },
-        editorTheme: { tours: false, projects: { enabled: false } },
-        logging: { console: { level: 'info', metrics: false, audit: false } },
-      },
-      null,
-      2,
-    )};\n`,
-  );
+  if (!options.keepFlows) {
+    const flows = demoFlows(options.endpoint, options.examples);
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+    writeCredentials(
+      userDir,
+      accountCredentials(flows, options.accessToken),
+      options.credentialSecret,
+    );
+  }
+  fs.writeFileSync(path.join(userDir, 'settings.js'), demoSettings(options));
 }
 
 export interface NodeRedInstance {
@@ -165,6 +255,8 @@ export function startNodeRed(
     timeoutMs?: number;
     /** Environment variables added to this process's for Node-RED, e.g. UNLOCK_SECRET. */
     env?: Record<string, string>;
+    /** Each piece of Node-RED's output, as it arrives (the demo writes it to its log file). */
+    onOutput?: (text: string) => void;
   } = {},
 ): Promise<NodeRedInstance> {
   const redJs = path.join(NODE_RED_DIR, 'red.js');
@@ -200,6 +292,7 @@ export function startNodeRed(
       output += text;
       if (logFile) fs.appendFileSync(logFile, text);
       if (options.echo) process.stdout.write(text);
+      options.onOutput?.(text);
       // The log is in the runtime's language: match the URL itself and both texts of "Started flows".
       const running = /Server now running at (http:\/\/[^\s]+)|(http:\/\/127\.0\.0\.1:\d+\/)/.exec(
         output,

@@ -1,67 +1,226 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSimulator } from '../simulator';
-import { DEMO_UNLOCK_SECRET, PROJECT_ROOT, prepareUserDir, startNodeRed } from './launch';
+import { startSimulator, type Simulator } from '../simulator';
+import { DOORBELL, DOORBELL_URL_VARIABLE, doorbellTab, ringUrl, timeDoorbell } from './doorbell';
+import {
+  DEMO_UNLOCK_SECRET,
+  accountCredentials,
+  demoFlows,
+  prepareUserDir,
+  startNodeRed,
+  type NodeRedInstance,
+} from './launch';
+import {
+  DEMO_PORTS,
+  USAGE,
+  demoOptions,
+  infoFile,
+  portTakenMessage,
+  portsProblem,
+  readInfo,
+  type DemoOptions,
+} from './preflight';
+import { prepareDemoFlows, type FlowNode, type PrepareResult } from './user-dir';
 
 /**
- * `npm start`: the simulator, and Node-RED with our nodes and the example flows deployed
- * against it, all on 127.0.0.1. Ports: NODE_RED_PORT (1880) and SIMULATOR_PORT (8700), 0 for
- * free ones; the Node-RED user directory: DEMO_USER_DIR (.demo in the checkout).
+ * `npm start`: the simulator, and Node-RED with our nodes and the example flows deployed against
+ * it, all on 127.0.0.1 (options: demo/preflight.ts, `npm start -- --help`). The terminal stays
+ * quiet: the banner, the doorbell's figures, warnings and errors; the whole logs go to files.
  */
-async function main(): Promise<void> {
-  const nodeRedPort = Number(process.env.NODE_RED_PORT ?? 1880);
-  const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 8700);
-  const simulator = await startSimulator({
-    port: simulatorPort,
-    log: (line) => console.log(`[simulator] ${line}`),
-  });
-  const userDir = process.env.DEMO_USER_DIR ?? path.join(PROJECT_ROOT, '.demo');
-  prepareUserDir({
-    userDir,
-    endpoint: simulator.tokenapiUrl,
-    accessToken: 'demo-access-token',
-    examples: [
-      '01 - Blink a lamp every minute.json',
-      '02 - Unlock the door from an HTTP endpoint.json',
-      '03 - Route errors by code.json',
-      '05 - Switch the lamp on at sunset.json',
-      '06 - Read the lock at night.json',
-      '07 - Watch devices.json',
-      '08 - Who is online.json',
-      '09 - React to the doorbell at once.json',
-      '10 - Good night from a button.json',
-      '11 - Holiday mode.json',
-      '12 - Temperature of the last day on a chart.json',
-    ],
-    lang: process.env.NODE_RED_LANG,
-  });
-  // Demo only: a tab whose button presses the simulated doorbell (a POST to the simulator's
-  // /_sim, on loopback), so that example 09 can be tried from the editor alone.
-  const doorbellUrl = `${simulator.url}/_sim/devices/DOORBL1M2N/front_bell/events/ring`;
-  const flowsFile = path.join(userDir, 'flows.json');
-  const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8')) as Record<string, unknown>[];
-  flows.push(...simulatorDoorbellTab(doorbellUrl));
-  fs.writeFileSync(flowsFile, JSON.stringify(flows, null, 2));
-  // The unlock example refuses everyone until Node-RED's environment holds its secret.
-  const nodeRed = await startNodeRed(userDir, nodeRedPort, {
-    echo: true,
-    env: { UNLOCK_SECRET: DEMO_UNLOCK_SECRET },
-  });
-  console.log(`
-  Simulator:  ${simulator.tokenapiUrl}
+
+/** The account token the simulator knows, written into the demo's account on first start. */
+const DEMO_TOKEN = 'demo-access-token';
+
+/** The examples the demo deploys: those of the Import menu but MQTT (no broker here), and the chart. */
+const DEMO_EXAMPLES = [
+  '01 - Blink a lamp every minute.json',
+  '02 - Unlock the door from an HTTP endpoint.json',
+  '03 - Route errors by code.json',
+  '05 - Switch the lamp on at sunset.json',
+  '06 - Read the lock at night.json',
+  '07 - Watch devices.json',
+  '08 - Who is online.json',
+  '09 - React to the doorbell at once.json',
+  '10 - Good night from a button.json',
+  '11 - Holiday mode.json',
+  '12 - Temperature of the last day on a chart.json',
+];
+
+/** Ends the demo with a message and no stack trace. */
+class DemoStop extends Error {}
+
+function isAddressInUse(err: unknown): boolean {
+  const text = err instanceof Error ? `${(err as NodeJS.ErrnoException).code} ${err.message}` : '';
+  return /EADDRINUSE/.test(text);
+}
+
+async function startSimulatorOrSay(
+  options: DemoOptions,
+  log: (line: string) => void,
+): Promise<Simulator> {
+  try {
+    return await startSimulator({ port: options.simulatorPort, log });
+  } catch (err) {
+    if (!isAddressInUse(err)) throw err;
+    const { name, variable } = DEMO_PORTS[1];
+    throw new DemoStop(portTakenMessage(name, variable, options.simulatorPort));
+  }
+}
+
+async function startNodeRedOrSay(
+  options: DemoOptions,
+  simulator: Simulator,
+  onOutput: (text: string) => void,
+): Promise<NodeRedInstance> {
+  try {
+    return await startNodeRed(options.userDir, options.nodeRedPort, {
+      echo: options.verbose,
+      onOutput,
+      env: {
+        // The unlock example refuses everyone until Node-RED's environment holds its secret.
+        UNLOCK_SECRET: DEMO_UNLOCK_SECRET,
+        [DOORBELL_URL_VARIABLE]: ringUrl(simulator.url),
+      },
+    });
+  } catch (err) {
+    if (!isAddressInUse(err)) throw err;
+    const { name, variable } = DEMO_PORTS[0];
+    throw new DemoStop(portTakenMessage(name, variable, options.nodeRedPort));
+  }
+}
+
+/** The demo's tabs and config nodes against `endpoint`, and the demo account's token. */
+function demoSeed(endpoint: string): {
+  flows: FlowNode[];
+  credentials: Record<string, Record<string, unknown>>;
+} {
+  const flows = [...demoFlows(endpoint, DEMO_EXAMPLES), ...(doorbellTab() as FlowNode[])];
+  return { flows, credentials: accountCredentials(flows, DEMO_TOKEN) };
+}
+
+function whatHappened(prepared: PrepareResult, userDir: string): string {
+  if (prepared.seeded) return `seeded with the demo's flows (first start, or --reset)`;
+  const updated = prepared.updatedTabs.length;
+  return (
+    `your flows and credentials kept` +
+    (updated > 0 ? `; ${updated} demo tab${updated === 1 ? '' : 's'} brought up to date` : '') +
+    ` (${path.join(userDir, 'flows.json')})`
+  );
+}
+
+function banner(
+  options: DemoOptions,
+  simulator: Simulator,
+  nodeRed: NodeRedInstance,
+  prepared: PrepareResult,
+): string {
+  const ring = ringUrl(simulator.url);
+  const logs = path.join(options.userDir, 'logs');
+  return `
   Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
               the "Watch devices" tab shows each change as it arrives)
   Chart:      ${nodeRed.url}/dashboard/temperature   (the sensor's last day)
+  Simulator:  ${simulator.tokenapiUrl}   (token ${DEMO_TOKEN})
   Unlock:     UNLOCK_SECRET is ${DEMO_UNLOCK_SECRET} (the demo's; set your own for a real door)
   Try:        curl -X POST -H 'X-Unlock-Secret: ${DEMO_UNLOCK_SECRET}' -H 'Content-Type: application/json' -d '{"user":"alice"}' ${nodeRed.url}/unlock
-  Doorbell:   press the simulated doorbell and the lamp blinks (tab "React to the doorbell at once"):
-              curl -X POST ${doorbellUrl} -d '{"button":0}'
-              node dist/simulator/cli.js event DOORBL1M2N/front_bell ring button=0 --url ${simulator.url}
+  Doorbell:   press the simulated doorbell and the lamp blinks (tab "React to the doorbell at once");
+              this terminal prints how long the lamp took:
+              curl -X POST ${ring} -d '{"button":0}'
+              node dist/simulator/cli.js event ${DOORBELL} ring button=0 --url ${simulator.url}
               or click "press the doorbell" on the "Simulator: press the doorbell" tab
+  Your work:  ${options.userDir}: ${whatHappened(prepared, options.userDir)}.
+              Flows and credentials (encrypted) stay across restarts; npm start -- --reset
+              starts again from the demo's flows.
+  Real home:  open the account node "Demo home (simulator)", choose the mainland or
+              international endpoint and paste your token or sign in (README: "Use it with your own account")
+  Logs:       ${logs}${options.verbose ? '' : '   (npm start -- --verbose shows them here)'}
+  Language:   NODE_RED_LANG=zh-CN sets the language of Node-RED's log; the editor follows the
+              browser's language, or the editor's User settings → View → Language
+  Again:      npm start -- --info prints this again (it is in ${infoFile(options.userDir)})
   Stop:       Ctrl+C
-`);
+`;
+}
+
+/** `action`'s result; an error it throws ends the demo with its message alone. */
+function orStop<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (err) {
+    throw new DemoStop((err as Error).message);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = orStop(() => demoOptions());
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (options.info) {
+    process.stdout.write(readInfo(options.userDir));
+    return;
+  }
+  // Before anything in the user directory is touched: a second demo there would rewrite it.
+  const problem = await portsProblem(options);
+  if (problem) throw new DemoStop(problem);
+  const logs = path.join(options.userDir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const simulatorLog = fs.createWriteStream(path.join(logs, 'simulator.log'));
+  const nodeRedLog = fs.createWriteStream(path.join(logs, 'node-red.log'));
+
+  const simulator = await startSimulatorOrSay(options, (line) => {
+    simulatorLog.write(line + '\n');
+    if (options.verbose) console.log(`[simulator] ${line}`);
+  });
+  let nodeRed: NodeRedInstance | undefined;
+  try {
+    const prepared = orStop(() =>
+      prepareDemoFlows({
+        userDir: options.userDir,
+        seed: demoSeed(simulator.tokenapiUrl),
+        endpoint: simulator.tokenapiUrl,
+        reset: options.reset,
+      }),
+    );
+    prepareUserDir({
+      userDir: options.userDir,
+      endpoint: simulator.tokenapiUrl,
+      accessToken: DEMO_TOKEN,
+      lang: options.lang,
+      credentialSecret: prepared.state.credentialSecret,
+      keepFlows: true,
+    });
+    // Quiet: once the flows run, only Node-RED's warnings and errors reach the terminal.
+    let started = false;
+    let pending = '';
+    nodeRed = await startNodeRedOrSay(options, simulator, (text) => {
+      nodeRedLog.write(text);
+      if (options.verbose) return;
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (started && /\[(warn|error)\]/.test(line)) console.log(line);
+        if (/Started flows|流程已启动/.test(line)) started = true;
+      }
+    });
+    timeDoorbell(simulator, (ms) =>
+      console.log(
+        `  Doorbell pressed → lamp blinking after ${ms.toFixed(0)} ms (push, then the call)`,
+      ),
+    );
+    const text = banner(options, simulator, nodeRed, prepared);
+    console.log(text);
+    fs.writeFileSync(infoFile(options.userDir), text.replace(/^\n/, ''));
+  } catch (err) {
+    await nodeRed?.stop();
+    await simulator.close();
+    throw err;
+  }
+
+  const running = nodeRed;
   const stop = (): void => {
-    void nodeRed
+    void running
       .stop()
       .then(() => simulator.close())
       .then(() => process.exit(0));
@@ -70,73 +229,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** The demo's own tab: an inject that POSTs a ring to the simulator, and the answer. */
-function simulatorDoorbellTab(url: string): Record<string, unknown>[] {
-  const tab = 'd0000000000d0000';
-  return [
-    {
-      id: tab,
-      type: 'tab',
-      label: 'Simulator: press the doorbell',
-      disabled: false,
-      info: 'Demo only: the button makes the simulated doorbell post a `ring` event, as a press would. The tab "React to the doorbell at once" reacts to it over push.',
-    },
-    {
-      id: 'd0000000000d0010',
-      type: 'inject',
-      z: tab,
-      name: 'press the doorbell',
-      props: [{ p: 'payload' }],
-      repeat: '',
-      crontab: '',
-      once: false,
-      onceDelay: '',
-      topic: '',
-      payload: '{"button":0}',
-      payloadType: 'json',
-      x: 160,
-      y: 80,
-      wires: [['d0000000000d0020']],
-    },
-    {
-      id: 'd0000000000d0020',
-      type: 'http request',
-      z: tab,
-      name: 'POST /_sim … /events/ring',
-      method: 'POST',
-      ret: 'obj',
-      paytoqs: 'ignore',
-      url,
-      tls: '',
-      persist: false,
-      proxy: '',
-      insecureHTTPParser: false,
-      authType: '',
-      senderr: false,
-      headers: [],
-      x: 400,
-      y: 80,
-      wires: [['d0000000000d0030']],
-    },
-    {
-      id: 'd0000000000d0030',
-      type: 'debug',
-      z: tab,
-      name: 'simulator answered',
-      active: true,
-      tosidebar: true,
-      console: false,
-      tostatus: false,
-      complete: 'payload',
-      targetType: 'msg',
-      x: 640,
-      y: 80,
-      wires: [],
-    },
-  ];
-}
-
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(err instanceof DemoStop ? err.message : err);
   process.exit(1);
 });

@@ -74,7 +74,11 @@ function answerError(answer: AdminAnswer<unknown>): EditorError {
   return { code: answer.code ?? '', text: translated ?? answer.message ?? '' };
 }
 
-/** POSTs a question about an account; calls back with `(error, data)`. */
+/**
+ * POSTs a question about an account; calls back with `(error, data)`. The request is what the
+ * routes' cross-site guard lets through (lib/admin/cross-site.ts): a same-origin POST with an
+ * `application/json` body (jQuery adds no Origin of its own; the browser sends the editor's).
+ */
 export function accountRequest<T>(
   accountId: string,
   question: AdminQuestion,
@@ -95,6 +99,11 @@ export function accountRequest<T>(
       else callback(answerError(answer));
     })
     .fail((xhr) => {
+      // A refusal of the routes' own (the cross-site guard: 403, 415) says what is wrong.
+      const { responseJSON } = xhr as { status: number; responseJSON?: AdminAnswer<unknown> };
+      if (responseJSON?.success === false && responseJSON.code) {
+        return callback(answerError(responseJSON));
+      }
       const code = `HTTP ${xhr.status || 0}`;
       callback({ code, text: t('requestFailed', { status: code }) });
     });

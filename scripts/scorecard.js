@@ -1,6 +1,7 @@
 'use strict';
 // `npm run scorecard`: packs the package as npm would publish it and runs the Flow Library's
-// validator (node-red-dev validate) on the tarball's contents. The catalogue is answered by a
+// validator (node-red-dev validate) on the tarball's contents. An argument names another
+// package folder of the repository to check instead (the Dashboard 2 companion). The catalogue is answered by a
 // stub on 127.0.0.1; the npm registry is asked as usual. Exits non-zero when a check fails or
 // the validator warns.
 const { execFileSync, spawn } = require('node:child_process');
@@ -9,7 +10,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', process.argv[2] ?? '.');
 const EXPECTED_CHECKS = 12;
 
 /**

@@ -2,7 +2,10 @@
 // Runs the simulator in its own process: node dist/simulator/cli.js --help
 
 import { parseArgs } from 'node:util';
-import { parseFaultArg, startSimulator, type FaultSpec } from './index';
+import { generateHome, parseHomeSpec } from './generate-home';
+import { LIST_LIMIT_POLICIES, MISSING_PANEL_CONFIGS, type HomeOptions } from './home-options';
+import { parseFaultArg, startSimulator, type FaultSpec, type Fixture } from './index';
+import { loadFixture } from './fixture';
 import { isPokeCommand, poke, pokeRequest, POKE_COMMANDS } from './poke';
 
 const USAGE = `Usage: node dist/simulator/cli.js [options]
@@ -12,7 +15,15 @@ A local stand-in for Tencent Cloud IoT Explorer's app API (tokenapi + appapi).
 Options:
   --port N             port to listen on (default 8700; 0 = a free port)
   --host ADDR          address to listen on (default 127.0.0.1)
-  --fixture PATH       fixture JSON (default: the shipped simulator/fixtures/default.json)
+  --fixture PATH|NAME  fixture JSON, or a shipped fixture's name: default (the default), home
+                       (the default plus a second family, more rooms and lamps)
+  --home SPEC          a generated home instead of the fixture's: devices=N[,families=N]
+                       [,rooms=N][,shared=N][,seed=N][,keep] (keep: beside the fixture's home)
+  --list-limit P       a list's Limit above its maximum: reject (default), clamp or all
+  --missing-panel-config M
+                       AppGetProductsConfig for a product without one: empty (Config "",
+                       default), emptyObject (Config "{}") or omit (no entry)
+  --share-from-user    add FromUserID to AppListUserShareDevices items
   --envelope MODE      response (documented {"Response":...}, default) or wrapper ({code,msg,data})
   --sync-timeout MS    sync action timeout (default 5000)
   --token-ttl S        lifetime of tokens issued by AppGetToken, seconds (default: fixture, else 40 days)
@@ -33,7 +44,7 @@ simulator/README.md (GET /_sim/stats, POST /_sim/faults, ...).
 Steers a simulator that is already running (default URL http://127.0.0.1:8700; its tokenapi
 URL will do): one request to its /_sim endpoints, whose answer is printed. Commands:
 ${Object.entries(POKE_COMMANDS)
-  .map(([command, text]) => `  ${command.padEnd(11)} ${text}`)
+  .map(([command, text]) => `  ${command.padEnd(13)} ${text}`)
   .join('\n')}
 For example: node dist/simulator/cli.js event DOORBL1M2N/front_bell ring button=0`;
 
@@ -99,6 +110,10 @@ async function main(): Promise<void> {
         latency: { type: 'string' },
         'device-delay': { type: 'string' },
         'record-limit': { type: 'string' },
+        home: { type: 'string' },
+        'list-limit': { type: 'string' },
+        'missing-panel-config': { type: 'string' },
+        'share-from-user': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -129,14 +144,51 @@ async function main(): Promise<void> {
   const tokenTtl = intOption(v['token-ttl'], '--token-ttl');
   if (tokenTtl === 0) fail('--token-ttl must be at least 1');
   const quiet = v.quiet ?? false;
+  const home: Partial<HomeOptions> = {};
+  if (v['list-limit'] !== undefined) {
+    if (!LIST_LIMIT_POLICIES.includes(v['list-limit'] as HomeOptions['listLimit'])) {
+      fail(`--list-limit must be one of ${LIST_LIMIT_POLICIES.join(', ')}`);
+    }
+    home.listLimit = v['list-limit'] as HomeOptions['listLimit'];
+  }
+  const missing = v['missing-panel-config'];
+  if (missing !== undefined) {
+    if (!MISSING_PANEL_CONFIGS.includes(missing as HomeOptions['missingPanelConfig'])) {
+      fail(`--missing-panel-config must be one of ${MISSING_PANEL_CONFIGS.join(', ')}`);
+    }
+    home.missingPanelConfig = missing as HomeOptions['missingPanelConfig'];
+  }
+  if (v['share-from-user']) home.shareFromUserId = true;
+  let fixture: string | Fixture | undefined = v.fixture;
+  if (v.home !== undefined) {
+    let spec;
+    try {
+      spec = parseHomeSpec(v.home);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    let base: Fixture;
+    try {
+      base = loadFixture(v.fixture);
+    } catch (err) {
+      process.stderr.write(`simulator: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    try {
+      fixture = generateHome({ ...spec, base });
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
 
   let simulator;
   try {
     simulator = await startSimulator({
       port: intOption(v.port, '--port', 8700),
       host: v.host ?? '127.0.0.1',
-      fixture: v.fixture,
+      fixture,
       envelope,
+      home,
       deviceDelayMs: intOption(v['device-delay'], '--device-delay'),
       syncActionTimeoutMs: intOption(v['sync-timeout'], '--sync-timeout'),
       tokenTtlSeconds: tokenTtl,

@@ -4,7 +4,7 @@
 //   POST   /_sim/faults                 body: a FaultSpec          → {ok, faults}
 //   GET    /_sim/faults                                            → {faults}
 //   DELETE /_sim/faults                                            → {ok, faults: []}
-//   GET    /_sim/stats                                             → {socketsOpened, requests, actionCalls}
+//   GET    /_sim/stats                      → {socketsOpened, requests, actionCalls, callsByAction}
 //   GET    /_sim/device-delay                                      → {ms}
 //   POST   /_sim/device-delay           body: {ms: N | null}       → {ok, ms} (null = the fixture's)
 //   POST   /_sim/reset                  clears records and stats   → {ok}
@@ -27,9 +27,12 @@
 //   POST   /_sim/push/drop              body: {mode?: terminate|close, code?} → {ok, dropped}
 //   POST   /_sim/push/stall                                        → {ok, stalled}
 //   POST   /_sim/push/malformed         body: {kind, bytes?}       → {ok, sent}
+// The home (families, rooms, devices, shares) and products' panel configs: see home-control.ts.
 
 import type * as http from 'node:http';
 import { parseFaultSpec, type FaultSpec } from './faults';
+import { homeControl } from './home-control';
+import { HomeEditError } from './home-edit';
 import type { ModelDevice, SimulatorModel } from './model';
 import { MALFORMED_KINDS, type MalformedKind, type SimulatorPush } from './push';
 import { parsePushFaultSpec } from './push-faults';
@@ -39,6 +42,7 @@ import type { ActionCall } from './types';
 export interface ControlTarget {
   readonly model: SimulatorModel;
   readonly stats: { socketsOpened: number; requests: number };
+  readonly httpCallsByAction: Record<string, number>;
   readonly actionCalls: ActionCall[];
   readonly push: SimulatorPush;
   setFault(fault: FaultSpec): void;
@@ -244,6 +248,7 @@ function route(sim: ControlTarget, method: string, pathname: string, text: strin
       socketsOpened: sim.stats.socketsOpened,
       requests: sim.stats.requests,
       actionCalls: sim.actionCalls.length,
+      callsByAction: { ...sim.httpCallsByAction },
     };
   }
   if (is('GET', 'device-delay')) return { ms: sim.model.deviceDelayMs ?? null };
@@ -296,6 +301,8 @@ function route(sim: ControlTarget, method: string, pathname: string, text: strin
     sim.revokeToken(body.Token);
     return { ok: true };
   }
+  const home = homeControl(sim.model, method, parts, () => jsonBody(text));
+  if (home !== undefined) return home;
   throw new ControlError(404, `no control endpoint ${method} ${pathname}`);
 }
 
@@ -312,7 +319,7 @@ export function handleControl(
   try {
     payload = route(sim, method, pathname, text);
   } catch (err) {
-    if (!(err instanceof ControlError)) throw err;
+    if (!(err instanceof ControlError) && !(err instanceof HomeEditError)) throw err;
     status = err.status;
     payload = { error: err.message };
   }

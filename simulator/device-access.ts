@@ -8,13 +8,17 @@ import type { ModelDevice, ModelUser } from './model';
 import { namedDevice, type ApiContext, type Params } from './params';
 import { checkValue } from './template';
 
-/** The device a request names, if the user may use it. */
+/** The device a request names, if the user may use it (theirs through a family, or shared). */
 export function visibleDevice(params: Params, ctx: ApiContext, user: ModelUser): ModelDevice {
   const { productId, deviceName } = namedDevice(params);
   if (!ctx.model.products.has(productId)) throw errors.productNotExist(productId);
   const device = ctx.model.device(productId, deviceName);
   if (!device) throw errors.deviceNotExist(`${productId}/${deviceName}`);
-  if (!ctx.model.canSee(user.UserID, device)) throw errors.deviceNotBind(device.deviceId);
+  if (!ctx.model.canSee(user.UserID, device)) {
+    // A share that has ended answers differently from a device that was never the user's.
+    if (device.formerlySharedWith.has(user.UserID)) throw errors.shareEnded(device.deviceId);
+    throw errors.deviceNotBind(device.deviceId);
+  }
   return device;
 }
 

@@ -50,6 +50,9 @@ export function errorBody(
 
 // The errors the simulator returns, with short Chinese + English messages like the service's.
 
+/** The assumed code of a call on a device that was shared with the caller and is no longer. */
+export const UNSHARED_DEVICE_CODE = 'InvalidParameterValue.NoPermission';
+
 export const errors = {
   invalidJson: (detail: string) =>
     new ApiError('InvalidParameterValue.InvalidJSON', `请求格式不是JSON: ${detail}`),
@@ -85,6 +88,12 @@ export const errors = {
       'UnsupportedOperation.SceneRunInProgress',
       `场景正在执行中: scene ${sceneId} is still running`,
     ),
+  /**
+   * A device whose owner no longer shares it with the caller. The real code is unseen; the app
+   * API's own no-permission code is assumed (UNSHARED_DEVICE_CODE, README "The home").
+   */
+  shareEnded: (deviceId: string) =>
+    new ApiError(UNSHARED_DEVICE_CODE, `无权限: ${deviceId} is no longer shared with you`),
   noPermissionToFamily: (familyId: string) =>
     new ApiError('UnauthorizedOperation.NoPermissionToFamily', `此家庭无权操作: ${familyId}`),
   appKeyNotExist: () =>

@@ -11,6 +11,7 @@ import {
   type FixtureGeneratedHistory,
   type FixturePastEvent,
 } from './history';
+import { panelConfigProblem } from './panel-config';
 import { validateScenes, type FixtureScene } from './scenes';
 import {
   checkValue,
@@ -68,6 +69,8 @@ export interface FixtureRoom {
 export interface FixtureFamily {
   FamilyId: string;
   Name: string;
+  /** AppDescribeFamily's Address. Default "". */
+  Address?: string;
   CreateTime?: number;
   UpdateTime?: number;
   members: FixtureFamilyMember[];
@@ -83,6 +86,11 @@ export interface FixtureProduct {
   NetType?: string;
   CategoryId?: number;
   DataTemplate: DataTemplate;
+  /**
+   * The product's panel configuration, AppGetProductsConfig's `Config`: an object (sent as its
+   * JSON text) or a string (sent as it is). Omit for a product with none.
+   */
+  PanelConfig?: Record<string, unknown> | string;
 }
 
 /** An output value may read a property of the device after the action ran. */
@@ -119,6 +127,17 @@ export interface FixtureDevice {
   actions?: Record<string, DeviceActionBehaviour>;
   CreateTime?: number;
   UpdateTime?: number;
+  /**
+   * Users the owner shares the device with (AppListUserShareDevices), with the share's time
+   * (UNIX s; default the device's CreateTime). Only a bound device can be shared, and never
+   * with a member of its family.
+   */
+  sharedWith?: FixtureShare[];
+}
+
+export interface FixtureShare {
+  UserID: string;
+  CreateTime?: number;
 }
 
 export interface ScriptEntry {
@@ -146,6 +165,11 @@ export interface ScriptEntry {
 
 export interface Fixture {
   description?: string;
+  /**
+   * Another fixture (a shipped name such as "default", or a path relative to this file) that
+   * this one adds to; loadFixture applies it (see mergeFixtures).
+   */
+  extends?: string;
   appKeys: FixtureAppKey[];
   /** Lifetime of tokens issued by AppGetToken. Default 40 days. */
   tokenTtlSeconds?: number;
@@ -163,6 +187,15 @@ export interface Fixture {
   pastEvents?: FixturePastEvent[];
 }
 
+/**
+ * A fixture that adds to another (`extends`): any section, each entry added to the base's; a
+ * family the base has may give only what it adds (rooms, members).
+ */
+export type FixtureExtension = Omit<Partial<Fixture>, 'families' | 'extends'> & {
+  extends: string;
+  families?: (Partial<FixtureFamily> & { FamilyId: string })[];
+};
+
 export class FixtureError extends Error {
   override name = 'FixtureError';
 }
@@ -177,38 +210,155 @@ export function isPropertyRef(value: unknown): value is PropertyRef {
   return isObj(value) && Object.keys(value).length === 1 && typeof value.$property === 'string';
 }
 
-/** The shipped default fixture's path (works from the sources and from dist/). */
-export function defaultFixturePath(): string {
+/** The path of a shipped fixture by its name (works from the sources and from dist/). */
+export function shippedFixturePath(name: string): string {
   const candidates = [
-    path.join(__dirname, 'fixtures', 'default.json'),
-    path.join(__dirname, '..', '..', 'simulator', 'fixtures', 'default.json'),
+    path.join(__dirname, 'fixtures', `${name}.json`),
+    path.join(__dirname, '..', '..', 'simulator', 'fixtures', `${name}.json`),
   ];
   return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
 }
 
-/** Reads (a path) or copies (an object) and validates a fixture. Default: the shipped one. */
-export function loadFixture(source?: string | Fixture): Fixture {
-  if (source === undefined || typeof source === 'string') {
-    const file = source ?? defaultFixturePath();
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new FixtureError(`fixture ${file}: cannot read: ${(err as Error).message}`);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new FixtureError(`fixture ${file}: not valid JSON: ${(err as Error).message}`);
-    }
-    return validateFixture(raw, `fixture ${file}`);
+/** The shipped default fixture's path. */
+export function defaultFixturePath(): string {
+  return shippedFixturePath('default');
+}
+
+/** A word without a dot or a slash names a shipped fixture ("default", "home"); else a path. */
+const SHIPPED_NAME = /^[a-z0-9-]+$/;
+
+function fixtureFile(source: string, relativeTo: string): string {
+  if (SHIPPED_NAME.test(source)) return shippedFixturePath(source);
+  return path.resolve(relativeTo, source);
+}
+
+function readRaw(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FixtureError(`fixture ${file}: cannot read: ${(err as Error).message}`);
   }
-  return validateFixture(structuredClone(source), 'fixture');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new FixtureError(`fixture ${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isObj(raw)) throw new FixtureError(`fixture ${file}: top level: must be an object`);
+  return raw;
+}
+
+/** How deep `extends` may chain. */
+const MAX_EXTENDS = 8;
+
+/**
+ * A raw fixture with its `extends` chain applied: the base first, then this one's entries added
+ * (see mergeFixtures). `file` names it in errors; `dir` resolves a relative `extends`.
+ */
+function resolveExtends(
+  raw: Record<string, unknown>,
+  name: string,
+  dir: string,
+  seen: string[],
+): Record<string, unknown> {
+  const base = raw.extends;
+  if (base === undefined) return raw;
+  if (typeof base !== 'string' || base === '') {
+    throw new FixtureError(`${name}: extends: must be a fixture name or a path`);
+  }
+  const file = fixtureFile(base, dir);
+  if (seen.includes(file)) throw new FixtureError(`${name}: extends: ${base} extends itself`);
+  if (seen.length >= MAX_EXTENDS) throw new FixtureError(`${name}: extends: chain too long`);
+  const baseRaw = resolveExtends(readRaw(file), `fixture ${file}`, path.dirname(file), [
+    ...seen,
+    file,
+  ]);
+  const rest = { ...raw };
+  delete rest.extends;
+  return mergeFixtures(baseRaw, rest, name);
+}
+
+/** The array sections of a fixture, which an extending fixture appends to. */
+const LIST_SECTIONS = [
+  'appKeys',
+  'users',
+  'tokens',
+  'families',
+  'products',
+  'devices',
+  'script',
+  'faults',
+  'scenes',
+  'automations',
+  'generatedHistory',
+  'pastEvents',
+];
+
+/**
+ * `extension` on top of `base`: list sections are appended; a family whose FamilyId the base
+ * has is merged into it (its rooms and members appended, its other fields replacing the
+ * base's); other top-level fields replace the base's.
+ */
+export function mergeFixtures(
+  base: Record<string, unknown>,
+  extension: Record<string, unknown>,
+  name = 'fixture',
+): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(extension)) {
+    if (!LIST_SECTIONS.includes(key)) {
+      out[key] = structuredClone(value);
+      continue;
+    }
+    if (!Array.isArray(value)) throw new FixtureError(`${name}: ${key}: must be an array`);
+    const list = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
+    out[key] = list;
+    for (const item of value) {
+      const same =
+        key === 'families' && isObj(item)
+          ? list.find((f) => isObj(f) && f.FamilyId === item.FamilyId)
+          : undefined;
+      if (isObj(same) && isObj(item)) {
+        for (const [field, v] of Object.entries(item)) {
+          if ((field === 'rooms' || field === 'members') && Array.isArray(v)) {
+            const mine = Array.isArray(same[field]) ? (same[field] as unknown[]) : [];
+            same[field] = [...mine, ...structuredClone(v as unknown[])];
+          } else {
+            same[field] = structuredClone(v);
+          }
+        }
+      } else {
+        list.push(structuredClone(item));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads (a path, or the name of a shipped fixture such as "home") or copies (an object) and
+ * validates a fixture, with its `extends` applied. Default: the shipped "default" fixture.
+ */
+export function loadFixture(source?: string | Fixture | FixtureExtension): Fixture {
+  if (source === undefined || typeof source === 'string') {
+    const file = fixtureFile(source ?? 'default', process.cwd());
+    const name = `fixture ${file}`;
+    const raw = resolveExtends(readRaw(file), name, path.dirname(file), [file]);
+    return validateFixture(raw, name);
+  }
+  const raw = source as unknown as Record<string, unknown>;
+  const resolved = isObj(raw)
+    ? resolveExtends(raw, 'fixture', process.cwd(), [])
+    : (raw as unknown);
+  return validateFixture(structuredClone(resolved), 'fixture');
 }
 
 /** Checks an untrusted fixture and returns it typed, or throws a FixtureError naming the entry. */
 export function validateFixture(raw: unknown, source = 'fixture'): Fixture {
+  if (isObj(raw) && raw.extends !== undefined) {
+    throw new FixtureError(`${source}: extends: only loadFixture applies extends`);
+  }
   return new Validator(source).fixture(raw);
 }
 
@@ -266,22 +416,7 @@ class Validator {
   }
 
   fixture(raw: unknown): Fixture {
-    const top = this.obj(raw, 'top level', [
-      'description',
-      'appKeys',
-      'tokenTtlSeconds',
-      'users',
-      'tokens',
-      'families',
-      'products',
-      'devices',
-      'script',
-      'faults',
-      'scenes',
-      'automations',
-      'generatedHistory',
-      'pastEvents',
-    ]);
+    const top = this.obj(raw, 'top level', ['description', 'tokenTtlSeconds', ...LIST_SECTIONS]);
     const fixture: Fixture = {
       description: this.optStr(top, 'description', 'top level'),
       appKeys: this.arr(top.appKeys, 'appKeys').map((a, i) => this.appKey(a, `appKeys[${i}]`)),
@@ -425,6 +560,7 @@ class Validator {
     const o = this.obj(raw, where, [
       'FamilyId',
       'Name',
+      'Address',
       'CreateTime',
       'UpdateTime',
       'members',
@@ -435,6 +571,7 @@ class Validator {
     const family: FixtureFamily = {
       FamilyId: id,
       Name: this.str(o, 'Name', here),
+      Address: this.optStr(o, 'Address', here),
       CreateTime: this.optNum(o, 'CreateTime', here),
       UpdateTime: this.optNum(o, 'UpdateTime', here),
       members: this.arr(o.members, `${here}.members`).map((m, i) => {
@@ -481,6 +618,7 @@ class Validator {
       'NetType',
       'CategoryId',
       'DataTemplate',
+      'PanelConfig',
     ]);
     const id = this.str(o, 'ProductId', where);
     if (id.includes('/')) this.fail(`${where}.ProductId`, 'must not contain "/"');
@@ -494,7 +632,15 @@ class Validator {
       NetType: this.optStr(o, 'NetType', here),
       CategoryId: categoryId,
       DataTemplate: this.template(o.DataTemplate, `${here}.DataTemplate`, id, categoryId),
+      PanelConfig: this.panelConfig(o.PanelConfig, `${here}.PanelConfig`),
     };
+  }
+
+  private panelConfig(raw: unknown, where: string): Record<string, unknown> | string | undefined {
+    if (raw === undefined) return undefined;
+    const found = panelConfigProblem(raw);
+    if (found) this.fail(`${where}${found.where}`, found.problem);
+    return raw as Record<string, unknown> | string;
   }
 
   private template(
@@ -647,6 +793,7 @@ class Validator {
       'actions',
       'CreateTime',
       'UpdateTime',
+      'sharedWith',
     ]);
     const productId = this.str(o, 'ProductId', where);
     const deviceName = this.str(o, 'DeviceName', where);
@@ -684,6 +831,8 @@ class Validator {
     if (device.UserID !== undefined && !userIds.has(device.UserID)) {
       this.fail(`${here}.UserID`, `no user ${device.UserID}`);
     }
+    if (o.sharedWith !== undefined)
+      device.sharedWith = this.shares(o.sharedWith, here, device, fixture, userIds);
     if (o.actions !== undefined) {
       if (!isObj(o.actions))
         this.fail(`${here}.actions`, 'must be an object of action id → behaviour');
@@ -701,6 +850,36 @@ class Validator {
       }
     }
     return device;
+  }
+
+  private shares(
+    raw: unknown,
+    here: string,
+    device: FixtureDevice,
+    fixture: Fixture,
+    userIds: Set<string>,
+  ): FixtureShare[] {
+    const where = `${here}.sharedWith`;
+    const family = fixture.families.find((f) => f.FamilyId === device.FamilyId);
+    if (!family) this.fail(where, 'only a device bound to a family can be shared');
+    const shares = this.arr(raw, where).map((s, i): FixtureShare => {
+      const w = `${where}[${i}]`;
+      const so = this.obj(s, w, ['UserID', 'CreateTime']);
+      const userId = this.str(so, 'UserID', w);
+      if (!userIds.has(userId)) this.fail(`${w}.UserID`, `no user ${userId}`);
+      if (family.members.some((m) => m.UserID === userId)) {
+        this.fail(
+          `${w}.UserID`,
+          `${userId} is a member of ${family.FamilyId} and sees the device there`,
+        );
+      }
+      return { UserID: userId, CreateTime: this.optNum(so, 'CreateTime', w) };
+    });
+    unique(
+      shares.map((s) => s.UserID),
+      (i, uid) => this.fail(`${where}[${i}]`, `duplicate share with ${uid}`),
+    );
+    return shares;
   }
 
   private behaviour(

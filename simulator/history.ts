@@ -6,11 +6,12 @@
 import { visibleDevice } from './device-access';
 import { errors } from './envelope';
 import { optionalInt, optionalString, requiredString, type Params } from './params';
+import { seededRandom } from './seeded-random';
 import { checkValue, type DataTemplate, type TemplateDefine } from './template';
 import type { TokenHandler } from './tokenapi';
 
 /**
- * The two readings of `Listover` (see scenes-history.md): 'panels' (the H5 panels and the cloud
+ * The two readings of `Listover` (docs/scenes-history-api.md, "When a series ends"): 'panels' (the H5 panels and the cloud
  * sibling 1131/53099: true = all returned, nothing more to read) and 'doc' (the 1081/43119 page:
  * true = not read to the end yet). This function is the only place that turns one into a value.
  */
@@ -273,18 +274,6 @@ export interface FixturePastEvent {
   /** How long before start it fired, in seconds. */
   agoSeconds: number;
   params?: Record<string, unknown>;
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fitNumber(define: TemplateDefine, raw: number): number {

@@ -8,7 +8,12 @@ import type { Simulator, SimulatorOptions } from './types';
 export type { ActionCall, RecordedRequest, Simulator, SimulatorOptions } from './types';
 export type { EnvelopeMode } from './envelope';
 export type { FaultKind, FaultSpec } from './faults';
-export type { ModelChange, ModelChangeListener } from './changes';
+export type { HomeChange, HomeChangeListener, ModelChange, ModelChangeListener } from './changes';
+export type { HomeOptions, ListLimitPolicy, MissingPanelConfig } from './home-options';
+export { DEFAULT_HOME_OPTIONS } from './home-options';
+export { HomeEditError, HomeEditor, type NewDevice, type NewFamily } from './home-edit';
+export { generateHome, parseHomeSpec, type GenerateHomeOptions } from './generate-home';
+export { UNSHARED_DEVICE_CODE } from './envelope';
 export type {
   MalformedKind,
   PushConnectionInfo,
@@ -24,8 +29,10 @@ export type {
   Fixture,
   FixtureAppKey,
   FixtureDevice,
+  FixtureExtension,
   FixtureFamily,
   FixtureProduct,
+  FixtureShare,
   FixtureToken,
   FixtureUser,
   ScriptEntry,
@@ -40,7 +47,14 @@ export type {
   PropertyState,
 } from './model';
 export { SimulatorModel } from './model';
-export { defaultFixturePath, FixtureError, loadFixture, validateFixture } from './fixture';
+export {
+  defaultFixturePath,
+  FixtureError,
+  loadFixture,
+  mergeFixtures,
+  shippedFixturePath,
+  validateFixture,
+} from './fixture';
 export { signAppApiParams } from './signature';
 export { parseFaultArg, parseFaultSpec } from './faults';
 

@@ -3,17 +3,21 @@
 // The API handlers read and change it; tests inspect it through `Simulator.model`.
 
 import { randomBytes } from 'node:crypto';
-import { ModelChanges } from './changes';
+import { ChangeListeners, ModelChanges, type HomeChange } from './changes';
 import {
   isPropertyRef,
   type DeviceActionBehaviour,
   type Fixture,
+  type FixtureDevice,
   type FixtureRoom,
   type FixtureUser,
 } from './fixture';
 import type { ModelAutomation } from './automations';
 import { HistoryStore } from './history';
 import { seedHome } from './home';
+import { DEFAULT_HOME_OPTIONS, type HomeOptions } from './home-options';
+import { HomeEditor } from './home-edit';
+import { panelConfigText } from './panel-config';
 import { SceneBook } from './scenes';
 import { checkValue, defaultValue, type DataTemplate, type TemplateProperty } from './template';
 
@@ -47,10 +51,12 @@ export interface ModelToken {
 export interface ModelFamily {
   readonly FamilyId: string;
   readonly Name: string;
+  readonly Address: string;
   readonly CreateTime: number;
   readonly UpdateTime: number;
   /** UserID → Role (1 admin, 0 member). */
   readonly members: Map<string, 0 | 1>;
+  /** The named rooms, in order; the default room "0" is not one of them. */
   readonly rooms: Required<FixtureRoom>[];
 }
 
@@ -62,6 +68,8 @@ export interface ModelProduct {
   readonly NetType: string;
   readonly CategoryId: number;
   readonly template: DataTemplate;
+  /** AppGetProductsConfig's `Config` (a JSON text); undefined = the product has no panel config. */
+  panelConfig: string | undefined;
 }
 
 export interface PropertyState {
@@ -76,15 +84,20 @@ export interface ModelDevice {
   readonly deviceName: string;
   /** 'PID/DN' */
   readonly deviceId: string;
-  readonly aliasName: string;
+  aliasName: string;
   /** undefined: bound to no family. */
-  readonly familyId: string | undefined;
+  familyId: string | undefined;
   /** "0" = the default room. */
-  readonly roomId: string;
-  readonly userId: string;
+  roomId: string;
+  /** Who bound it (the owner); "" when unbound. */
+  userId: string;
   readonly iconUrl: string;
-  readonly createTime: number;
-  readonly updateTime: number;
+  createTime: number;
+  updateTime: number;
+  /** The users the owner shares it with → since when (UNIX s). Never members of its family. */
+  readonly sharedWith: Map<string, number>;
+  /** Users it was shared with and is no longer: their calls get the unshared error. */
+  readonly formerlySharedWith: Set<string>;
   online: boolean;
   /** ms of the last online/offline change. */
   onlineSince: number;
@@ -116,6 +129,12 @@ export class SimulatorModel {
   tokenTtlSeconds: number;
   /** Every device change, as it happens (the push server listens; see changes.ts). */
   readonly changes = new ModelChanges();
+  /** Every change to the home: devices added, removed, moved, shared… (changes.ts). */
+  readonly homeChanges = new ChangeListeners<HomeChange>();
+  /** Run-time changes to the home (families, rooms, devices, shares): see home-edit.ts. */
+  readonly home: HomeEditor;
+  /** Where the sources disagree or are silent about the home's calls (settable at any time). */
+  homeOptions: HomeOptions = { ...DEFAULT_HOME_OPTIONS };
   private deviceTokenSeq = 0;
 
   constructor(
@@ -132,6 +151,7 @@ export class SimulatorModel {
       this.families.set(f.FamilyId, {
         FamilyId: f.FamilyId,
         Name: f.Name,
+        Address: f.Address ?? '',
         CreateTime: f.CreateTime ?? DEFAULT_TIME,
         UpdateTime: f.UpdateTime ?? f.CreateTime ?? DEFAULT_TIME,
         members: new Map(f.members.map((m) => [m.UserID, m.Role])),
@@ -152,40 +172,54 @@ export class SimulatorModel {
         NetType: p.NetType ?? 'wifi',
         CategoryId: p.CategoryId ?? 1,
         template: p.DataTemplate,
+        panelConfig: panelConfigText(p.PanelConfig),
       });
     }
     const start = this.now();
-    for (const d of fixture.devices) {
-      const product = this.products.get(d.ProductId)!;
-      const family = d.FamilyId === undefined ? undefined : this.families.get(d.FamilyId);
-      const properties: Record<string, PropertyState> = {};
-      for (const prop of product.template.properties) {
-        const given = d.properties?.[prop.id];
-        properties[prop.id] = {
-          Value: structuredClone(given === undefined ? defaultValue(prop.define) : given),
-          LastUpdate: start,
-        };
-      }
-      const deviceId = `${d.ProductId}/${d.DeviceName}`;
-      this.devices.set(deviceId, {
-        product,
-        productId: d.ProductId,
-        deviceName: d.DeviceName,
-        deviceId,
-        aliasName: d.AliasName ?? d.DeviceName,
-        familyId: family?.FamilyId,
-        roomId: d.RoomId === undefined || d.RoomId === '' ? '0' : d.RoomId,
-        userId: d.UserID ?? (family ? ownerOf(family) : ''),
-        iconUrl: d.IconUrl ?? '',
-        createTime: d.CreateTime ?? DEFAULT_TIME,
-        updateTime: d.UpdateTime ?? d.CreateTime ?? DEFAULT_TIME,
-        online: d.online ?? true,
-        onlineSince: start,
-        properties,
-        actions: d.actions ?? {},
-      });
-    }
+    for (const d of fixture.devices) this.createDevice(d, start);
+    this.home = new HomeEditor(this);
     seedHome(this, fixture, start);
+  }
+
+  /**
+   * Adds a device as the fixture (or a run-time add) describes it; the caller has checked the
+   * product, family, room and values. `start` is its LastUpdate and online-since time (ms).
+   */
+  createDevice(d: FixtureDevice, start: number): ModelDevice {
+    const product = this.products.get(d.ProductId)!;
+    const family = d.FamilyId === undefined ? undefined : this.families.get(d.FamilyId);
+    const properties: Record<string, PropertyState> = {};
+    for (const prop of product.template.properties) {
+      const given = d.properties?.[prop.id];
+      properties[prop.id] = {
+        Value: structuredClone(given === undefined ? defaultValue(prop.define) : given),
+        LastUpdate: start,
+      };
+    }
+    const deviceId = `${d.ProductId}/${d.DeviceName}`;
+    const device: ModelDevice = {
+      product,
+      productId: d.ProductId,
+      deviceName: d.DeviceName,
+      deviceId,
+      aliasName: d.AliasName ?? d.DeviceName,
+      familyId: family?.FamilyId,
+      roomId: d.RoomId === undefined || d.RoomId === '' ? '0' : d.RoomId,
+      userId: d.UserID ?? (family ? ownerOf(family) : ''),
+      iconUrl: d.IconUrl ?? '',
+      createTime: d.CreateTime ?? DEFAULT_TIME,
+      updateTime: d.UpdateTime ?? d.CreateTime ?? DEFAULT_TIME,
+      sharedWith: new Map(
+        (d.sharedWith ?? []).map((s) => [s.UserID, s.CreateTime ?? d.CreateTime ?? DEFAULT_TIME]),
+      ),
+      formerlySharedWith: new Set(),
+      online: d.online ?? true,
+      onlineSince: start,
+      properties,
+      actions: d.actions ?? {},
+    };
+    this.devices.set(deviceId, device);
+    return device;
   }
 
   // ---- users and tokens ----
@@ -249,9 +283,31 @@ export class SimulatorModel {
     return this.families.get(familyId)?.members.has(userId) ?? false;
   }
 
-  /** Whether the device is bound to a family the user belongs to. */
+  /** Whether the device is bound to a family the user belongs to, or shared with the user. */
   canSee(userId: string, device: ModelDevice): boolean {
+    return this.ownsThrough(userId, device) || this.isSharedWith(userId, device);
+  }
+
+  /** Whether the user sees the device through one of their families. */
+  ownsThrough(userId: string, device: ModelDevice): boolean {
     return device.familyId !== undefined && this.isMember(userId, device.familyId);
+  }
+
+  /**
+   * Whether the device is shared with the user (and not theirs through a family: a shared
+   * device never shows in its receiver's family lists, nor is it listed as shared to a member).
+   */
+  isSharedWith(userId: string, device: ModelDevice): boolean {
+    return (
+      device.familyId !== undefined &&
+      device.sharedWith.has(userId) &&
+      !this.isMember(userId, device.familyId)
+    );
+  }
+
+  /** The devices shared with a user, in the model's device order. */
+  sharedWithUser(userId: string): ModelDevice[] {
+    return [...this.devices.values()].filter((d) => this.isSharedWith(userId, d));
   }
 
   /** Devices of a family; roomId undefined or "" = every room, "0" = the default room. */
@@ -463,7 +519,8 @@ function toModelUser(u: FixtureUser): ModelUser {
   };
 }
 
-function ownerOf(family: ModelFamily): string {
+/** The family's first admin (else its first member): who binds a device nobody named. */
+export function ownerOf(family: ModelFamily): string {
   for (const [userId, role] of family.members) if (role === 1) return userId;
   return family.members.keys().next().value ?? '';
 }

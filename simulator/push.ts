@@ -1,7 +1,7 @@
-// The explorer push WebSocket (see /work/shared/reference/push.md and simulator/README.md,
-// "Push"): ActivePush, YunApi, Hello and the AppDeviceTraceHeartBeat keep-alive from the
-// client; replies and DeviceChange pushes from the server. Pushes come from the model's change
-// announcements (changes.ts), never from canned frames. It shares the HTTP server's port.
+// The explorer push WebSocket (see simulator/README.md, "Push"): ActivePush, YunApi, Hello and
+// the AppDeviceTraceHeartBeat keep-alive from the client; replies and DeviceChange pushes from
+// the server. Pushes come from the model's change announcements (changes.ts), never from canned
+// frames. It shares the HTTP server's port.
 
 import { randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
@@ -13,11 +13,12 @@ import { errorBody, successBody } from './envelope';
 import type { ModelDevice, SimulatorModel } from './model';
 import { PushFaultSet, parsePushFaultSpec, type PushFaultSpec } from './push-faults';
 import type { Scheduler } from './scheduler';
+import { serviceTime } from './service-time';
 
 /** The two paths the real service serves the same frames on. */
 export const PUSH_PATHS = ['/ws/explorer', '/iotstudio_v2_weapp_1'] as const;
 
-/** The documented server fault reply (push.md §3). */
+/** The documented server fault reply (docs/push-protocol.md, "Frames the server sends"). */
 export const SERVER_FAULT = { error: '-1', error_message: '后台连接出错，请联系管理员' } as const;
 
 /** Frames larger than this are refused by the server (close 1009), like an oversized HTTP body. */
@@ -25,9 +26,6 @@ export const PUSH_MAX_FRAME_BYTES = 1024 * 1024;
 
 /** What a subscription lives without a heartbeat naming its devices, by default. */
 export const DEFAULT_SUBSCRIPTION_TTL_MS = 120_000;
-
-/** The service's clock zone: Time in pushes is written as local time in UTC+8. */
-const SERVICE_UTC_OFFSET_MS = 8 * 3600_000;
 
 export interface PushOptions {
   /**
@@ -148,12 +146,7 @@ function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-/** "2023-07-13T14:19:48+08:00", the doc's Time format. */
-export function serviceTime(ms: number): string {
-  return new Date(ms + SERVICE_UTC_OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-}
-
-/** The DeviceChange params of one model change, without Seq and Time (push.md §3 table). */
+/** The DeviceChange params of one model change, without Seq and Time (docs/push-protocol.md, "DeviceChange types"). */
 export function describeChange(
   change: ModelChange,
   now: number,
@@ -261,7 +254,12 @@ export class PushServer implements SimulatorPush {
       maxPayload: PUSH_MAX_FRAME_BYTES,
       clientTracking: false,
     });
-    this.stopListening = deps.model.changes.on((change) => this.onChange(change));
+    const stopChanges = deps.model.changes.on((change) => this.onChange(change));
+    const stopHome = deps.model.homeChanges.on(() => this.dropLostDevices());
+    this.stopListening = () => {
+      stopChanges();
+      stopHome();
+    };
   }
 
   // ---- control ----
@@ -525,7 +523,7 @@ export class PushServer implements SimulatorPush {
       return;
     }
     const inner = isObj(params.ActionParams) ? params.ActionParams : {};
-    // Both placements (push.md §2): inside ActionParams, or beside Action in params.
+    // Both placements (docs/push-protocol.md, "Frames the client sends"): inside ActionParams, or beside Action in params.
     const flat: Record<string, unknown> = { ...inner, Action: params.Action };
     for (const key of ['AccessToken', 'RequestId'] as const) {
       if (flat[key] === undefined && params[key] !== undefined) flat[key] = params[key];
@@ -593,6 +591,22 @@ export class PushServer implements SimulatorPush {
     // A revoked or expired token ends the subscription: the client must subscribe again.
     const user = this.deps.model.userForToken(conn.token);
     return user?.UserID === conn.userId && this.deps.model.canSee(conn.userId, device);
+  }
+
+  /**
+   * After a change to the home, each subscription keeps only the devices its user may still
+   * see: a device removed or no longer shared is dropped, and sharing it again needs a new
+   * ActivePush (as a client subscribing after the share would send).
+   */
+  private dropLostDevices(): void {
+    for (const conn of this.connectionsOpen) {
+      const userId = conn.userId;
+      if (userId === undefined) continue;
+      for (const id of conn.subscription.keys()) {
+        const device = this.deps.model.devices.get(id);
+        if (!device || !this.deps.model.canSee(userId, device)) conn.subscription.delete(id);
+      }
+    }
   }
 
   private onChange(change: ModelChange): void {

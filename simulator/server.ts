@@ -14,6 +14,7 @@ import {
 import { errorBody, errors, successBody, type EnvelopeMode } from './envelope';
 import { FAULT_SERVICE_ACTS, FaultSet, parseFaultSpec, type FaultSpec } from './faults';
 import { LISTOVER_READINGS } from './history';
+import { parseHomeOptions } from './home-options';
 import type { Fixture } from './fixture';
 import { SimulatorModel } from './model';
 import { deviceKeyOf, type ApiContext } from './params';
@@ -72,6 +73,13 @@ export class SimulatorServer implements Simulator {
     this.model = new SimulatorModel(fixture, now, options.tokenTtlSeconds);
     this.model.deviceDelayMs = options.deviceDelayMs;
     checkHomeOptions(options);
+    if (options.home !== undefined) {
+      try {
+        Object.assign(this.model.homeOptions, parseHomeOptions(options.home));
+      } catch (err) {
+        throw new Error(`simulator: ${(err as Error).message}`);
+      }
+    }
     this.model.scenes.delayScale = options.sceneDelayScale ?? 1;
     this.model.history.listoverReading = options.historyListover ?? 'panels';
     if (options.historyLimit !== undefined) this.model.history.pointLimit = options.historyLimit;

@@ -1,16 +1,16 @@
-// The tokenapi Actions (called with a user's AccessToken). A user sees only the devices bound
-// to families they belong to.
+// The tokenapi Actions (called with a user's AccessToken). A user sees the devices bound to
+// families they belong to, and the devices other users share with them.
 
 import { randomBytes } from 'node:crypto';
 import { ACTION_UNREACHABLE, errors } from './envelope';
 import { automationActions } from './automations';
 import { controlDevice, visibleDevice } from './device-access';
 import { historyActions } from './history';
+import { homeActions } from './home-api';
 import type { ModelDevice, ModelUser } from './model';
+import { getProductsConfig } from './panel-config';
 import {
-  optionalString,
   optionalStringArray,
-  paging,
   requiredString,
   splitDeviceId,
   type ApiContext,
@@ -188,64 +188,6 @@ const getDeviceStatuses: TokenHandler = (params, ctx, user) => {
   return { DeviceStatuses: statuses };
 };
 
-const getFamilyList: TokenHandler = (params, ctx, user) => {
-  const { offset, limit } = paging(params);
-  const all = ctx.model.familiesOf(user.UserID);
-  return {
-    FamilyList: all.slice(offset, offset + limit).map(({ family, role }) => ({
-      FamilyId: family.FamilyId,
-      Name: family.Name,
-      Role: role,
-      CreateTime: family.CreateTime,
-      UpdateTime: family.UpdateTime,
-    })),
-    Total: all.length,
-  };
-};
-
-function memberFamily(params: Params, ctx: ApiContext, user: ModelUser): string {
-  const familyId = requiredString(params, 'FamilyId');
-  if (!ctx.model.isMember(user.UserID, familyId)) throw errors.noPermissionToFamily(familyId);
-  return familyId;
-}
-
-const getFamilyDeviceList: TokenHandler = (params, ctx, user) => {
-  const familyId = memberFamily(params, ctx, user);
-  const roomId = optionalString(params, 'RoomId') ?? '';
-  const { offset, limit } = paging(params);
-  const all = ctx.model.devicesInFamily(familyId, roomId);
-  return {
-    DeviceList: all.slice(offset, offset + limit).map((d) => ({
-      ProductId: d.productId,
-      DeviceName: d.deviceName,
-      DeviceId: d.deviceId,
-      AliasName: d.aliasName,
-      UserID: d.userId,
-      RoomId: d.roomId,
-      IconUrl: d.iconUrl,
-      CreateTime: d.createTime,
-      UpdateTime: d.updateTime,
-    })),
-    Total: all.length,
-  };
-};
-
-const getRoomList: TokenHandler = (params, ctx, user) => {
-  const familyId = memberFamily(params, ctx, user);
-  const { offset, limit } = paging(params);
-  const family = ctx.model.families.get(familyId)!;
-  return {
-    RoomList: family.rooms.slice(offset, offset + limit).map((r) => ({
-      RoomId: r.RoomId,
-      RoomName: r.RoomName,
-      DeviceNum: ctx.model.devicesInFamily(familyId, r.RoomId).length,
-      CreateTime: r.CreateTime,
-      UpdateTime: r.UpdateTime,
-    })),
-    Total: family.rooms.length,
-  };
-};
-
 const getProducts: TokenHandler = (params, ctx, user) => {
   const productIds = optionalStringArray(params, 'ProductIds', 100);
   const deviceIds = optionalStringArray(params, 'DeviceIds', 100);
@@ -307,10 +249,9 @@ export const tokenApiActions: Readonly<Record<string, TokenHandler>> = {
   AppControlDeviceData: controlDeviceData,
   AppGetDeviceData: getDeviceData,
   AppGetDeviceStatuses: getDeviceStatuses,
-  AppGetFamilyList: getFamilyList,
-  AppGetFamilyDeviceList: getFamilyDeviceList,
-  AppGetRoomList: getRoomList,
+  ...homeActions,
   AppGetProducts: getProducts,
+  AppGetProductsConfig: getProductsConfig,
   AppGetUser: getUser,
   AppLogoutUser: logoutUser,
   ...sceneActions,

@@ -2,8 +2,9 @@
 
 import type { EnvelopeMode } from './envelope';
 import type { FaultSpec } from './faults';
-import type { Fixture } from './fixture';
+import type { Fixture, FixtureExtension } from './fixture';
 import type { ListoverReading } from './history';
+import type { HomeOptions } from './home-options';
 import type { SimulatorModel } from './model';
 import type { PushOptions, SimulatorPush } from './push';
 
@@ -12,8 +13,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
-  /** A path or an object; default: the shipped default fixture. */
-  fixture?: string | Fixture;
+  /**
+   * A path, a shipped fixture's name ("default", "home") or an object (which may extend
+   * another); default: the shipped default fixture.
+   */
+  fixture?: string | Fixture | FixtureExtension;
   /** Default 'response'. */
   envelope?: EnvelopeMode;
   /** Clock in ms (default Date.now); tests move it to expire tokens. */
@@ -44,6 +48,11 @@ export interface SimulatorOptions {
   historyLimit?: number;
   /** The push WebSocket: subscription lifetime, frame shape options (see push.ts). */
   push?: PushOptions;
+  /**
+   * The home's calls where the sources disagree: Limit above the maximum, a product without a
+   * panel config, FromUserID in shared devices (home-options.ts; README "The home").
+   */
+  home?: Partial<HomeOptions>;
 }
 
 export interface RecordedRequest {

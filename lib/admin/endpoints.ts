@@ -2,12 +2,15 @@
 // pickers from what the user's account holds. The token stays on the server: the editor may
 // send one it has just typed, or the sign-in settings of an account not yet deployed (the
 // server then signs in for the one request), but no answer ever carries a token or a secret.
+// Each route is registered through lib/admin/routes.ts (the cross-site guard, permissions); its
+// calls go through the editor's own lane (never the flows' queue) and end when the browser goes.
 
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { ApiClient, DEFAULT_TIMEOUT_MS, type FamilyInfo, type RoomInfo } from '../api/client';
+import { ApiClient, DEFAULT_TIMEOUT_MS, type CallOptions, type RoomInfo } from '../api/client';
+import { SideLane } from '../api/flow-control';
 import type { AutomationSummary, SceneSummary } from '../api/scenes';
-import { IotExplorerError, LocalErrorCode, type MessageParams } from '../errors/errors';
+import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 import { localizeError } from '../node/i18n';
 import {
   createAccountSignIn,
@@ -19,23 +22,48 @@ import {
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
 import { redactSecrets } from '../api/redact';
+import {
+  ACCOUNT_TYPE,
+  SIGN_IN_CREDENTIALS,
+  SIGN_IN_SETTINGS,
+  UNCHANGED_SECRET,
+} from '../shared/account';
+import {
+  ADMIN_QUESTIONS,
+  AdminErrorCode,
+  type AdminAnswer,
+  type AdminQuestion,
+  type DeviceSummary,
+  type FamilySummary,
+  type ProductSummary,
+  type UserSummary,
+} from '../shared/admin-api';
+import { addAdminRoute } from './routes';
+
+// The answers' shapes are shared with the editor: one home, lib/shared/admin-api.ts.
+export type {
+  AdminAnswer,
+  DeviceSummary,
+  FamilySummary,
+  ProductSummary,
+  UserSummary,
+} from '../shared/admin-api';
 
 /** Base path of every route; `:id` is the account config node's id. */
 export const ADMIN_BASE = '/iot-explorer/accounts/:id';
 
-/** What Node-RED's editor sends for a password credential the user has not changed. */
-export const UNCHANGED_PASSWORD = '__PWRD__';
+/** The editor's calls per account on the wire at once, beside (never in) the flows' limit. */
+export const EDITOR_MAX_IN_FLIGHT = 2;
+/** The editor's calls per account waiting for one of its slots; one more is IOTX_EDITOR_BUSY. */
+export const EDITOR_MAX_QUEUE = 8;
 
 /** An account's stored credentials. */
 type AccountCredentials = SignInCredentials & { accessToken?: string };
 
-const SIGN_IN_CONFIG = ['appKey', 'loginType', 'countryCode', 'appapiEndpoint'] as const;
-const SIGN_IN_CREDENTIALS = ['appSecret', 'password', 'phoneNumber', 'email'] as const;
-
 /**
  * The account settings the editor may send: what it shows now, deployed or not. A sign-in
  * field left out means "as deployed" (a setting) or "as stored" (a credential), and so does
- * {@link UNCHANGED_PASSWORD} for a credential.
+ * {@link UNCHANGED_SECRET} for a credential.
  */
 export interface AdminRequestBody {
   endpoint?: unknown;
@@ -76,25 +104,11 @@ interface DeployedAccount {
   client: ApiClient;
 }
 
-export interface AdminAnswer<T> {
-  success: boolean;
-  data?: T;
-  /** A message in the runtime's language; the editor prefers `key` + `params` in its own. */
-  message?: string;
-  code?: string;
-  key?: string;
-  params?: MessageParams;
-}
-
-export type FamilySummary = FamilyInfo;
-
-// The answers' shapes are shared with the editor: one home, lib/shared/admin-api.ts.
-export type { DeviceSummary, ProductSummary, UserSummary } from '../shared/admin-api';
-import type { DeviceSummary, ProductSummary, UserSummary } from '../shared/admin-api';
-
 /** The client one admin request uses, and what is known of its token's expiry. */
 interface AdminAccount {
   client: ApiClient;
+  /** For every call of the request: the editor's lane, and the signal of the browser leaving. */
+  call: CallOptions;
   /** UNIX seconds, when known. */
   expiresAt(): number | undefined;
   /** Texts that must not appear in an answer: tokens, typed and stored credentials. */
@@ -119,11 +133,35 @@ function signInMode(body: AdminRequestBody, deployed: DeployedAccount | undefine
 function typedToken(body: AdminRequestBody): string | undefined {
   if (body.authMode === 'signin') return undefined;
   const token = text(body.accessToken);
-  return token === undefined || token === UNCHANGED_PASSWORD ? undefined : token;
+  return token === undefined || token === UNCHANGED_SECRET ? undefined : token;
+}
+
+/** The deployed node `id` when it is an account; a node of another type counts as none. */
+function accountNode(
+  RED: NodeAPI,
+  id: string,
+): (Partial<DeployedAccount> & { type: string }) | undefined {
+  const node = RED.nodes.getNode(id) as (Partial<DeployedAccount> & { type: string }) | null;
+  return node?.type === ACCOUNT_TYPE ? node : undefined;
+}
+
+/**
+ * Refuses an id that names a deployed node of another type (an mqtt-broker, an http request
+ * node): its credentials must never travel, not even to the endpoint the editor names.
+ */
+function refuseOtherNodes(RED: NodeAPI, id: string): void {
+  const node = RED.nodes.getNode(id) as { type?: string } | null;
+  if (node && node.type !== ACCOUNT_TYPE) {
+    throw new IotExplorerError({
+      code: AdminErrorCode.NotAccount,
+      key: 'admin.notAccount',
+      params: { id: id.slice(0, 64) },
+    });
+  }
 }
 
 function deployedAccount(RED: NodeAPI, id: string): DeployedAccount | undefined {
-  const node = RED.nodes.getNode(id) as Partial<DeployedAccount> | null;
+  const node = accountNode(RED, id);
   return node?.accountSettings && node.client
     ? { accountSettings: node.accountSettings, client: node.client }
     : undefined;
@@ -135,7 +173,12 @@ function timeoutOf(raw: unknown, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? Math.min(value, 60000) : fallback;
 }
 
+/**
+ * The stored credentials of the account node `id`; none for any other node, and none for an id
+ * that no deployed node has (a node on a disabled tab keeps its credentials: they stay there).
+ */
 function storedCredentials(RED: NodeAPI, id: string): AccountCredentials {
+  if (accountNode(RED, id) === undefined) return {};
   return { ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined) };
 }
 
@@ -148,12 +191,11 @@ function editedSignIn(
   const sent = (value: unknown): string | undefined =>
     typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   const config: SignInConfig = {};
-  for (const field of SIGN_IN_CONFIG) config[field] = sent(body[field]) ?? deployed?.[field];
+  for (const field of SIGN_IN_SETTINGS) config[field] = sent(body[field]) ?? deployed?.[field];
   const credentials: SignInCredentials = {};
   for (const field of SIGN_IN_CREDENTIALS) {
     const value = sent(body[field]);
-    credentials[field] =
-      value === undefined || value === UNCHANGED_PASSWORD ? stored[field] : value;
+    credentials[field] = value === undefined || value === UNCHANGED_SECRET ? stored[field] : value;
   }
   return { config, credentials };
 }
@@ -201,14 +243,19 @@ function planFor(RED: NodeAPI, id: string, body: AdminRequestBody): AccountPlan 
 }
 
 /** The client for one request, as {@link planFor} decided. */
-function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAccount {
+function accountFor(
+  RED: NodeAPI,
+  id: string,
+  body: AdminRequestBody,
+  call: CallOptions,
+): AdminAccount {
   const plan = planFor(RED, id, body);
   const settings = deployedAccount(RED, id)?.accountSettings;
   const fixedSecrets = [
     typedToken(body),
     ...SIGN_IN_CREDENTIALS.map((field) => body[field]),
     ...Object.values(storedCredentials(RED, id) as Record<string, unknown>),
-  ].filter((v): v is string => typeof v === 'string' && v !== UNCHANGED_PASSWORD);
+  ].filter((v): v is string => typeof v === 'string' && v !== UNCHANGED_SECRET);
   // The ExpireAt typed in the dialog describes a pasted token, not a deployed sign-in's.
   const typedExpiryApplies = plan.kind === 'pasted' || settings?.authMode !== 'signin';
   // Read after the call: a sign-in account learns its ExpireAt while signing in for it.
@@ -219,6 +266,7 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
   if (plan.kind === 'deployed') {
     return {
       client: plan.deployed.client,
+      call,
       expiresAt: knownExpiry,
       secrets: () => fixedSecrets,
       release: () => Promise.resolve(),
@@ -238,6 +286,7 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
     });
     return {
       client,
+      call,
       expiresAt: knownExpiry,
       secrets: () => fixedSecrets,
       release: () => {
@@ -252,6 +301,7 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
     settings: readSignIn(plan.config, plan.credentials),
     account: name,
     client: () => client,
+    signal: call.signal,
     onEvent: (event) => {
       if (event.type === 'signedIn') signedInUntil = event.expireAt;
     },
@@ -264,6 +314,7 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
   });
   return {
     client,
+    call,
     expiresAt: () => signedInUntil,
     secrets: () => [...fixedSecrets, source.heldToken() ?? ''],
     release: () => endSignIn(client, source),
@@ -272,37 +323,20 @@ function accountFor(RED: NodeAPI, id: string, body: AdminRequestBody): AdminAcco
 
 /**
  * Read permission is enough to use the deployed account as it is. Anything else needs write
- * permission: a typed token, typed or edited sign-in settings, or the stored credentials sent
- * to an endpoint other than the deployed one (a read-only user could otherwise send them to a
- * server of their choosing).
+ * permission too: a typed token, typed or edited sign-in settings, or the stored credentials
+ * sent to an endpoint other than the deployed one (a read-only user could otherwise send them
+ * to a server of their choosing).
  */
-function permissionFor(RED: NodeAPI, req: Request): 'read' | 'write' {
+function permissionFor(RED: NodeAPI, req: Request): string[] {
   const body = (req.body ?? {}) as AdminRequestBody;
-  return planFor(RED, String(req.params.id), body).kind === 'deployed' ? 'read' : 'write';
-}
-
-function guard(RED: NodeAPI) {
-  const read = RED.auth.needsPermission('iot-explorer-account.read');
-  const write = RED.auth.needsPermission('iot-explorer-account.write');
-  return (req: Request, res: Response, next: NextFunction): void => {
-    read(req, res, (err?: unknown) => {
-      if (err !== undefined) return next(err);
-      if (permissionFor(RED, req) === 'write') return write(req, res, next);
-      next();
-    });
-  };
+  const read = 'iot-explorer-account.read';
+  return planFor(RED, String(req.params.id), body).kind === 'deployed'
+    ? [read]
+    : [read, 'iot-explorer-account.write'];
 }
 
 function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
-  const known =
-    err instanceof IotExplorerError
-      ? err
-      : new IotExplorerError({
-          code: LocalErrorCode.BadResponse,
-          key: 'badResponse',
-          params: { reason: err instanceof Error ? err.message : String(err) },
-        });
-  const localized = localizeError(RED, known);
+  const localized = localizeError(RED, unexpectedError(err));
   return {
     success: false,
     code: localized.code,
@@ -312,42 +346,103 @@ function toAnswer(RED: NodeAPI, err: unknown): AdminAnswer<never> {
   };
 }
 
-function route<T>(RED: NodeAPI, handler: AdminHandler<T>) {
-  return (req: Request, res: Response): void => {
+/**
+ * The editor's lane of each account: {@link EDITOR_MAX_IN_FLIGHT} calls at once and
+ * {@link EDITOR_MAX_QUEUE} waiting, whoever asks. A lane lives while a request of its account
+ * runs, so ids that are asked about once leave nothing behind.
+ */
+class EditorLanes {
+  private readonly lanes = new Map<string, { lane: SideLane; users: number }>();
+
+  take(id: string): SideLane {
+    const held = this.lanes.get(id) ?? {
+      lane: new SideLane({
+        maxInFlight: EDITOR_MAX_IN_FLIGHT,
+        maxQueue: EDITOR_MAX_QUEUE,
+        full: () =>
+          new IotExplorerError({
+            code: AdminErrorCode.EditorBusy,
+            key: 'admin.editorBusy',
+            params: { maxInFlight: EDITOR_MAX_IN_FLIGHT, maxQueue: EDITOR_MAX_QUEUE },
+          }),
+      }),
+      users: 0,
+    };
+    held.users += 1;
+    this.lanes.set(id, held);
+    return held.lane;
+  }
+
+  give(id: string): void {
+    const held = this.lanes.get(id);
+    if (held && --held.users === 0) this.lanes.delete(id);
+  }
+}
+
+/**
+ * One route's handler: the account for the request, the question asked of it, the answer with
+ * every token and credential scrubbed out. The calls use the account's editor lane and end when
+ * the browser goes away: on Node 20 the request's `close` fires once its body is read, so the
+ * response's `close` before it has finished is the sign.
+ */
+function answer<T>(RED: NodeAPI, lanes: EditorLanes, handler: AdminHandler<T>) {
+  return async (req: Request, res: Response): Promise<void> => {
     const body = (req.body ?? {}) as AdminRequestBody;
+    const id = String(req.params.id);
+    const gone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.on('close', onClose);
+    const lane = lanes.take(id);
     let account: AdminAccount | undefined;
-    Promise.resolve()
-      .then(() => {
-        account = accountFor(RED, String(req.params.id), body);
-        return handler(account, body);
-      })
-      .then(
-        (data): AdminAnswer<T> => ({ success: true, data }),
-        (err: unknown): AdminAnswer<T> => toAnswer(RED, err),
-      )
-      .then((answer) => {
+    let result: AdminAnswer<T>;
+    try {
+      refuseOtherNodes(RED, id);
+      account = accountFor(RED, id, body, { signal: gone.signal, lane });
+      result = { success: true, data: await handler(account, body) };
+    } catch (err) {
+      result = toAnswer(RED, err);
+    } finally {
+      lanes.give(id);
+    }
+    try {
+      if (!gone.signal.aborted) {
         // No token or credential leaves in an answer, whatever a reply or an error echoed.
         res
           .type('application/json')
-          .send(redactSecrets(JSON.stringify(answer), account?.secrets() ?? []));
-      })
-      .catch(() => res.status(500).end())
-      .finally(() => account?.release());
+          .set('Cache-Control', 'no-store')
+          .send(redactSecrets(JSON.stringify(result), account?.secrets() ?? []));
+      }
+    } finally {
+      res.off('close', onClose);
+      await account?.release();
+    }
   };
 }
 
-export async function listFamilies(client: ApiClient): Promise<FamilySummary[]> {
-  return client.getFamilies();
+export async function listFamilies(
+  client: ApiClient,
+  call: CallOptions = {},
+): Promise<FamilySummary[]> {
+  return client.getFamilies(call);
 }
 
 /** The devices of one family, every room, with room names and online state. */
-export async function listDevices(client: ApiClient, familyId: string): Promise<DeviceSummary[]> {
-  const devices = await client.getFamilyDevices(familyId);
+export async function listDevices(
+  client: ApiClient,
+  familyId: string,
+  call: CallOptions = {},
+): Promise<DeviceSummary[]> {
+  const devices = await client.getFamilyDevices(familyId, call);
   // Room names and online state only decorate the list: a failure there leaves them blank.
-  const rooms = await client.getRooms(familyId).catch((): RoomInfo[] => []);
+  const rooms = await client.getRooms(familyId, call).catch((): RoomInfo[] => []);
   const roomNames = new Map(rooms.map((r) => [r.roomId, r.roomName]));
   const online = await client
-    .getDeviceStatuses(devices.map((d) => d.deviceId))
+    .getDeviceStatuses(
+      devices.map((d) => d.deviceId),
+      call,
+    )
     .then(({ statuses }) => new Map(statuses.map((s) => [s.deviceId, s.online])))
     .catch(() => new Map<string, boolean>());
   return devices.map((d) => ({
@@ -362,8 +457,12 @@ export async function listDevices(client: ApiClient, familyId: string): Promise<
   }));
 }
 
-export async function getProduct(client: ApiClient, productId: string): Promise<ProductSummary> {
-  const product = await client.getProduct(productId);
+export async function getProduct(
+  client: ApiClient,
+  productId: string,
+  call: CallOptions = {},
+): Promise<ProductSummary> {
+  const product = await client.getProduct(productId, call);
   let dataTemplate: unknown;
   try {
     dataTemplate = JSON.parse(product.dataTemplate);
@@ -386,7 +485,7 @@ export async function getProduct(client: ApiClient, productId: string): Promise<
 }
 
 export async function getUser(account: AdminAccount): Promise<UserSummary> {
-  const summary: UserSummary = await account.client.getUser();
+  const summary: UserSummary = await account.client.getUser(account.call);
   const expiresAt = account.expiresAt();
   if (expiresAt !== undefined) summary.expiresAt = expiresAt;
   return summary;
@@ -396,16 +495,18 @@ export async function getUser(account: AdminAccount): Promise<UserSummary> {
 export async function listFamilyScenes(
   client: ApiClient,
   familyId: string,
+  call: CallOptions = {},
 ): Promise<SceneSummary[]> {
-  return (await client.listScenes(familyId)).scenes;
+  return (await client.listScenes(familyId, call)).scenes;
 }
 
 /** The automations of one family, each with `enabled` (never the raw Status number). */
 export async function listFamilyAutomations(
   client: ApiClient,
   familyId: string,
+  call: CallOptions = {},
 ): Promise<AutomationSummary[]> {
-  return (await client.listAutomations(familyId)).automations;
+  return (await client.listAutomations(familyId, call)).automations;
 }
 
 function requiredText(value: unknown, field: string): string {
@@ -420,46 +521,32 @@ function requiredText(value: unknown, field: string): string {
   return found;
 }
 
-const registered = new WeakSet<object>();
+/** What each question asks of the account. */
+const QUESTIONS: { [Q in AdminQuestion]: AdminHandler<unknown> } = {
+  user: (account) => getUser(account),
+  families: ({ client, call }) => listFamilies(client, call),
+  devices: ({ client, call }, body) =>
+    listDevices(client, requiredText(body.familyId, 'familyId'), call),
+  product: ({ client, call }, body) =>
+    getProduct(client, requiredText(body.productId, 'productId'), call),
+  scenes: ({ client, call }, body) =>
+    listFamilyScenes(client, requiredText(body.familyId, 'familyId'), call),
+  automations: ({ client, call }, body) =>
+    listFamilyAutomations(client, requiredText(body.familyId, 'familyId'), call),
+};
 
-/** Registers the routes once per runtime (the account node's module calls it). */
+/**
+ * Registers the account's routes, one POST per question (lib/shared/admin-api.ts), through
+ * {@link addAdminRoute}; the account node's module calls it, once per runtime.
+ */
 export function registerAdminEndpoints(RED: NodeAPI): void {
-  const app = RED.httpAdmin;
-  if (registered.has(app)) return;
-  registered.add(app);
-  const allowed = guard(RED);
-  app.post(
-    `${ADMIN_BASE}/user`,
-    allowed,
-    route(RED, (account) => getUser(account)),
-  );
-  app.post(
-    `${ADMIN_BASE}/families`,
-    allowed,
-    route(RED, ({ client }) => listFamilies(client)),
-  );
-  app.post(
-    `${ADMIN_BASE}/devices`,
-    allowed,
-    route(RED, ({ client }, body) => listDevices(client, requiredText(body.familyId, 'familyId'))),
-  );
-  app.post(
-    `${ADMIN_BASE}/scenes`,
-    allowed,
-    route(RED, ({ client }, body) =>
-      listFamilyScenes(client, requiredText(body.familyId, 'familyId')),
-    ),
-  );
-  app.post(
-    `${ADMIN_BASE}/automations`,
-    allowed,
-    route(RED, ({ client }, body) =>
-      listFamilyAutomations(client, requiredText(body.familyId, 'familyId')),
-    ),
-  );
-  app.post(
-    `${ADMIN_BASE}/product`,
-    allowed,
-    route(RED, ({ client }, body) => getProduct(client, requiredText(body.productId, 'productId'))),
-  );
+  const lanes = new EditorLanes();
+  for (const question of ADMIN_QUESTIONS) {
+    addAdminRoute(RED, {
+      method: 'post',
+      path: `${ADMIN_BASE}/${question}`,
+      permission: (req) => permissionFor(RED, req),
+      handler: answer(RED, lanes, QUESTIONS[question]),
+    });
+  }
 }

@@ -1,13 +1,5 @@
 import { IotExplorerError, LocalErrorCode, apiError } from '../errors/errors';
-
-/** The inner object of a successful reply: the Action's fields plus `RequestId`. */
-export type ReplyData = Record<string, unknown>;
-
-export interface ApiReply {
-  /** The API's RequestId, or the one we sent when the reply's is empty (a documented quirk). */
-  requestId: string;
-  data: ReplyData;
-}
+import type { ApiReply } from './contracts';
 
 /** The real sub-code that the service sometimes packs as `Code|中文` into a Message or a Status. */
 const PACKED_CODE = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)\|(.*)$/s;
@@ -21,8 +13,14 @@ export function splitPackedCode(text: string): { code?: string; text: string } {
   return match ? { code: match[1], text: match[2] } : { text };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The objects of a reply's list field; anything else in the list, or no list, is left out. */
+export function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? (value as unknown[]).filter(isRecord) : [];
 }
 
 /** A reply field as text: the service sometimes sends numbers where strings are documented. */
@@ -55,7 +53,7 @@ function pickRequestId(inner: Record<string, unknown>, sentRequestId: string): s
  * the documented `{"Response":{…}}` and the `{"code":0,"msg":"","data":{…}}` wrapper the
  * official clients parse. Throws an {@link IotExplorerError} for API errors and unreadable replies.
  */
-export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
+export function parseReply(bodyText: string, sentRequestId: string, bytes?: number): ApiReply {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -66,7 +64,7 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
       params: { reason: `not JSON: ${(err as Error).message}` },
     });
   }
-  if (!isObject(body)) {
+  if (!isRecord(body)) {
     throw new IotExplorerError({
       code: LocalErrorCode.BadResponse,
       key: 'badResponse',
@@ -75,14 +73,14 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
   }
 
   let inner: Record<string, unknown>;
-  if (isObject(body.Response)) {
+  if (isRecord(body.Response)) {
     inner = body.Response;
   } else if ('code' in body && !('Response' in body)) {
-    const data = isObject(body.data) ? body.data : {};
+    const data = isRecord(body.data) ? body.data : {};
     // Some clients see `data` holding a `Response`; tolerate it.
-    const unwrapped = isObject(data.Response) ? data.Response : data;
+    const unwrapped = isRecord(data.Response) ? data.Response : data;
     const requestId = pickRequestId(unwrapped, sentRequestId);
-    if (isObject(unwrapped.Error)) throw errorFrom(unwrapped.Error, requestId);
+    if (isRecord(unwrapped.Error)) throw errorFrom(unwrapped.Error, requestId);
     if (Number(body.code) !== 0) {
       const msg = asText(body.msg);
       throw errorFrom(
@@ -97,8 +95,8 @@ export function parseReply(bodyText: string, sentRequestId: string): ApiReply {
   }
 
   const requestId = pickRequestId(inner, sentRequestId);
-  if (isObject(inner.Error)) throw errorFrom(inner.Error, requestId);
-  return { requestId, data: inner };
+  if (isRecord(inner.Error)) throw errorFrom(inner.Error, requestId);
+  return bytes === undefined ? { requestId, data: inner } : { requestId, data: inner, bytes };
 }
 
 /** OutputParams is a JSON string: parse it; keep text that is not JSON; null when empty. */

@@ -1,4 +1,6 @@
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import type { CallLane, QueueObserver } from './contracts';
+export type { CallLane } from './contracts';
 
 // Shared with the editor's placeholders: one home, lib/shared/account.ts.
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE } from '../shared/account';
@@ -14,29 +16,13 @@ export interface FlowControlOptions {
   ratePerSecond?: number;
 }
 
-/**
- * Told when a call waits in the queue and when it leaves it (started, aborted or closed), so the
- * node that sent it can show "queued" in its status.
- */
-export interface QueueObserver {
-  queued(): void;
-  dequeued(): void;
-}
-
-// The node's observer travels with the AbortSignal it already passes to every client call, so
-// that every device node shows its queued calls without passing anything new.
-const observers = new WeakMap<AbortSignal, QueueObserver>();
-
-/** Registers who hears about the queueing of the calls made with `signal`. */
-export function observeQueue(signal: AbortSignal, observer: QueueObserver): void {
-  observers.set(signal, observer);
-}
-
 interface Waiter {
   resolve(): void;
   reject(err: IotExplorerError): void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Hears when this call leaves the queue (the node that sent it). */
+  observer: QueueObserver | undefined;
   prev: Waiter | undefined;
   next: Waiter | undefined;
 }
@@ -82,9 +68,10 @@ export class FlowControl {
   /**
    * Takes a slot: at once when one is free and nobody waits, else after the calls queued before.
    * Rejects with IOTX_QUEUE_FULL when the queue is full and with IOTX_CLOSED on abort or close.
-   * Each successful acquire must be matched by one {@link release}.
+   * Each successful acquire must be matched by one {@link release}. `observer` hears when the
+   * call waits in the queue and when it leaves it.
    */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal, observer?: QueueObserver): Promise<void> {
     if (this.closed || signal?.aborted) return Promise.reject(closedError());
     if (this.head === undefined && this.running < this.maxInFlight && this.takeToken()) {
       this.running += 1;
@@ -105,6 +92,7 @@ export class FlowControl {
         reject,
         signal,
         onAbort: undefined,
+        observer,
         prev: this.tail,
         next: undefined,
       };
@@ -118,8 +106,8 @@ export class FlowControl {
           reject(closedError());
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
-        observers.get(signal)?.queued();
       }
+      observer?.queued();
       this.pump();
     });
   }
@@ -163,10 +151,10 @@ export class FlowControl {
     waiter.prev = undefined;
     waiter.next = undefined;
     this.waiting -= 1;
-    if (waiter.signal) {
-      if (waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-      observers.get(waiter.signal)?.dequeued();
+    if (waiter.signal && waiter.onAbort) {
+      waiter.signal.removeEventListener('abort', waiter.onAbort);
     }
+    waiter.observer?.dequeued();
   }
 
   /** Token bucket: refills continuously at ratePerSecond, holds at most one second's worth. */
@@ -203,4 +191,57 @@ function positiveInt(value: number | undefined, fallback: number): number {
 
 function nonNegativeInt(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
+export interface SideLaneOptions {
+  /** Calls of this lane on the wire at once. */
+  maxInFlight: number;
+  /** Calls of this lane waiting; one more is refused with `full()`. */
+  maxQueue: number;
+  /** The error a call gets when the lane's queue is full. */
+  full: () => Error;
+}
+
+/**
+ * A small lane beside an account's flow control (the editor's requests): its own in-flight
+ * limit and queue, so its calls neither wait in nor fill the flows' queue. It does not close:
+ * a caller that goes away aborts its calls' signals.
+ */
+export class SideLane implements CallLane {
+  private readonly control: FlowControl;
+  private readonly full: () => Error;
+
+  constructor(options: SideLaneOptions) {
+    // Its own FlowControl: the same queue rules, never the flows' instance.
+    this.control = new FlowControl({
+      maxInFlight: options.maxInFlight,
+      maxQueue: options.maxQueue,
+    });
+    this.full = options.full;
+  }
+
+  get inFlight(): number {
+    return this.control.inFlight;
+  }
+
+  get queued(): number {
+    return this.control.queued;
+  }
+
+  /** True when no call of this lane runs or waits. */
+  get idle(): boolean {
+    return this.control.inFlight === 0 && this.control.queued === 0;
+  }
+
+  acquire(signal?: AbortSignal, observer?: QueueObserver): Promise<void> {
+    return this.control.acquire(signal, observer).catch((err: unknown) => {
+      throw err instanceof IotExplorerError && err.code === LocalErrorCode.QueueFull
+        ? this.full()
+        : err;
+    });
+  }
+
+  release(): void {
+    this.control.release();
+  }
 }

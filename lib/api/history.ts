@@ -1,10 +1,11 @@
 // A device's past: a property's values (AppGetDeviceDataHistory) and its events
 // (AppListEventHistory), read page by page to the end within a bound on points.
 
-import type { ApiRequester } from './paging';
+import type { ApiRequester, CallOptions } from './contracts';
+import { readPages, type CutShort } from './paging';
 import type { TemplateCache } from './template-cache';
-import type { CallOptions, DeviceTarget } from './client';
-import { asText } from './envelope';
+import { asText, records } from './envelope';
+import type { DeviceId } from '../shared/device-id';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { readTemplateValue } from '../shared/data-template';
 
@@ -33,12 +34,12 @@ interface HistoryRange {
   pageSize?: number;
 }
 
-export interface PropertyHistoryRequest extends DeviceTarget, HistoryRange {
+export interface PropertyHistoryRequest extends DeviceId, HistoryRange {
   /** The property id (the API's FieldName). */
   property: string;
 }
 
-export interface EventHistoryRequest extends DeviceTarget, HistoryRange {
+export interface EventHistoryRequest extends DeviceId, HistoryRange {
   /** Only this event; blank or undefined for all. */
   eventId?: string;
   type?: EventType;
@@ -64,8 +65,13 @@ export interface EventRecord {
 interface PagedResult {
   /** One per page asked. */
   requestIds: string[];
-  /** True when the series stopped at maxPoints (or at the page bound) rather than at its end. */
+  /**
+   * True when the series stopped before the end of its range: at maxPoints, or at the page or
+   * byte bound ({@link PagedResult.cutShort} says which).
+   */
   maxPointsReached: boolean;
+  /** Why the series stopped early; absent when it was read to its end. */
+  cutShort?: HistoryCutShort;
 }
 
 export interface PropertyHistoryResult extends PagedResult {
@@ -89,6 +95,8 @@ export interface HistoryPage {
   context: string;
   /** The reply's Listover as a boolean; undefined when it had none. */
   listover: boolean | undefined;
+  /** The reply's size in bytes, counted against the read's budget (0 when unknown). */
+  bytes?: number;
 }
 
 /** Reads Listover, which comes as a boolean, a "true"/"false" text or 0/1. */
@@ -98,54 +106,93 @@ export function readListover(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** Reply bytes a history read may take per point it may keep: room for long text values. */
+export const HISTORY_BYTES_PER_POINT = 2048;
+/** The byte budget of a history read is never below this (1 MiB) … */
+export const MIN_HISTORY_BYTES = 1024 * 1024;
+/** … nor above this (32 MiB), whatever its point bound: a reply is read into memory whole. */
+export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
+
+/** The reply bytes a history read of `maxPoints` may take over all its pages. */
+export function historyByteBudget(maxPoints: number): number {
+  return Math.min(
+    MAX_HISTORY_BYTES,
+    Math.max(MIN_HISTORY_BYTES, maxPoints * HISTORY_BYTES_PER_POINT),
+  );
+}
+
+/**
+ * Why a history stopped before the end of its range: the node's point bound (`maxPoints`), the
+ * page bound ({@link MAX_HISTORY_PAGES}), or the byte budget of its replies (`size`).
+ */
+export type HistoryCutShort = 'maxPoints' | 'pages' | 'size';
+
+const HISTORY_CUT_SHORT: Record<CutShort, HistoryCutShort> = {
+  items: 'maxPoints',
+  pages: 'pages',
+  bytes: 'size',
+};
+
 /**
  * Follows a history's pages to its end within `maxPoints` items. The doc says `Listover` true
  * means "more to read", the H5 panels and the cloud API read it as "all returned" (reference:
- * scenes-history.md); this pager reads it both ways. In either reading `Listover` keeps one
+ * docs/scenes-history-api.md); this pager reads it both ways. In either reading `Listover` keeps one
  * value while pages remain and changes on the last page: so the series ends on the page where
  * it changes. The first page alone cannot tell which reading the service uses (nor can its
  * length: a service may send fewer points than asked), so a second page is always asked for
  * when the first gave points and a Context. Whatever Listover says, an empty page, a missing or
- * repeated `Context`, the point bound and {@link MAX_HISTORY_PAGES} end the series too.
+ * repeated `Context`, the point bound, the byte budget ({@link historyByteBudget}) and
+ * {@link MAX_HISTORY_PAGES} end the series too; the paging itself is the client's one loop
+ * (lib/api/paging.ts).
  */
 export async function followHistoryPages(
-  fetchPage: (context: string, limit: number) => Promise<HistoryPage>,
-  bounds: { maxPoints: number; pageSize: number },
-): Promise<{ items: Record<string, unknown>[]; requestIds: string[]; maxPointsReached: boolean }> {
-  const items: Record<string, unknown>[] = [];
-  const requestIds: string[] = [];
+  fetchPage: (context: string, limit: number, maxBytes: number) => Promise<HistoryPage>,
+  bounds: { maxPoints: number; pageSize: number; maxBytes?: number },
+): Promise<{
+  items: Record<string, unknown>[];
+  requestIds: string[];
+  maxPointsReached: boolean;
+  cutShort?: HistoryCutShort;
+}> {
   const seenContexts = new Set<string>();
-  let context = '';
   let firstListover: boolean | undefined;
-  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-    const limit = Math.min(bounds.pageSize, bounds.maxPoints - items.length);
-    const reply = await fetchPage(context, limit);
-    requestIds.push(reply.requestId);
-    items.push(...reply.items.slice(0, bounds.maxPoints - items.length));
-    if (reply.items.length === 0) return { items, requestIds, maxPointsReached: false };
-    if (page === 0) {
-      firstListover = reply.listover;
-    } else if (
-      reply.listover !== undefined &&
-      firstListover !== undefined &&
-      reply.listover !== firstListover
-    ) {
-      return { items, requestIds, maxPointsReached: false };
-    }
-    if (items.length >= bounds.maxPoints) return { items, requestIds, maxPointsReached: true };
-    seenContexts.add(context);
-    if (reply.context === '' || seenContexts.has(reply.context)) {
-      return { items, requestIds, maxPointsReached: false };
-    }
-    context = reply.context;
-  }
-  return { items, requestIds, maxPointsReached: true };
-}
-
-function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value)
-    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
-    : [];
+  let page = 0;
+  const read = await readPages<string>(
+    '',
+    async (context, ask) => {
+      const reply = await fetchPage(context, ask.limit, ask.maxBytes);
+      const first = page === 0;
+      page += 1;
+      if (first) firstListover = reply.listover;
+      seenContexts.add(context);
+      const listoverChanged =
+        !first &&
+        reply.listover !== undefined &&
+        firstListover !== undefined &&
+        reply.listover !== firstListover;
+      const stuck = reply.context === '' || seenContexts.has(reply.context);
+      return {
+        requestId: reply.requestId,
+        items: reply.items,
+        bytes: reply.bytes ?? 0,
+        last: listoverChanged,
+        next: stuck ? undefined : reply.context,
+      };
+    },
+    {
+      maxItems: bounds.maxPoints,
+      maxBytes: bounds.maxBytes ?? historyByteBudget(bounds.maxPoints),
+      maxPages: MAX_HISTORY_PAGES,
+    },
+    bounds.pageSize,
+  );
+  const cutShort = read.cutShort && HISTORY_CUT_SHORT[read.cutShort];
+  return {
+    items: read.items,
+    requestIds: read.requestIds,
+    maxPointsReached: cutShort !== undefined,
+    ...(cutShort ? { cutShort } : {}),
+  };
 }
 
 /** A reply time as ms: the API gives ms as text for data, and seconds or ms for events. */
@@ -187,8 +234,8 @@ export async function getPropertyHistory(
     });
   }
   const paged = await followHistoryPages(
-    async (context, limit) => {
-      const { requestId, data } = await client.request(
+    async (context, limit, maxBytes) => {
+      const { requestId, data, bytes } = await client.request(
         'AppGetDeviceDataHistory',
         {
           ProductId: request.productId,
@@ -199,13 +246,15 @@ export async function getPropertyHistory(
           Limit: limit,
           Context: context,
         },
-        options,
+        { ...options, maxReplyBytes: maxBytes },
       );
       return {
         requestId,
-        items: records(data.Results),
+        // Only what a point needs is kept, so the points held stay small whatever the reply held.
+        items: records(data.Results).map(({ Time, Value }) => ({ Time, Value })),
         context: asText(data.Context),
         listover: readListover(data.Listover),
+        bytes,
       };
     },
     bounds(request, HISTORY_PAGE_SIZE),
@@ -223,6 +272,7 @@ export async function getPropertyHistory(
   return {
     requestIds: paged.requestIds,
     maxPointsReached: paged.maxPointsReached,
+    ...(paged.cutShort ? { cutShort: paged.cutShort } : {}),
     points,
     templateChecked: template !== undefined,
     untypedValues,
@@ -236,7 +286,7 @@ export async function getEventHistory(
   options: CallOptions = {},
 ): Promise<EventHistoryResult> {
   const paged = await followHistoryPages(
-    async (context, limit) => {
+    async (context, limit, maxBytes) => {
       const params: Record<string, unknown> = {
         ProductId: request.productId,
         DeviceName: request.deviceName,
@@ -247,12 +297,21 @@ export async function getEventHistory(
         Size: limit,
       };
       if (request.eventId) params.EventId = request.eventId;
-      const { requestId, data } = await client.request('AppListEventHistory', params, options);
+      const { requestId, data, bytes } = await client.request('AppListEventHistory', params, {
+        ...options,
+        maxReplyBytes: maxBytes,
+      });
       return {
         requestId,
-        items: records(data.EventHistory),
+        items: records(data.EventHistory).map(({ TimeStamp, EventId, Type, Data }) => ({
+          TimeStamp,
+          EventId,
+          Type,
+          Data,
+        })),
         context: asText(data.Context),
         listover: readListover(data.Listover),
+        bytes,
       };
     },
     bounds(request, EVENT_PAGE_SIZE),
@@ -269,7 +328,12 @@ export async function getEventHistory(
     });
   }
   events.sort((a, b) => a.time - b.time);
-  return { requestIds: paged.requestIds, maxPointsReached: paged.maxPointsReached, events };
+  return {
+    requestIds: paged.requestIds,
+    maxPointsReached: paged.maxPointsReached,
+    ...(paged.cutShort ? { cutShort: paged.cutShort } : {}),
+    events,
+  };
 }
 
 function parseEventData(raw: unknown): unknown {

@@ -1,9 +1,9 @@
 // The family's scenes (手动智能, run on demand) and automations (自动智能, run by conditions):
-// the tokenapi calls that list, run and switch them (reference: scenes-history.md).
+// the tokenapi calls that list, run and switch them (docs/scenes-history-api.md).
 
-import type { CallOptions } from './client';
-import { asText } from './envelope';
-import { readAllPages, type ApiRequester } from './paging';
+import type { ApiRequester, CallOptions } from './contracts';
+import { asText, records } from './envelope';
+import { LIST_BUDGET, readLimitError, readList } from './paging';
 import type { AutomationSummary, SceneSummary } from '../shared/admin-api';
 
 export type { AutomationSummary, SceneSummary };
@@ -48,12 +48,6 @@ export interface AutomationDetail extends AutomationSummary {
   actions: Record<string, unknown>[];
 }
 
-function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value)
-    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
-    : [];
-}
-
 function toScene(raw: Record<string, unknown>, familyId: string): SceneSummary {
   return {
     sceneId: asText(raw.SceneId),
@@ -75,13 +69,13 @@ function toAutomation(raw: Record<string, unknown>): AutomationSummary {
   };
 }
 
-/** `AppGetSceneList`, every page (50 a page, the documented limit). */
+/** `AppGetSceneList`, every page (50 a page, the documented limit), within the list budget. */
 export async function listScenes(
   client: ApiRequester,
   familyId: string,
   options: CallOptions = {},
 ): Promise<SceneListResult> {
-  const { items, requestIds } = await readAllPages(
+  const { items, requestIds } = await readList(
     client,
     'AppGetSceneList',
     { FamilyId: familyId },
@@ -104,7 +98,10 @@ export async function runScene(
   return { requestId };
 }
 
-/** `AppGetAutomationList`: the family's automations (the API does not page it). */
+/**
+ * `AppGetAutomationList`: the family's automations (the API does not page it). A list longer than
+ * a list's budget fails with IOTX_READ_LIMIT, as a paged one does.
+ */
 export async function listAutomations(
   client: ApiRequester,
   familyId: string,
@@ -115,11 +112,13 @@ export async function listAutomations(
     { FamilyId: familyId },
     options,
   );
+  const list = records(data.List);
+  if (list.length > LIST_BUDGET.maxItems) {
+    throw readLimitError('AppGetAutomationList', LIST_BUDGET, requestId);
+  }
   return {
     requestId,
-    automations: records(data.List)
-      .map(toAutomation)
-      .filter((a) => a.automationId !== ''),
+    automations: list.map(toAutomation).filter((a) => a.automationId !== ''),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { CallOptions, ProductInfo } from './client';
+import type { CallOptions } from './contracts';
+import type { ProductInfo } from './products';
 import { parseDataTemplate, type DataTemplate } from '../shared/data-template';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 
@@ -6,6 +7,11 @@ import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 export const TEMPLATE_TTL_MS = 5 * 60 * 1000;
 /** After a failed fetch, wait this long before asking again, so a burst asks once. */
 export const TEMPLATE_RETRY_MS = 30 * 1000;
+/**
+ * Templates kept at most: far more products than one home uses, so that only a flow that names
+ * ever new ProductIds (from messages, say) evicts anything; the least recently used goes first.
+ */
+export const TEMPLATE_CACHE_SIZE = 200;
 
 type FetchProducts = (productIds: string[], options: CallOptions) => Promise<ProductInfo[]>;
 
@@ -16,23 +22,39 @@ interface Entry {
 }
 
 /**
- * The data templates of one account's products (`AppGetProducts`), per ProductId. Concurrent
- * requests for one product share one fetch. A failed fetch yields undefined rather than an
- * error: a template is a help for checking, never a reason not to send.
+ * The data templates of one account's products (`AppGetProducts`), per ProductId: at most
+ * {@link TEMPLATE_CACHE_SIZE} of them (least recently used out first), each for
+ * {@link TEMPLATE_TTL_MS}. Concurrent requests for one product share one fetch. A failed fetch
+ * yields undefined rather than an error: a template is a help for checking, never a reason not
+ * to send.
  */
 export class TemplateCache {
+  /** In order of last use, oldest first (a Map keeps insertion order). */
   private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly fetchProducts: FetchProducts,
     private readonly now: () => number = Date.now,
+    private readonly maxEntries: number = TEMPLATE_CACHE_SIZE,
   ) {}
+
+  /** How many products' templates are held (fetched or being fetched). */
+  get size(): number {
+    return this.entries.size;
+  }
 
   /** The product's template, or undefined when it cannot be fetched or read. */
   get(productId: string, options: CallOptions = {}): Promise<DataTemplate | undefined> {
     const cached = this.entries.get(productId);
-    const pending =
-      cached && cached.expiresAt > this.now() ? cached.template : this.fetch(productId);
+    let pending: Promise<DataTemplate | undefined>;
+    if (cached && cached.expiresAt > this.now()) {
+      // Used now: to the young end.
+      this.entries.delete(productId);
+      this.entries.set(productId, cached);
+      pending = cached.template;
+    } else {
+      pending = this.fetch(productId);
+    }
     return abortable(pending, options.signal);
   }
 
@@ -53,8 +75,23 @@ export class TemplateCache {
         },
       ),
     };
+    this.entries.delete(productId);
     this.entries.set(productId, entry);
+    this.evict();
     return entry.template;
+  }
+
+  /** Drops expired entries, then the least recently used ones beyond the size. */
+  private evict(): void {
+    const now = this.now();
+    for (const [id, entry] of this.entries) {
+      if (this.entries.size <= this.maxEntries) return;
+      if (entry.expiresAt <= now) this.entries.delete(id);
+    }
+    for (const id of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) return;
+      this.entries.delete(id);
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // them and ending that token. The account node and the editor's admin endpoints (which sign in
 // for an account not deployed yet) both go through here, so the two cannot drift apart.
 
-import type { ApiClient, AppCredentials, IssuedToken, UserLogin } from '../api/client';
+import type { ApiClient } from '../api/client';
+import type { AppCredentials, IssuedToken, UserLogin } from '../api/contracts';
 import { IotExplorerError, LocalErrorCode, signInError } from '../errors/errors';
 import { ABSENT_MEANS } from '../shared/node-defaults';
 import { createSignInTokenSource, type SignInEvent, type SignInTokenSource } from './token-source';

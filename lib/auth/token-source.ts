@@ -1,5 +1,5 @@
-import type { IssuedToken, TokenSource } from '../api/client';
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import type { IssuedToken, TokenSource } from '../api/contracts';
+import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -112,18 +112,10 @@ function isTransient(error: IotExplorerError): boolean {
     error.code === LocalErrorCode.Timeout ||
     error.code === LocalErrorCode.HttpStatus ||
     error.code === LocalErrorCode.BadResponse ||
+    error.code === LocalErrorCode.Unexpected ||
     error.code === 'InternalError' ||
     error.code === 'RequestLimitExceeded'
   );
-}
-
-function asError(caught: unknown): IotExplorerError {
-  if (caught instanceof IotExplorerError) return caught;
-  return new IotExplorerError({
-    code: LocalErrorCode.BadResponse,
-    key: 'badResponse',
-    params: { reason: caught instanceof Error ? caught.message : String(caught) },
-  });
 }
 
 /**
@@ -213,7 +205,7 @@ class SignInSource implements SignInTokenSource {
     try {
       issued = await this.options.signIn();
     } catch (caught) {
-      throw this.fail(asError(caught));
+      throw this.fail(unexpectedError(caught));
     }
     const now = this.clock.now();
     const expiresAt = issued.expireAt * 1000;

@@ -22,6 +22,13 @@ export const LocalErrorCode = {
   BadResponse: 'IOTX_BAD_RESPONSE',
   Closed: 'IOTX_CLOSED',
   QueueFull: 'IOTX_QUEUE_FULL',
+  /** A paged read grew past what one call reads (items or bytes): nothing partial is returned. */
+  ReadLimit: 'IOTX_READ_LIMIT',
+  /**
+   * A fault that is not the user's input, the network or the API: a bug in the package or in the
+   * runtime around it. The one code for it, so a catch node never mistakes it for bad input.
+   */
+  Unexpected: 'IOTX_UNEXPECTED',
 } as const;
 
 export type MessageParams = Record<string, string | number>;
@@ -101,7 +108,7 @@ export class IotExplorerError extends Error {
  * failure (FailedOperation.ActionUnreachable, …). Carries what the reply said, so a node reads
  * it here rather than in the raw reply.
  */
-export class DeviceStatusError extends IotExplorerError {
+export class ActionStatusError extends IotExplorerError {
   /** The reply's Status as sent, e.g. `FailedOperation.ActionUnreachable|动作消息不可达`. */
   readonly status: string;
   readonly clientToken: string;
@@ -113,7 +120,7 @@ export class DeviceStatusError extends IotExplorerError {
     reply: { status: string; clientToken: string; raw: Record<string, unknown> },
   ) {
     super(init);
-    this.name = 'DeviceStatusError';
+    this.name = 'ActionStatusError';
     this.status = reply.status;
     this.clientToken = reply.clientToken;
     this.reply = reply.raw;
@@ -133,8 +140,26 @@ export function deviceNotReported(requestId: string, deviceId?: string): IotExpl
   });
 }
 
-export function isIotExplorerError(value: unknown): value is IotExplorerError {
-  return value instanceof IotExplorerError;
+/** A description of anything thrown, that cannot itself throw (a getter or toString may). */
+function describeThrown(caught: unknown): string {
+  try {
+    return caught instanceof Error ? caught.message : String(caught);
+  } catch {
+    return 'an unreadable value was thrown';
+  }
+}
+
+/**
+ * Anything thrown that is not an {@link IotExplorerError}, as one: `IOTX_UNEXPECTED`, the one code
+ * for a fault that is neither the user's input nor the service's answer.
+ */
+export function unexpectedError(caught: unknown): IotExplorerError {
+  if (caught instanceof IotExplorerError) return caught;
+  return new IotExplorerError({
+    code: LocalErrorCode.Unexpected,
+    key: 'unexpected',
+    params: { reason: describeThrown(caught) },
+  });
 }
 
 /** Error-message keys for the API codes a user meets most, each with advice on what to do. */

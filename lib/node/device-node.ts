@@ -1,10 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
-import type { ApiClient } from '../api/client';
+import type { ApiClient, CallOptions } from '../api/client';
 import type { PushConnection } from '../push/push-connection';
 import type { TokenHealth, TokenNotice } from '../auth/token-health';
 import { CallStatus } from './call-status';
-import { IotExplorerError, LocalErrorCode } from '../errors/errors';
-import { observeQueue } from '../api/flow-control';
+import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
 import { DeviceId } from '../shared/device-id';
 // Status and warning texts shared by all device nodes live in the account catalogue.
 import { ACCOUNT_NAMESPACE as ACCOUNT_STATUS_NS, localizeError } from './i18n';
@@ -54,8 +54,11 @@ export type DeviceMessage = NodeMessageInFlow & { iotexplorer?: CallInfo };
 
 export interface CallContext<I extends CallInfo> {
   account: AccountNode;
-  /** Aborted when the node closes; pass it to every client call. */
-  signal: AbortSignal;
+  /**
+   * The options of every client call for this message: its signal (aborted when the node
+   * closes) and the node's status as the queue's observer. Pass them to every client call.
+   */
+  callOptions: CallOptions;
   /** Filled as the call goes; becomes `msg.iotexplorer`, also on errors. */
   info: I;
 }
@@ -94,13 +97,17 @@ export function handleDeviceMessages<I extends CallInfo>(
   });
   const unsubscribe = health?.subscribe(() => status.refresh());
   if (health?.current()) status.refresh();
-  const inFlight = new Set<AbortController>();
-  let closing = false;
+  // One signal for all of this node's calls: closing the node aborts every call in flight at
+  // once, and a message costs no controller of its own. Any number of calls may listen to it.
+  const closing = new AbortController();
+  setMaxListeners(Infinity, closing.signal);
+  const callOptions: CallOptions = { signal: closing.signal, queue: status };
 
   /**
    * Never lets anything escape: the runtime itself can throw from `send` or `done` (it clones a
-   * message for a second wire or a catch node, which fails on one too deep for the stack). The
-   * message still gets its one `done`, and the failure goes to the log.
+   * message for a second wire or a catch node, which fails on one too deep for the stack or with
+   * a getter that throws). The message still gets its one `done`, and the failure still reaches
+   * the catch nodes, with a copy of the message that can be cloned.
    */
   async function guarded(
     msg: DeviceMessage,
@@ -108,24 +115,31 @@ export function handleDeviceMessages<I extends CallInfo>(
     done: (err?: Error) => void,
   ): Promise<void> {
     let ended = false;
+    let reported: Error | undefined;
     const end = (err?: Error): void => {
       if (ended) return; // a second done, after the runtime threw from the first, must not count
       ended = true;
+      reported = err;
       done(err);
     };
     try {
       await handle(msg, send, end);
     } catch (failure) {
-      const err = localizeError(
-        RED,
-        failure instanceof IotExplorerError ? failure : wrapUnexpected(failure),
-      );
+      // The message's own failure, when the runtime threw while reporting it.
+      const err = reported ?? localizeError(RED, unexpectedError(failure));
       try {
-        if (!ended) end(err);
+        if (!ended) {
+          end(err);
+          return;
+        }
       } catch {
-        // reported just below, without the message that the runtime could not handle
+        // the runtime could not clone this message either: report a copy it can clone
       }
-      node.error(err.message);
+      try {
+        node.error(err, cloneableCopy(RED, msg));
+      } catch {
+        node.error(err.message); // never an unhandled rejection: at least the log has it
+      }
     }
   }
 
@@ -134,9 +148,6 @@ export function handleDeviceMessages<I extends CallInfo>(
     send: (msg: NodeMessageInFlow) => void,
     done: (err?: Error) => void,
   ): Promise<void> {
-    const controller = new AbortController();
-    observeQueue(controller.signal, status);
-    inFlight.add(controller);
     status.begin();
     const info = { action: options.action } as I;
     try {
@@ -145,7 +156,7 @@ export function handleDeviceMessages<I extends CallInfo>(
       }
       const statusText = await options.run(msg, {
         account: options.account,
-        signal: controller.signal,
+        callOptions,
         info,
       });
       msg.iotexplorer = info;
@@ -153,18 +164,16 @@ export function handleDeviceMessages<I extends CallInfo>(
       send(msg);
       done();
     } catch (caught) {
-      if (closing) {
+      if (closing.signal.aborted) {
         // The flow is stopping: end the message without reporting into a flow that is going away.
         done();
         return;
       }
-      const err = caught instanceof IotExplorerError ? caught : wrapUnexpected(caught);
+      const err = unexpectedError(caught);
       if (err.requestId !== undefined) info.requestId = err.requestId;
       msg.iotexplorer = info;
       status.failed(err.code);
       done(localizeError(RED, err));
-    } finally {
-      inFlight.delete(controller);
     }
   }
 
@@ -173,21 +182,36 @@ export function handleDeviceMessages<I extends CallInfo>(
   });
 
   node.on('close', (done: () => void) => {
-    closing = true;
+    closing.abort();
     unsubscribe?.();
-    for (const controller of inFlight) controller.abort();
     status.clear();
     done();
   });
 }
 
-/** A failure that is not ours (a context store error, say) still reaches the catch node with a code. */
-function wrapUnexpected(caught: unknown): IotExplorerError {
-  return new IotExplorerError({
-    code: LocalErrorCode.InvalidField,
-    key: 'unexpected',
-    params: { reason: caught instanceof Error ? caught.message : String(caught) },
-  });
+/**
+ * A message the runtime can clone for a catch node: the message's own properties that clone,
+ * without those that cannot (nested too deep, or a getter that throws). Only used after the
+ * runtime failed to clone the message itself.
+ */
+function cloneableCopy(RED: NodeAPI, msg: DeviceMessage): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(msg);
+  } catch {
+    // a proxy that refuses to list its keys: nothing to copy
+  }
+  for (const key of keys) {
+    try {
+      const value: unknown = (msg as Record<string, unknown>)[key];
+      // req and res (http in) are passed as they are by the runtime, never cloned.
+      copy[key] = key === 'req' || key === 'res' ? value : RED.util.cloneMessage({ value }).value;
+    } catch {
+      // left out: this is the part the runtime could not clone
+    }
+  }
+  return copy;
 }
 
 export interface DeviceFieldSpec {

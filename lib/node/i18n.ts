@@ -1,12 +1,9 @@
 import type { NodeAPI } from 'node-red';
 import type { IotExplorerError } from '../errors/errors';
 
-// The package's name, read once, gives the account catalogue's namespace wherever a node runs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const packageName = (require('../../../package.json') as { name: string }).name;
+import { ACCOUNT_NAMESPACE } from '../shared/palette';
 
-/** Node-RED registers each node file's catalogue under `<module>/<file>`. */
-export const ACCOUNT_NAMESPACE = `${packageName}/iot-explorer-account`;
+export { ACCOUNT_NAMESPACE };
 
 /**
  * The error as a node reports it: a copy whose message is in the runtime's language, from the

@@ -70,9 +70,12 @@ export async function resolveStringField(
   spec: StringFieldSpec,
   msg: NodeMessage,
 ): Promise<string> {
+  // A literal text needs no evaluation (the common case, and on every message).
   const value = isBlankLiteral(field)
     ? readMessageProperty(msg, spec.msgProperty)
-    : await evaluateTypedField(RED, node, field, msg);
+    : field.type === 'str'
+      ? field.value
+      : await evaluateTypedField(RED, node, field, msg);
   if (typeof value === 'string' && value.trim() !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value) && spec.acceptNumber !== false)
     return String(value);

@@ -1,4 +1,4 @@
-// The push socket's frames (push.md §2–3): building what we send, reading what arrives. Pure
+// The push socket's frames (docs/push-protocol.md): building what we send, reading what arrives. Pure
 // functions, no socket: everything a server may send, garbage included, maps to a typed value.
 
 import { DeviceId } from '../shared/device-id';
@@ -107,7 +107,7 @@ export interface UnattributedStatus {
   online: boolean;
 }
 
-export type ServerFrame =
+export type ParsedServerFrame =
   ReplyFrame | { type: 'push'; push: DevicePush } | UnattributedStatus | IgnoredFrame;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -167,7 +167,7 @@ function timeOf(
  * Reads one text frame. Replies have a `reqId` and no `push`; pushes have `push: true` and
  * `action: "DeviceChange"`. Anything else, and any push we cannot decode, is ignored.
  */
-export function parseServerFrame(raw: string, now: number = Date.now()): ServerFrame {
+export function parseServerFrame(raw: string, now: number = Date.now()): ParsedServerFrame {
   let value: unknown;
   try {
     value = JSON.parse(raw);

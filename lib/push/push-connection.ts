@@ -15,7 +15,7 @@ import {
 
 /** The connection's clocks. Tests shorten them through the runtime setting `iotExplorerPushTimings`. */
 export interface PushTimings {
-  /** AppDeviceTraceHeartBeat with the full device set (push.md §4: the apps use 50 s). */
+  /** AppDeviceTraceHeartBeat with the full device set (docs/push-protocol.md, "Keep-alive": the apps use 50 s). */
   heartbeatMs: number;
   /** Hello, the transport ping (the Android SDK: 10 s). */
   helloMs: number;
@@ -31,6 +31,11 @@ export interface PushTimings {
   debounceMs: number;
   /** The WebSocket opening handshake must end within this. */
   handshakeMs: number;
+  /**
+   * A socket we close sends a close frame (1000) and waits this long for the server's answer
+   * before the TCP connection is cut: a server that reads nothing cannot keep it open.
+   */
+  closeGraceMs: number;
 }
 
 export const DEFAULT_PUSH_TIMINGS: PushTimings = {
@@ -42,6 +47,7 @@ export const DEFAULT_PUSH_TIMINGS: PushTimings = {
   backoffMaxMs: 60_000,
   debounceMs: 100,
   handshakeMs: 10_000,
+  closeGraceMs: 2_000,
 };
 
 /** A DeviceChange is a few hundred bytes; a larger frame is refused (and the socket reopened). */
@@ -54,19 +60,38 @@ const REMEMBERED_ACTION_CALLS = 500;
 const TRACE_CHARS = 2000;
 
 /**
- * The delay before reconnection attempt `attempt` (1, 2, …): min × 2^(attempt-1), at most max,
- * less up to a fifth at random so that many runtimes do not return at the same instant.
+ * Outgoing bytes the socket may hold unsent. A server that stops reading while it keeps sending
+ * (so the liveness check stays quiet) would otherwise grow this buffer for as long as the socket
+ * lives; past it the socket is dropped and reopened. A heartbeat for 1,000 devices is ~30 KB.
+ */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Tokens remembered for redaction: each renewal adds one; older ones are long out of use. */
+const REMEMBERED_TOKENS = 16;
+
+/** Devices remembered as already warned about (not bound to the user). */
+const REMEMBERED_UNBOUND = 1000;
+
+/** The close frame's code and reasons: the server sees a normal close, not a dropped socket. */
+const NORMAL_CLOSURE = 1000;
+const CLOSE_REASON_STOPPED = 'closed by Node-RED (flows stopped or redeployed)';
+const CLOSE_REASON_UNWANTED = 'no device watched any more';
+
+/** A reconnection waits up to this fraction longer than its step, at random. */
+const BACKOFF_JITTER = 0.2;
+
+/**
+ * The delay before reconnection attempt `attempt` (1, 2, …): min × 2^(attempt-1), lengthened by
+ * up to a fifth at random so that many runtimes do not return at the same instant, and never
+ * more than max. The first attempt thus waits from min (2 s) on, never less, as the docs say.
  */
 export function reconnectDelayMs(
   attempt: number,
   timings: Pick<PushTimings, 'backoffMinMs' | 'backoffMaxMs'>,
   random: () => number = Math.random,
 ): number {
-  const full = Math.min(
-    timings.backoffMaxMs,
-    timings.backoffMinMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30),
-  );
-  return Math.round(full * (1 - 0.2 * random()));
+  const step = timings.backoffMinMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30);
+  return Math.round(Math.min(timings.backoffMaxMs, step * (1 + BACKOFF_JITTER * random())));
 }
 
 export type PushPhase =
@@ -84,7 +109,7 @@ export interface PushState {
   error?: IotExplorerError;
 }
 
-/** A node that wants pushes for some devices. */
+/** A node, or a feed shared by nodes, that wants pushes for some devices. */
 export interface PushSubscriber {
   readonly deviceIds: readonly string[];
   /** A change of one of its devices. */
@@ -95,6 +120,15 @@ export interface PushSubscriber {
   unattributedStatus?(): void;
 }
 
+/**
+ * Where a subscriber gets its pushes: the account's {@link PushConnection}, or anything that
+ * hands out the same changes and states (a per-account feed shared by several nodes, a test's
+ * fake). Subscribing returns the function that ends the subscription.
+ */
+export interface PushSource {
+  subscribe(subscriber: PushSubscriber): () => void;
+}
+
 export interface PushConnectionOptions {
   /** The WebSocket URL (see lib/shared/push-url.ts). */
   url: string;
@@ -102,6 +136,8 @@ export interface PushConnectionOptions {
   tokenSource: TokenSource;
   timings?: Partial<PushTimings>;
   maxFrameBytes?: number;
+  /** Unsent bytes after which the socket is dropped (default {@link MAX_BUFFERED_BYTES}). */
+  maxBufferedBytes?: number;
   /** Devices the server did not accept (not bound to this user); each is reported once. */
   warnUnbound(deviceIds: string[]): void;
   /** A frame or event for a trace log, already free of the token. */
@@ -110,7 +146,7 @@ export interface PushConnectionOptions {
 }
 
 /** Counters, for tests and the benchmark. */
-export interface PushStats {
+export interface PushConnectionStats {
   socketsOpened: number;
   framesSent: Record<string, number>;
   framesIgnored: number;
@@ -125,16 +161,16 @@ type Pending = { kind: 'ActivePush' | 'HeartBeat' | 'Hello'; token?: string };
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
- * An account's push WebSocket (push.md). At most one socket, opened while some subscriber wants
+ * An account's push WebSocket (docs/push-protocol.md). At most one socket, opened while some subscriber wants
  * devices and closed as soon as none does. Subscribes the full device set with ActivePush (after
  * each change of the set, each reconnect and each token renewal), keeps it alive with
  * AppDeviceTraceHeartBeat, checks the socket with Hello, and reconnects with backoff for as long
  * as a subscriber remains. close() ends every timer and the socket at once.
  */
-export class PushConnection {
+export class PushConnection implements PushSource {
   readonly url: string;
   readonly timings: PushTimings;
-  readonly stats: PushStats = {
+  readonly stats: PushConnectionStats = {
     socketsOpened: 0,
     framesSent: {},
     framesIgnored: 0,
@@ -158,8 +194,9 @@ export class PushConnection {
   private activePushReqId: string | undefined;
   /** The token the subscription was made with: a different one means it must be made again. */
   private subscribedToken: string | undefined;
-  /** Every token this connection sent, so that none can appear in a traced frame. */
+  /** The tokens this connection sent lately, so that none can appear in a traced frame. */
   private readonly tokens = new Set<string>();
+  /** Devices already warned about, so that each is named once (the newest few remembered). */
   private readonly warnedUnbound = new Set<string>();
   /** Devices missing from the last ActivePush reply: warned once the token is known good. */
   private unconfirmedUnbound: string[] = [];
@@ -178,6 +215,15 @@ export class PushConnection {
   /** Requests sent and not yet answered (bounded: see MAX_PENDING_REPLIES). */
   get pendingReplies(): number {
     return this.pending.size;
+  }
+
+  /** How much the connection remembers, each bounded (for tests and the benchmark). */
+  get remembered(): { tokens: number; warnedDevices: number; actionCalls: number } {
+    return {
+      tokens: this.tokens.size,
+      warnedDevices: this.warnedUnbound.size,
+      actionCalls: this.actionCalls.size,
+    };
   }
 
   /** The devices all subscribers want, sorted, without repeats. */
@@ -211,7 +257,7 @@ export class PushConnection {
     if (this.closed) return;
     this.closed = true;
     this.subscribers.clear();
-    this.stopSocket();
+    this.stopSocket(CLOSE_REASON_STOPPED);
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.current = { phase: 'closed', live: EMPTY, session: this.current.session };
@@ -221,7 +267,7 @@ export class PushConnection {
     if (this.closed) return;
     if (this.wanted().length === 0) {
       // Nobody needs the socket: close it now, with its timers.
-      this.stopSocket();
+      this.stopSocket(CLOSE_REASON_UNWANTED);
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = undefined;
       this.attempt = 0;
@@ -288,8 +334,12 @@ export class PushConnection {
     this.scheduleReconnect();
   }
 
-  /** Drops the socket and clears its timers; its late events are ignored. */
-  private stopSocket(): void {
+  /**
+   * Drops the socket and clears its timers; its late events are ignored. With a reason (we close
+   * it on purpose: a stop, a redeploy, no device left) an open socket gets a close frame with
+   * code 1000, so the server sees a normal close; otherwise (it failed, or misbehaves) it is cut.
+   */
+  private stopSocket(reason?: string): void {
     const socket = this.socket;
     this.socket = undefined;
     for (const timer of [this.debounceTimer, this.requestTimer, this.heartbeatTimer]) {
@@ -302,7 +352,23 @@ export class PushConnection {
     this.activePushReqId = undefined;
     this.subscribedToken = undefined;
     this.unconfirmedUnbound = [];
-    socket?.terminate();
+    if (socket && reason !== undefined && socket.readyState === WebSocket.OPEN) {
+      this.closeNormally(socket, reason);
+    } else socket?.terminate();
+  }
+
+  /** Sends the close frame; cuts the connection if the server has not ended it within the grace. */
+  private closeNormally(socket: WebSocket, reason: string): void {
+    this.options.trace(`push: closing the socket (${NORMAL_CLOSURE}: ${reason})`);
+    const cut = setTimeout(() => {
+      this.options.trace(
+        `push: no close from the server within ${this.timings.closeGraceMs} ms: cut`,
+      );
+      socket.terminate();
+    }, this.timings.closeGraceMs);
+    cut.unref();
+    socket.once('close', () => clearTimeout(cut));
+    socket.close(NORMAL_CLOSURE, reason);
   }
 
   private scheduleReconnect(): void {
@@ -387,13 +453,18 @@ export class PushConnection {
       return undefined;
     }
     if (socket !== this.socket || socket.readyState !== WebSocket.OPEN) return undefined;
-    if (token.length >= 4) this.tokens.add(token);
+    if (token.length >= 4) remember(this.tokens, token, REMEMBERED_TOKENS);
     return token;
   }
 
   private send(frame: RequestFrame, pending: Pending): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    const buffered = socket.bufferedAmount;
+    if (buffered > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
+      this.drop(`the server reads nothing: ${buffered} bytes unsent`);
+      return;
+    }
     const key = pending.kind;
     this.stats.framesSent[key] = (this.stats.framesSent[key] ?? 0) + 1;
     this.pending.set(String(frame.reqId), pending);
@@ -480,7 +551,7 @@ export class PushConnection {
     const fresh = this.unconfirmedUnbound.filter((id) => !this.warnedUnbound.has(id));
     this.unconfirmedUnbound = [];
     if (fresh.length > 0) {
-      for (const id of fresh) this.warnedUnbound.add(id);
+      for (const id of fresh) remember(this.warnedUnbound, id, REMEMBERED_UNBOUND);
       this.options.warnUnbound(fresh);
     }
     const code = responseErrorCode(reply);
@@ -585,6 +656,16 @@ export class PushConnection {
   }
 }
 
+/** Adds `value` to a set kept in insertion order, forgetting the oldest beyond `limit`. */
+function remember(set: Set<string>, value: string, limit: number): void {
+  set.delete(value);
+  set.add(value);
+  for (const oldest of set) {
+    if (set.size <= limit) break;
+    set.delete(oldest);
+  }
+}
+
 function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
@@ -599,7 +680,7 @@ function asError(err: unknown): IotExplorerError {
   return err instanceof IotExplorerError
     ? err
     : new IotExplorerError({
-        code: LocalErrorCode.BadResponse,
+        code: LocalErrorCode.Unexpected,
         key: 'unexpected',
         params: { reason: describe(err) },
       });

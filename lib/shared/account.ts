@@ -4,6 +4,9 @@
  * defaults of the account dialog's numbers. Runtime and editor import them from here.
  */
 
+/** The account config node's type: the only node whose credentials the package reads. */
+export const ACCOUNT_TYPE = 'iot-explorer-account';
+
 /** The tokenapi of the mainland China platform: the account's default endpoint. */
 export const CHINA_TOKENAPI = 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi';
 export const INTERNATIONAL_TOKENAPI =
@@ -41,8 +44,26 @@ export const UNCHANGED_SECRET = '__PWRD__';
 
 /** The sign-in settings stored in the flow (not secret). */
 export const SIGN_IN_SETTINGS = ['appKey', 'loginType', 'countryCode', 'appapiEndpoint'] as const;
-/** The sign-in fields stored as credentials (never exported, never sent back to the editor). */
+/**
+ * The sign-in fields stored as credentials, all of Node-RED's `password` type: never exported,
+ * never sent back to the editor (the phone number and e-mail included: Node-RED hands `text`
+ * credentials to any user who may read the flows).
+ */
 export const SIGN_IN_CREDENTIALS = ['appSecret', 'password', 'phoneNumber', 'email'] as const;
 
 export type SignInSetting = (typeof SIGN_IN_SETTINGS)[number];
 export type SignInCredential = (typeof SIGN_IN_CREDENTIALS)[number];
+
+/**
+ * The account node's credentials as Node-RED declares them, in the runtime's `registerType` and
+ * in the editor's: all `password`. Node-RED sends a `text` credential back to any user who may
+ * read the flows; a `password` one only as `has_<name>`. Values saved as `text` by 0.1.0 are
+ * stored the same way (flows_cred.json) and still read.
+ */
+export const ACCOUNT_CREDENTIALS = {
+  accessToken: { type: 'password' },
+  appSecret: { type: 'password' },
+  password: { type: 'password' },
+  phoneNumber: { type: 'password' },
+  email: { type: 'password' },
+} as const;

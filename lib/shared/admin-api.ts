@@ -3,8 +3,33 @@
  * The server side is lib/admin/endpoints.ts; the editor's requests are editor/account-requests.ts.
  */
 
-/** The routes under Node-RED's admin root, one per question; each is a POST. */
-export type AdminQuestion = 'user' | 'families' | 'devices' | 'product' | 'scenes' | 'automations';
+/** The questions the editor asks about an account, one route each; each is a POST. */
+export const ADMIN_QUESTIONS = [
+  'user',
+  'families',
+  'devices',
+  'product',
+  'scenes',
+  'automations',
+] as const;
+
+export type AdminQuestion = (typeof ADMIN_QUESTIONS)[number];
+
+/**
+ * Codes of the admin routes' own refusals (the answers' `code`); a flow never sees them.
+ * `IOTX_CROSS_SITE` (HTTP 403) and `IOTX_NOT_JSON` (HTTP 415) come from the cross-site guard
+ * every route of the package passes (lib/admin/cross-site.ts).
+ */
+export const AdminErrorCode = {
+  /** Another site's page (Origin, Sec-Fetch-Site), or an Origin that is not Node-RED's own. */
+  CrossSite: 'IOTX_CROSS_SITE',
+  /** A body that is not `application/json` (a form post, text/plain, none). */
+  NotJson: 'IOTX_NOT_JSON',
+  /** The editor's own lane for this account is full (its calls never wait in the flows' queue). */
+  EditorBusy: 'IOTX_EDITOR_BUSY',
+  /** The id names a node that is not an `iot-explorer-account`: its credentials are not used. */
+  NotAccount: 'IOTX_NOT_ACCOUNT',
+} as const;
 
 /** The path of a question about the account config node `accountId` (relative to the editor). */
 export function adminPath(accountId: string, question: AdminQuestion): string {

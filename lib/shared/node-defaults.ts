@@ -51,7 +51,7 @@ export const ABSENT_MEANS = {
     watchOnline: true,
     interval: 30,
     emitInitial: false,
-    /** Saved before push existed: the node keeps polling (lib/watch/watch-config.ts). */
+    /** Saved before push existed: the node keeps polling (migrateWatch, lib/node/migrations.ts). */
     mode: 'poll',
     watchEvents: false,
     watchActions: false,

@@ -1,4 +1,4 @@
-import type { DeviceTarget, PropertyReading } from '../api/client';
+import type { PropertyReading } from '../api/client';
 import type { DevicePush } from '../push/frames';
 import { DeviceId } from '../shared/device-id';
 
@@ -21,7 +21,7 @@ export interface Origin {
   gapFill: boolean;
 }
 
-interface ChangeBase extends DeviceTarget {
+interface ChangeBase extends DeviceId {
   deviceId: string;
   source: ChangeSource;
   action: string;
@@ -70,9 +70,17 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** A watched device's two ids (the watch holds only ids that {@link DeviceId.parse} reads). */
-export function splitId(deviceId: string): DeviceTarget {
+export function splitId(deviceId: string): DeviceId {
   return DeviceId.parse(deviceId) ?? { productId: deviceId, deviceName: '' };
 }
+
+/**
+ * Property ids remembered per device. A product's data template has at most 100 features
+ * (properties and events together), so a real device never comes near; a server inventing new
+ * ids in every push would otherwise grow the device's known state without end. Past it, ids not
+ * yet known are ignored; known ones keep being tracked.
+ */
+export const MAX_PROPERTIES_PER_DEVICE = 256;
 
 export interface TrackerOptions {
   /** Property ids to watch; empty: all. */
@@ -96,11 +104,6 @@ export class ChangeTracker {
     private readonly options: TrackerOptions,
     private readonly emit: (change: WatchChange) => void,
   ) {}
-
-  /** Whether the device's property values have been read at least once. */
-  knowsValues(deviceId: string): boolean {
-    return this.values.has(deviceId);
-  }
 
   setOnline(deviceId: string, online: boolean, origin: Origin): void {
     const was = this.online.get(deviceId);
@@ -129,6 +132,7 @@ export class ChangeTracker {
     for (const [property, reading] of Object.entries(readings)) {
       if (wanted.length > 0 && !wanted.includes(property)) continue;
       const had = current.has(property);
+      if (!had && current.size >= MAX_PROPERTIES_PER_DEVICE) continue;
       const oldValue = current.get(property);
       current.set(property, reading.value);
       const initial = firstRead && !had;

@@ -1,6 +1,21 @@
-import type { ApiClient } from '../api/client';
+import type { CallOptions, DeviceDataResult, DeviceStatusesResult } from '../api/client';
+import type { DeviceId } from '../shared/device-id';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { splitId, type ChangeTracker, type Origin } from './changes';
+
+/**
+ * The two reads a watcher makes: the account's ApiClient answers them over HTTP; a feed shared by
+ * several nodes, or a test's fake, can answer them too. Both reject with an IotExplorerError.
+ */
+export interface DeviceReads {
+  /** `AppGetDeviceStatuses`: the online state of any number of 'PID/DN' ids. */
+  getDeviceStatuses(
+    deviceIds: readonly string[],
+    options: CallOptions,
+  ): Promise<DeviceStatusesResult>;
+  /** `AppGetDeviceData`: one device's property values. */
+  getDeviceData(target: DeviceId, options: CallOptions): Promise<DeviceDataResult>;
+}
 
 /** Where a read failed: the Action, and the device for a per-device read. */
 export interface ReadTarget {
@@ -19,7 +34,7 @@ export class DeviceReader {
   private readonly reported = new Map<string, string>();
 
   constructor(
-    private readonly client: ApiClient,
+    private readonly reads: DeviceReads,
     private readonly tracker: ChangeTracker,
     private readonly signal: AbortSignal,
     private readonly onFailure: (err: IotExplorerError, target: ReadTarget) => void,
@@ -32,7 +47,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceStatuses';
     return this.attempt({ action }, async () => {
-      const result = await this.client.getDeviceStatuses(deviceIds, { signal: this.signal });
+      const result = await this.reads.getDeviceStatuses(deviceIds, { signal: this.signal });
       if (this.signal.aborted) return;
       const requestId = result.requestIds[result.requestIds.length - 1] ?? '';
       const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));
@@ -66,7 +81,7 @@ export class DeviceReader {
   ): Promise<IotExplorerError | undefined> {
     const action = 'AppGetDeviceData';
     return this.attempt({ action, deviceId }, async () => {
-      const { requestId, properties } = await this.client.getDeviceData(splitId(deviceId), {
+      const { requestId, properties } = await this.reads.getDeviceData(splitId(deviceId), {
         signal: this.signal,
       });
       if (this.signal.aborted) return;
@@ -90,7 +105,7 @@ export class DeviceReader {
         caught instanceof IotExplorerError
           ? caught
           : new IotExplorerError({
-              code: LocalErrorCode.BadResponse,
+              code: LocalErrorCode.Unexpected,
               key: 'unexpected',
               params: { reason: caught instanceof Error ? caught.message : String(caught) },
             });

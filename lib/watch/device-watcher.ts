@@ -1,7 +1,6 @@
-import type { ApiClient } from '../api/client';
 import type { IotExplorerError } from '../errors/errors';
 import { ChangeTracker, type WatchChange } from './changes';
-import { DeviceReader, type ReadTarget } from './device-reader';
+import { DeviceReader, type DeviceReads, type ReadTarget } from './device-reader';
 
 export type {
   WatchChange,
@@ -14,8 +13,9 @@ export type {
 /** After failing rounds the period doubles, up to this (or the interval, if longer). */
 export const MAX_BACKOFF_MS = 10 * 60 * 1000;
 
-export interface WatchOptions {
-  client: ApiClient;
+export interface PollWatchOptions {
+  /** Where the reads go: the account's API client. */
+  reads: DeviceReads;
   /** 'PID/DN' ids, without repeats. */
   deviceIds: readonly string[];
   /** Property ids to watch; empty: all. */
@@ -28,7 +28,7 @@ export interface WatchOptions {
 }
 
 /** What the watcher tells its owner; the owner turns it into messages and status. */
-export interface WatchListener {
+export interface PollWatchListener {
   change(change: WatchChange): void;
   /**
    * A poll failed. Called once per distinct error code per target until that target recovers,
@@ -58,11 +58,11 @@ export class DeviceWatcher {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly options: WatchOptions,
-    private readonly listener: WatchListener,
+    private readonly options: PollWatchOptions,
+    private readonly listener: PollWatchListener,
   ) {
     const tracker = new ChangeTracker(options, (change) => listener.change(change));
-    this.reader = new DeviceReader(options.client, tracker, this.controller.signal, (err, target) =>
+    this.reader = new DeviceReader(options.reads, tracker, this.controller.signal, (err, target) =>
       listener.failure(err, target),
     );
   }
@@ -129,7 +129,9 @@ export class DeviceWatcher {
         let wait = spacing;
         if (i === polls.length - 1) {
           this.failedRounds = failed ? this.failedRounds + 1 : 0;
-          if (failed) wait = this.period();
+          // A failing round waits the whole backed-off period; one that succeeds after failures
+          // goes back to the interval's pace at once.
+          wait = failed ? this.period() : this.period() / polls.length;
           this.listener.round({ failed, nextMs: wait });
         }
         await this.sleep(wait - (Date.now() - started));

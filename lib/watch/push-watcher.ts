@@ -1,13 +1,14 @@
-import type { ApiClient } from '../api/client';
 import type { IotExplorerError } from '../errors/errors';
 import type { DevicePush } from '../push/frames';
-import type { PushConnection, PushState } from '../push/push-connection';
+import type { PushSource, PushState } from '../push/push-connection';
 import { ChangeTracker, splitId, type Origin, type WatchChange } from './changes';
-import { DeviceReader, type ReadTarget } from './device-reader';
+import { DeviceReader, type DeviceReads, type ReadTarget } from './device-reader';
 
 export interface PushWatchOptions {
-  client: ApiClient;
-  connection: PushConnection;
+  /** Where the baseline and gap-fill reads go: the account's API client. */
+  reads: DeviceReads;
+  /** Where changes come from: the account's push connection. */
+  pushes: PushSource;
   /** 'PID/DN' ids, without repeats. */
   deviceIds: readonly string[];
   /** Property ids to watch; empty: all. */
@@ -43,15 +44,35 @@ export interface PushWatchListener {
 /** Reads run a few at a time: fast enough after a reconnect, gentle on the account's quota. */
 const READ_CONCURRENCY = 4;
 
+/**
+ * Pushes held per device while a read of it is pending (and online pushes held while a status
+ * read is). A device reports a few times a second at most and a read takes well under a second,
+ * so only a server flooding pushes comes near. Past it, the oldest held push is folded into the
+ * device's next one (its values under the newer ones): the values end right, and only steps in
+ * between go unreported.
+ */
+export const MAX_HELD_PUSHES = 64;
+
 type ReadOrigin = Omit<Origin, 'action' | 'requestId'>;
 
 type StatePush = Extract<DevicePush, { kind: 'online' | 'properties' }>;
+
+/** A read queued and not started yet: a later request for the same kind of read joins it. */
+interface QueuedRead {
+  ids: Set<string>;
+  origin: ReadOrigin;
+}
 
 /**
  * The watch node in push mode: changes come from the account's push socket; reads happen only to
  * set the baseline and, after each reconnect, to fill what the socket missed. A push for a device
  * whose read is in flight waits for that read and is applied after it, so a change is reported
  * once, whichever way it was learned first.
+ *
+ * Everything it keeps is bounded by its devices: at most one value read and one status read
+ * queued besides those in flight (a new request joins the queued one), one retry timer per read
+ * target, {@link MAX_HELD_PUSHES} held pushes per device, and the tracker's own bound on property
+ * ids.
  */
 export class PushWatcher {
   private readonly controller = new AbortController();
@@ -64,15 +85,18 @@ export class PushWatcher {
   /** This session's devices that have been (or are being) read since they became live. */
   private readSinceLive = new Set<string>();
   private baselineRead = false;
-  /** Reads waiting or in flight, per device, and for the online state. */
+  /** Value reads queued or in flight, per device; status reads queued or in flight. */
   private readonly valueReads = new Map<string, number>();
   private onlineReads = 0;
+  /** The value read and the status read queued and not started, if any. */
+  private nextValues: QueuedRead | undefined;
+  private nextOnline: QueuedRead | undefined;
   /** Pushes held back while a read of their device is pending. */
   private readonly held = new Map<string, StatePush[]>();
   private readonly heldOnline: StatePush[] = [];
   private reads: Promise<void> = Promise.resolve();
-  /** Failed reads waiting to be tried again, and how many times each target has failed. */
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Failed reads waiting to be tried again (one per target), and how often each has failed. */
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
   private lastState: PushState | undefined;
 
@@ -82,7 +106,7 @@ export class PushWatcher {
   ) {
     this.mine = new Set(options.deviceIds);
     this.tracker = new ChangeTracker(options, (change) => listener.change(change));
-    this.reader = new DeviceReader(options.client, this.tracker, this.controller.signal, (e, t) =>
+    this.reader = new DeviceReader(options.reads, this.tracker, this.controller.signal, (e, t) =>
       listener.failure(e, t),
     );
   }
@@ -97,7 +121,7 @@ export class PushWatcher {
 
   start(): void {
     if (this.unsubscribe || !this.active) return;
-    this.unsubscribe = this.options.connection.subscribe({
+    this.unsubscribe = this.options.pushes.subscribe({
       deviceIds: this.options.deviceIds,
       push: (push) => this.onPush(push),
       state: (state) => this.onState(state),
@@ -125,7 +149,7 @@ export class PushWatcher {
     this.controller.abort();
     clearTimeout(this.baselineTimer);
     this.baselineTimer = undefined;
-    for (const timer of this.retryTimers) clearTimeout(timer);
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
@@ -164,14 +188,22 @@ export class PushWatcher {
     if (this.options.watchState) this.readValues([...deviceIds], origin);
   }
 
-  /** Queues one status read; online pushes wait until it has been applied. */
+  /** Queues one status read (or joins the one queued); online pushes wait until it is applied. */
   private readOnline(ids: string[], origin: ReadOrigin): void {
+    if (this.nextOnline) {
+      join(this.nextOnline, ids, origin);
+      return;
+    }
+    const queued: QueuedRead = { ids: new Set(ids), origin: { ...origin } };
+    this.nextOnline = queued;
     this.onlineReads += 1;
     this.chain(async () => {
+      if (this.nextOnline === queued) this.nextOnline = undefined;
+      const batch = [...queued.ids];
       try {
         if (!this.stopped) {
-          const failed = await this.reader.readOnline(ids, origin);
-          this.settled('online', failed, () => this.readOnline(ids, origin));
+          const failed = await this.reader.readOnline(batch, queued.origin);
+          this.settled('online', failed, () => this.readOnline(batch, queued.origin));
         }
       } finally {
         this.onlineReads -= 1;
@@ -180,31 +212,44 @@ export class PushWatcher {
     });
   }
 
-  /** Queues one value read per device; a device's pushes wait until its read has been applied. */
+  /**
+   * Queues one value read per device (or adds them to the read queued); a device's pushes wait
+   * until its read has been applied.
+   */
   private readValues(ids: string[], origin: ReadOrigin): void {
-    for (const id of ids) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
+    const queued = this.nextValues ?? { ids: new Set<string>(), origin: { ...origin } };
+    const added = [...new Set(ids)].filter((id) => !queued.ids.has(id));
+    for (const id of added) this.valueReads.set(id, (this.valueReads.get(id) ?? 0) + 1);
+    if (this.nextValues) {
+      join(queued, added, origin);
+      return;
+    }
+    for (const id of added) queued.ids.add(id);
+    this.nextValues = queued;
     this.chain(async () => {
-      const queue = [...ids];
+      if (this.nextValues === queued) this.nextValues = undefined;
+      const queue = [...queued.ids];
       const worker = async (): Promise<void> => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const device = id;
           try {
             if (!this.stopped) {
-              const failed = await this.reader.readValues(id, origin);
-              this.settled(id, failed, () => this.readValues([id], origin));
+              const failed = await this.reader.readValues(device, queued.origin);
+              this.settled(device, failed, () => this.readValues([device], queued.origin));
             }
           } finally {
-            const left = (this.valueReads.get(id) ?? 1) - 1;
-            if (left > 0) this.valueReads.set(id, left);
+            const left = (this.valueReads.get(device) ?? 1) - 1;
+            if (left > 0) this.valueReads.set(device, left);
             else {
-              this.valueReads.delete(id);
-              const held = this.held.get(id) ?? [];
-              this.held.delete(id);
+              this.valueReads.delete(device);
+              const held = this.held.get(device) ?? [];
+              this.held.delete(device);
               this.release(held);
             }
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, queue.length) }, worker));
     });
   }
 
@@ -222,12 +267,14 @@ export class PushWatcher {
       return;
     }
     this.failures.set(target, count + 1);
+    // One retry per target: a read that failed again meanwhile (a gap-fill) waits for it.
+    if (this.retryTimers.has(target)) return;
     const delay = this.options.readRetryMs * 2 ** Math.min(count, 3);
     const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
+      this.retryTimers.delete(target);
       if (!this.stopped) again();
     }, delay);
-    this.retryTimers.add(timer);
+    this.retryTimers.set(target, timer);
   }
 
   /** Reads run one batch after another; a read reports its own failures, so none escapes. */
@@ -245,7 +292,8 @@ export class PushWatcher {
   }
 
   private onPush(push: DevicePush): void {
-    if (this.stopped) return;
+    // A source hands out only the devices subscribed; what it should not is ignored.
+    if (this.stopped || !this.mine.has(push.deviceId)) return;
     const { watchState, watchOnline, watchEvents, watchActions } = this.options;
     const common = {
       ...splitId(push.deviceId),
@@ -258,14 +306,14 @@ export class PushWatcher {
     switch (push.kind) {
       case 'online':
         if (!watchOnline) return;
-        if (this.onlineReads > 0) this.heldOnline.push(push);
+        if (this.onlineReads > 0) hold(this.heldOnline, push);
         else this.apply(push);
         return;
       case 'properties':
         if (!watchState || !acceptsValues(push)) return;
         if (this.valueReads.has(push.deviceId)) {
           const held = this.held.get(push.deviceId) ?? [];
-          held.push(push);
+          hold(held, push);
           this.held.set(push.deviceId, held);
         } else this.apply(push);
         return;
@@ -309,6 +357,54 @@ export class PushWatcher {
     );
     this.tracker.setProperties(push.deviceId, readings, origin);
   }
+}
+
+/** Adds a request to the read queued: its devices, and gap-fill if either is one. */
+function join(queued: QueuedRead, ids: readonly string[], origin: ReadOrigin): void {
+  for (const id of ids) queued.ids.add(id);
+  if (origin.gapFill) queued.origin.gapFill = true;
+}
+
+/**
+ * Holds `push` at the end of `held`. Beyond {@link MAX_HELD_PUSHES}, the oldest push that a later
+ * one of the same device follows is folded into that one: an online push is simply superseded, a
+ * properties push leaves its values under the later push's. When every held push is of another
+ * device (online pushes of many devices) nothing can fold: the list is then bounded by the
+ * devices watched.
+ */
+function hold(held: StatePush[], push: StatePush, limit = MAX_HELD_PUSHES): void {
+  held.push(push);
+  while (held.length > limit) {
+    const older = oldestFollowed(held);
+    if (older === undefined) return;
+    const first = held[older];
+    const next = held.findIndex((p, at) => at > older && p.deviceId === first.deviceId);
+    const later = held[next];
+    if (first.kind === 'properties' && later.kind === 'properties') {
+      // A fold's values are ours (a push itself may be shared with other subscribers): folding
+      // on into them costs only the later push's values, however many pushes came before.
+      const values = folded.has(first) ? first.values : { ...first.values };
+      Object.assign(values, later.values);
+      const merged = { ...later, values };
+      folded.add(merged);
+      held[next] = merged;
+    }
+    held.splice(older, 1);
+  }
+}
+
+/** Pushes made by {@link hold} by folding: their values object is not shared with anyone. */
+const folded = new WeakSet<StatePush>();
+
+/** The index of the oldest push with a later push of the same device, if any. */
+function oldestFollowed(held: readonly StatePush[]): number | undefined {
+  const seen = new Set<string>();
+  let oldest: number | undefined;
+  for (let at = held.length - 1; at >= 0; at--) {
+    if (seen.has(held[at].deviceId)) oldest = at;
+    seen.add(held[at].deviceId);
+  }
+  return oldest;
 }
 
 /**

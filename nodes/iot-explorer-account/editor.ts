@@ -2,6 +2,7 @@
 // the push URL with the one it derives, the flow-control defaults and the Test connection button.
 
 import {
+  ACCOUNT_CREDENTIALS,
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_MAX_QUEUE,
   ENDPOINT_PRESETS,
@@ -25,6 +26,12 @@ const PREFIX = 'node-config-input';
 function field(name: string): JQuery {
   return input(name, PREFIX);
 }
+
+/**
+ * The account node's `credentials`, as the runtime declares them: all `password`, so that the
+ * editor never receives a stored value.
+ */
+export const credentials: Record<string, { type: string }> = { ...ACCOUNT_CREDENTIALS };
 
 /** The `defaults` validators of the account node. */
 export const validate = {
@@ -93,29 +100,31 @@ export function label(node: RedEditorNode): string {
   return node.name || node._('iot-explorer-account.label.default');
 }
 
-/** Adds the Test connection button's behaviour: AppGetUser with the settings in the dialog. */
-function connectionTest(nodeId: string): void {
+/**
+ * Asks the service who the account's token belongs to (AppGetUser) with the settings in the
+ * dialog, and shows it: the Test connection button, and the line a sign-in account shows on
+ * opening in place of its stored phone number or e-mail, which never come back to the editor.
+ */
+function showUser(nodeId: string): void {
   const $button = $('#node-config-iotx-test');
   const $line = $('#node-config-iotx-test-result');
-  $button.on('click', () => {
-    const body = dialogBody((name) => String(field(name).val() ?? ''));
-    showInfo($line, t('testing'));
-    $button.prop('disabled', true);
-    accountRequest<UserSummary>(nodeId, 'user', body, (error, user) => {
-      $button.prop('disabled', false);
-      if (error || !user) return showProblem($line, error ?? { code: '', text: '' });
-      const who = user.nickName || user.userName || user.userId;
-      const expiry = user.expiresAt
-        ? t('expiresAt', { date: new Date(user.expiresAt * 1000).toLocaleString() })
-        : t('expiryUnknown');
-      showInfo($line, `${t('testOk', { user: who, id: user.userId })} ${expiry}`, true);
-    });
+  const body = dialogBody((name) => String(field(name).val() ?? ''));
+  showInfo($line, t('testing'));
+  $button.prop('disabled', true);
+  accountRequest<UserSummary>(nodeId, 'user', body, (error, user) => {
+    $button.prop('disabled', false);
+    if (error || !user) return showProblem($line, error ?? { code: '', text: '' });
+    const who = user.nickName || user.userName || user.userId;
+    const expiry = user.expiresAt
+      ? t('expiresAt', { date: new Date(user.expiresAt * 1000).toLocaleString() })
+      : t('expiryUnknown');
+    showInfo($line, `${t('testOk', { user: who, id: user.userId })} ${expiry}`, true);
   });
 }
 
 export function prepare(node: RedEditorNode): void {
   showAbsentAsRuntime(node, 'iot-explorer-account', PREFIX);
-  connectionTest(node.id);
+  $('#node-config-iotx-test').on('click', () => showUser(node.id));
   pushUrlField(node);
   const $endpoint = field('endpoint');
   const $preset = field('endpoint-preset');
@@ -168,6 +177,8 @@ export function prepare(node: RedEditorNode): void {
   $loginType.on('change', showRows);
   $expireAt.on('input change', showExpireAt);
   showRows();
+  // A stored sign-in: who it is, from the service's answer, not from the stored login.
+  if (signIn() && node.credentials?.has_password === true) showUser(node.id);
 }
 
 export function save(): void {

@@ -14,6 +14,7 @@ import { migrateAccount, type StoredAccount } from '../../lib/node/migrations';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import { PushConnection, pushTimingSettings } from '../../lib/push/push-connection';
 import { pushUrlFor } from '../../lib/shared/push-url';
+import { ACCOUNT_CREDENTIALS } from '../../lib/shared/account';
 
 export type AccountConfig = NodeDef & StoredAccount;
 
@@ -149,15 +150,8 @@ export default function register(RED: NodeAPI): void {
   RED.nodes.registerType<Node<AccountCredentials>, AccountConfig, unknown, AccountCredentials>(
     'iot-explorer-account',
     IotExplorerAccountNode,
-    {
-      credentials: {
-        accessToken: { type: 'password' },
-        appSecret: { type: 'password' },
-        password: { type: 'password' },
-        phoneNumber: { type: 'text' },
-        email: { type: 'text' },
-      },
-    },
+    // All `password`, the phone number and e-mail included (lib/shared/account.ts).
+    { credentials: ACCOUNT_CREDENTIALS },
   );
 }
 

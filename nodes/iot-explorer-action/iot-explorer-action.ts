@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parseOutputParams } from '../../lib/api/envelope';
-import { DeviceStatusError } from '../../lib/errors/errors';
+import { ActionStatusError } from '../../lib/errors/errors';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -46,7 +46,7 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<ActionCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: async ? 'AppCallDeviceActionAsync' : 'AppCallDeviceActionSync',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
         info.actionId = await resolve(msg, 'actionId');
@@ -62,14 +62,14 @@ export default function register(RED: NodeAPI): void {
             inputParams,
           };
           const result = async
-            ? await account.client.callDeviceActionAsync(call, { signal })
-            : await account.client.callDeviceActionSync(call, { signal });
+            ? await account.client.callDeviceActionAsync(call, callOptions)
+            : await account.client.callDeviceActionSync(call, callOptions);
           Object.assign(info, result);
           msg.payload = parseOutputParams(result.outputParams);
           return result.status || 'OK';
         } catch (err) {
           // A failed Status arrives in a success envelope: keep what the reply said.
-          if (err instanceof DeviceStatusError) {
+          if (err instanceof ActionStatusError) {
             info.status = err.status;
             info.clientToken = err.clientToken;
           }

@@ -69,10 +69,10 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<AutomationCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: operation === 'list' ? 'AppGetAutomationList' : 'AppModifyAutomationStatus',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         if (operation === 'list') {
           info.familyId = await resolve(msg, 'id');
-          const result = await account.client.listAutomations(info.familyId, { signal });
+          const result = await account.client.listAutomations(info.familyId, callOptions);
           info.requestId = result.requestId;
           msg.payload = result.automations satisfies AutomationSummary[];
           const on = result.automations.filter((a) => a.enabled).length;
@@ -84,9 +84,11 @@ export default function register(RED: NodeAPI): void {
         info.automationId = await resolve(msg, 'id');
         const enabled = state === 'payload' ? readEnabled(msg.payload) : state === 'on';
         info.enabled = enabled;
-        const result = await account.client.setAutomationEnabled(info.automationId, enabled, {
-          signal,
-        });
+        const result = await account.client.setAutomationEnabled(
+          info.automationId,
+          enabled,
+          callOptions,
+        );
         info.requestId = result.requestId;
         msg.payload = enabled;
         const label =

@@ -39,7 +39,7 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<ControlCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: 'AppControlDeviceData',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
         const raw = await evaluateTypedField(RED, node, dataField, msg);
@@ -55,7 +55,7 @@ export default function register(RED: NodeAPI): void {
             },
           });
         }
-        const template = await account.client.templates.get(info.productId, { signal });
+        const template = await account.client.templates.get(info.productId, callOptions);
         info.templateChecked = template !== undefined;
         if (template) {
           const problem = checkControlData(template, values);
@@ -69,7 +69,7 @@ export default function register(RED: NodeAPI): void {
         info.data = data;
         const result = await account.client.controlDeviceData(
           { productId: info.productId, deviceName: info.deviceName, data: data! },
-          { signal },
+          callOptions,
         );
         info.requestId = result.requestId;
         return Object.keys(values).join(', ');

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { EventRecord, HistoryPoint } from '../../lib/api/history';
+import type { EventRecord, HistoryCutShort, HistoryPoint } from '../../lib/api/history';
 import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
@@ -34,6 +34,8 @@ export interface HistoryCallInfo extends CallInfo {
   maxPoints?: number;
   /** True when the series stopped at maxPoints: there may be more in the range. */
   maxPointsReached?: boolean;
+  /** Why the series stopped early (maxPoints, or the read's page or size bound); absent when read to its end. */
+  cutShort?: HistoryCutShort;
   /** property: values kept as the API's text because they did not read as the template's type. */
   untypedValues?: number;
   /** property: whether the values were typed by the product's data template. */
@@ -98,7 +100,7 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<HistoryCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: kind === 'event' ? 'AppListEventHistory' : 'AppGetDeviceDataHistory',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await device(msg, 'productId');
         info.deviceName = await device(msg, 'deviceName');
         const target = { productId: info.productId, deviceName: info.deviceName };
@@ -113,12 +115,13 @@ export default function register(RED: NodeAPI): void {
         if (kind === 'property') {
           const result = await account.client.getPropertyHistory(
             { ...request, property: info.property! },
-            { signal },
+            callOptions,
           );
           info.requestIds = result.requestIds;
           info.templateChecked = result.templateChecked;
           info.untypedValues = result.untypedValues;
           info.maxPointsReached = result.maxPointsReached;
+          if (result.cutShort) info.cutShort = result.cutShort;
           msg.payload = propertyPayload(result.points, output);
           count = result.points.length;
           if (!result.templateChecked && !warnedUntyped) {
@@ -130,10 +133,11 @@ export default function register(RED: NodeAPI): void {
           if (eventType) info.eventType = eventType;
           const result = await account.client.getEventHistory(
             { ...request, eventId: eventId || undefined, type: eventType },
-            { signal },
+            callOptions,
           );
           info.requestIds = result.requestIds;
           info.maxPointsReached = result.maxPointsReached;
+          if (result.cutShort) info.cutShort = result.cutShort;
           msg.payload = eventPayload(result.events, output);
           count = result.events.length;
         }
@@ -141,7 +145,11 @@ export default function register(RED: NodeAPI): void {
         info.requestId = info.requestIds[info.requestIds.length - 1];
         if (info.maxPointsReached && !warnedLimit) {
           warnedLimit = true;
-          node.warn(RED._('iot-explorer-history.warn.maxPoints', { max: maxPoints }));
+          node.warn(
+            info.cutShort === undefined || info.cutShort === 'maxPoints'
+              ? RED._('iot-explorer-history.warn.maxPoints', { max: maxPoints })
+              : RED._('iot-explorer-history.warn.cutShort', { count, reason: info.cutShort }),
+          );
         }
         return RED._(
           `iot-explorer-history.status.${info.maxPointsReached ? 'pointsLimit' : 'points'}`,

@@ -33,9 +33,9 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<SceneCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: 'AppRunScene',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.sceneId = await resolve(msg, 'sceneId');
-        const result = await account.client.runScene(info.sceneId, { signal });
+        const result = await account.client.runScene(info.sceneId, callOptions);
         info.requestId = result.requestId;
         const label = info.sceneId === sceneId.value && sceneName ? sceneName : info.sceneId;
         return `${label} · ${new Date().toLocaleTimeString()}`;

@@ -31,12 +31,12 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<StateCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: 'AppGetDeviceData',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
         const result = await account.client.getDeviceData(
           { productId: info.productId, deviceName: info.deviceName },
-          { signal },
+          callOptions,
         );
         info.requestId = result.requestId;
         const ids = wanted.length > 0 ? wanted : Object.keys(result.properties);

@@ -60,7 +60,7 @@ export default function register(RED: NodeAPI): void {
     handleDeviceMessages<StatusCallInfo>(RED, node, {
       account: RED.nodes.getNode(config.account) as AccountNode | null,
       action: 'AppGetDeviceStatuses',
-      async run(msg, { account, signal, info }) {
+      async run(msg, { account, callOptions, info }) {
         const list = requestedList(msg);
         let ids = list;
         if (ids === undefined) {
@@ -68,7 +68,7 @@ export default function register(RED: NodeAPI): void {
           info.deviceName = await resolve(msg, 'deviceName');
           ids = [DeviceId.format({ productId: info.productId, deviceName: info.deviceName })];
         }
-        const result = await account.client.getDeviceStatuses(ids, { signal });
+        const result = await account.client.getDeviceStatuses(ids, callOptions);
         info.requestIds = result.requestIds;
         info.requestId = result.requestIds[result.requestIds.length - 1];
         const byId = new Map(result.statuses.map((s) => [s.deviceId, s]));

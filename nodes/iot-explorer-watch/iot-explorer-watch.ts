@@ -3,13 +3,13 @@ import { storedDeviceIds, type AccountNode, type StoredDevice } from '../../lib/
 import { DeviceWatcher, type WatchChange } from '../../lib/watch/device-watcher';
 import type { ReadTarget } from '../../lib/watch/device-reader';
 import { PushWatcher } from '../../lib/watch/push-watcher';
+import { SubscriberStatus } from '../../lib/watch/subscriber-status';
 import { migrateWatch, type StoredWatch } from '../../lib/node/migrations';
 import {
   DEFAULT_BASELINE_WAIT_MS,
   DEFAULT_READ_RETRY_MS,
   pushTimingSettings,
   type PushConnection,
-  type PushState,
 } from '../../lib/push/push-connection';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import { localizeError } from '../../lib/node/i18n';
@@ -35,10 +35,9 @@ export default function register(RED: NodeAPI): void {
     const node = this;
     const account = RED.nodes.getNode(config.account) as AccountNode | null;
     const { devices, properties, intervalSeconds, ...settings } = migrateWatch(config);
-    const t = (key: string, params?: Record<string, string | number>): string =>
-      RED._(`iot-explorer-watch.${key}`, params);
+    const status = new SubscriberStatus(node, RED._);
     const fail = (err: IotExplorerError, msg: Record<string, unknown>): void => {
-      node.status({ fill: 'red', shape: 'ring', text: err.code });
+      status.failed(err.code);
       node.error(localizeError(RED, err), msg);
     };
     const failure = (err: IotExplorerError, target: ReadTarget): void => {
@@ -71,7 +70,7 @@ export default function register(RED: NodeAPI): void {
       return;
     }
     const common = {
-      client: account.client,
+      reads: account.client,
       deviceIds,
       properties,
       ...settings,
@@ -84,50 +83,25 @@ export default function register(RED: NodeAPI): void {
       const watcher = new PushWatcher(
         {
           ...common,
-          connection: push,
+          pushes: push,
           baselineWaitMs: pushTimings.baselineWaitMs ?? DEFAULT_BASELINE_WAIT_MS,
           readRetryMs: pushTimings.readRetryMs ?? DEFAULT_READ_RETRY_MS,
         },
-        { change: send, failure, connection: (state, live) => showConnection(state, live) },
+        {
+          change: send,
+          failure,
+          connection(state, live) {
+            const refusal = status.pushState(state, { live, count: deviceIds.length });
+            if (refusal) {
+              fail(refusal.clone(), {
+                topic: '',
+                payload: null,
+                iotexplorer: { action: 'ActivePush' },
+              });
+            }
+          },
+        },
       );
-      /** The last refusal reported, so that a token refused on every reconnect is logged once. */
-      let refusedCode: string | undefined;
-      const showConnection = (state: PushState, live: number): void => {
-        if (state.phase === 'refused' && state.error) {
-          if (refusedCode !== state.error.code) {
-            refusedCode = state.error.code;
-            fail(state.error.clone(), {
-              topic: '',
-              payload: null,
-              iotexplorer: { action: 'ActivePush' },
-            });
-          } else node.status({ fill: 'red', shape: 'ring', text: state.error.code });
-          return;
-        }
-        if (state.phase === 'live') {
-          refusedCode = undefined;
-          node.status({
-            fill: live > 0 ? 'green' : 'yellow',
-            shape: live > 0 ? 'dot' : 'ring',
-            text: t('status.live', { live, count: deviceIds.length }),
-          });
-        } else if (state.phase === 'reconnecting') {
-          node.status({
-            fill: 'yellow',
-            shape: 'ring',
-            text: t('status.reconnecting', {
-              seconds: Math.max(1, Math.round((state.retryInMs ?? 0) / 1000)),
-            }),
-          });
-        } else if (
-          (state.phase === 'connecting' || state.phase === 'subscribing') &&
-          refusedCode === undefined
-        ) {
-          // After a refusal each retry connects again: the red code stays until it is accepted,
-          // rather than flickering to "connecting…" at every attempt.
-          node.status({ fill: 'blue', shape: 'ring', text: t('status.connecting') });
-        }
-      };
       active = watcher.active;
       if (active) watcher.start();
       stop = () => watcher.stop();
@@ -137,27 +111,7 @@ export default function register(RED: NodeAPI): void {
         {
           change: send,
           failure,
-          round({ failed, nextMs }) {
-            node.status(
-              failed
-                ? {
-                    fill: 'red',
-                    shape: 'ring',
-                    text: t('status.retrying', {
-                      code: failed.code,
-                      seconds: Math.round(nextMs / 1000),
-                    }),
-                  }
-                : {
-                    fill: 'green',
-                    shape: 'dot',
-                    text: t('status.watching', {
-                      count: deviceIds.length,
-                      time: new Date().toLocaleTimeString(),
-                    }),
-                  },
-            );
-          },
+          round: (round) => status.polled(round, deviceIds.length),
         },
       );
       active = watcher.callsPerRound > 0;
@@ -165,15 +119,11 @@ export default function register(RED: NodeAPI): void {
       stop = () => watcher.stop();
     }
 
-    node.status(
-      active
-        ? { fill: 'blue', shape: 'ring', text: t('status.starting') }
-        : { fill: 'grey', shape: 'ring', text: t('status.idle') },
-    );
+    status.started(active);
 
     node.on('close', (_removed: boolean, done: () => void) => {
       void stop().then(() => {
-        node.status({});
+        status.clear();
         done();
       });
     });

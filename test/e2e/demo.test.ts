@@ -1,55 +1,126 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { decryptCredentials } from '../../demo/credentials';
 import { PROJECT_ROOT } from '../../demo/launch';
+import { VERSION_VARIABLE } from '../../demo/user-dir';
 
 interface DebugEvent {
   topic: string;
   data?: { name?: string; msg?: string; format?: string };
 }
 
-/**
- * The README's first command, as a newcomer runs it: `npm start` (here its compiled script,
- * on free ports) and the debug sidebar, read over the editor's own websocket.
- */
+type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+/** A demo started as `npm start` starts it (its compiled script), on free ports. */
+interface Demo {
+  process: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Node-RED's URL, once the banner has been printed. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+function startDemo(
+  userDir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Demo> {
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'dist', 'demo', 'run.js'), ...args],
+    {
+      env: {
+        ...process.env,
+        NODE_RED_PORT: '0',
+        SIMULATOR_PORT: '0',
+        DEMO_USER_DIR: userDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise<Demo>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 60000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      // The whole banner, from Node-RED's address to its last line.
+      const match = /Node-RED:\s+(http:\/\/127\.0\.0\.1:\d+)\/[^]*Stop:\s+Ctrl\+C/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, output: () => output, url: match[1], stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Node-RED's admin API, as the editor calls it. */
+async function admin(url: string, pathname: string, init: RequestInit = {}): Promise<unknown> {
+  const res = await fetch(url + pathname, {
+    ...init,
+    headers: { 'Node-RED-API-Version': 'v2', 'Content-Type': 'application/json', ...init.headers },
+  });
+  assert.ok(res.ok, `${pathname}: ${res.status} ${await res.clone().text()}`);
+  return res.json();
+}
+
+/** The next debug message named `name`, over the editor's websocket. */
+function nextDebug(url: string, name: string, timeoutMs = 30000): Promise<DebugEvent> {
+  const socket = new WebSocket(url.replace('http://', 'ws://') + '/comms');
+  return new Promise<DebugEvent>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no "${name}" in the debug sidebar`));
+    }, timeoutMs);
+    socket.on('open', () => socket.send(JSON.stringify({ subscribe: 'debug' })));
+    socket.on('message', (raw: Buffer) => {
+      const events = ([] as DebugEvent[]).concat(
+        JSON.parse(raw.toString('utf8')) as DebugEvent | DebugEvent[],
+      );
+      const found = events.find((e) => e.topic === 'debug' && e.data?.name === name);
+      if (found) {
+        clearTimeout(timer);
+        socket.close();
+        resolve(found);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('the demo (npm start)', function () {
   this.timeout(90000);
-  let demo: ChildProcess;
+  let demo: Demo | undefined;
   let userDir: string;
   let output = '';
   let nodeRedUrl = '';
 
   before(async function () {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-demo-'));
-    demo = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'demo', 'run.js')], {
-      env: { ...process.env, NODE_RED_PORT: '0', SIMULATOR_PORT: '0', DEMO_USER_DIR: userDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    nodeRedUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 60000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        const match = /Node-RED:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      demo.stdout?.on('data', onData);
-      demo.stderr?.on('data', onData);
-      demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
-    });
+    demo = await startDemo(userDir);
+    nodeRedUrl = demo.url;
+    output = demo.output();
   });
 
   after(async function () {
-    if (demo.exitCode === null) {
-      const exited = new Promise((resolve) => demo.once('exit', resolve));
-      demo.kill('SIGTERM');
-      await exited;
-    }
+    await demo?.stop();
     fs.rmSync(userDir, { recursive: true, force: true });
   });
 
@@ -186,8 +257,185 @@ describe('the demo (npm start)', function () {
         eventId: 'ring',
       });
       await shown('lamp blinked', clicked);
+      // The terminal prints each press's figure, measured by the demo itself.
+      const deadline = Date.now() + 10000;
+      while (!/Doorbell pressed → lamp blinking after \d+ ms/.test(demo!.output())) {
+        assert.ok(Date.now() < deadline, `no doorbell figure in the output:\n${demo!.output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('the demo keeps your work across restarts', function () {
+  this.timeout(240000);
+  let userDir: string;
+  let demo: Demo | undefined;
+  const USER_TAB = 'ab00000000000001';
+  const USER_ACCOUNT = 'ab00000000000002';
+  const TYPED_TOKEN = 'typed-by-the-user-4d1f0c2b9e';
+
+  before(function () {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-demo-keep-'));
+  });
+
+  afterEach(async function () {
+    await demo?.stop();
+    demo = undefined;
+  });
+
+  after(function () {
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const flowsOf = (): FlowNode[] =>
+    JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8')) as FlowNode[];
+  const writeFlows = (flows: FlowNode[]): void =>
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+
+  it('keeps a tab deployed in the editor and a typed token (encrypted) after a restart', async function () {
+    demo = await startDemo(userDir);
+    assert.match(demo.output(), /seeded with the demo's flows/);
+    // The user deploys a tab of their own, with an account whose token they typed.
+    const current = (await admin(demo.url, '/flows')) as { rev: string; flows: FlowNode[] };
+    const flows = [
+      ...current.flows,
+      { id: USER_TAB, type: 'tab', label: 'My own tab', disabled: false, info: '' },
+      {
+        id: USER_ACCOUNT,
+        type: 'iot-explorer-account',
+        name: 'My real home',
+        endpoint: 'https://iot.cloud.tencent.com/api/exploreropen/tokenapi',
+        timeout: '10000',
+        credentials: { accessToken: TYPED_TOKEN },
+      },
+    ];
+    await admin(demo.url, '/flows', {
+      method: 'POST',
+      headers: { 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify({ rev: current.rev, flows }),
+    });
+    await demo.stop();
+
+    // On disk: the token is encrypted, with the key the demo keeps in its folder.
+    const stored = fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8');
+    assert.ok(!stored.includes(TYPED_TOKEN), 'the typed token is in clear in flows_cred.json');
+    assert.deepEqual(Object.keys(JSON.parse(stored) as object), ['$']);
+    const state = JSON.parse(fs.readFileSync(path.join(userDir, 'demo-state.json'), 'utf8')) as {
+      credentialSecret: string;
+    };
+    const credentials = decryptCredentials(state.credentialSecret, JSON.parse(stored));
+    assert.equal(credentials[USER_ACCOUNT]?.accessToken, TYPED_TOKEN);
+    assert.ok(
+      !/"credentialSecret": false/.test(fs.readFileSync(path.join(userDir, 'settings.js'), 'utf8')),
+    );
+
+    demo = await startDemo(userDir);
+    const after = (await admin(demo.url, '/flows')) as { flows: FlowNode[] };
+    assert.equal(after.flows.find((n) => n.id === USER_TAB)?.label, 'My own tab');
+    assert.equal(after.flows.find((n) => n.id === USER_ACCOUNT)?.name, 'My real home');
+    assert.match(demo.output(), /your flows and credentials kept/);
+    // Node-RED holds the typed token again (it says only whether one is set).
+    const held = (await admin(demo.url, `/credentials/iot-explorer-account/${USER_ACCOUNT}`)) as {
+      has_accessToken?: boolean;
+    };
+    assert.equal(held.has_accessToken, true);
+    // The demo's account follows the simulator to its new port, and the examples still work.
+    const banner = /Simulator:\s+(\S+)/.exec(demo.output());
+    const account = after.flows.find(
+      (n) => n.type === 'iot-explorer-account' && n.id !== USER_ACCOUNT,
+    );
+    assert.equal(account?.endpoint, banner?.[1]);
+    const blinked = JSON.parse(String((await nextDebug(demo.url, 'blinked')).data?.msg)) as {
+      status: string;
+    };
+    assert.equal(blinked.status, 'succ');
+  });
+
+  it("replaces a demo tab of an older version by id, keeps the user's edit of a current one, and starts afresh with --reset", async function () {
+    // As an older demo would have left them: one demo tab with another version, and one the
+    // user renamed (its version is the current one).
+    const flows = flowsOf();
+    const demoTabs = flows.filter(
+      (n) =>
+        n.type === 'tab' &&
+        (n.env as { name: string }[] | undefined)?.some((e) => e.name === VERSION_VARIABLE),
+    );
+    assert.ok(demoTabs.length >= 10, `${demoTabs.length} demo tabs carry a version`);
+    const [older, renamed] = demoTabs;
+    const label = older.label;
+    older.label = 'as an older demo shipped it';
+    (older.env as { name: string; value: string }[]).find(
+      (e) => e.name === VERSION_VARIABLE,
+    )!.value = 'older';
+    renamed.label = 'renamed by the user';
+    writeFlows(flows);
+
+    demo = await startDemo(userDir);
+    assert.match(demo.output(), /1 demo tab brought up to date/);
+    let now = (await admin(demo.url, '/flows')) as { flows: FlowNode[] };
+    assert.equal(now.flows.find((n) => n.id === older.id)?.label, label);
+    assert.equal(now.flows.find((n) => n.id === renamed.id)?.label, 'renamed by the user');
+    assert.ok(
+      now.flows.some((n) => n.id === USER_TAB),
+      "the user's tab stays",
+    );
+    await demo.stop();
+
+    demo = await startDemo(userDir, ['--reset']);
+    assert.match(demo.output(), /seeded with the demo's flows/);
+    now = (await admin(demo.url, '/flows')) as { flows: FlowNode[] };
+    assert.ok(!now.flows.some((n) => n.id === USER_TAB), '--reset drops the user tab');
+    assert.notEqual(now.flows.find((n) => n.id === renamed.id)?.label, 'renamed by the user');
+  });
+
+  it('says which port is taken and which variable moves it, without a stack trace', async function () {
+    demo = await startDemo(userDir);
+    const port = new URL(demo.url).port;
+    // The run itself (a port taken between the start script's check and Node-RED's start).
+    const second = spawnSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'dist', 'demo', 'run.js')],
+      {
+        env: { ...process.env, NODE_RED_PORT: port, SIMULATOR_PORT: '0', DEMO_USER_DIR: userDir },
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
+    assert.equal(second.status, 1, second.stdout + second.stderr);
+    assert.match(second.stderr, new RegExp(`Port ${port} \\(Node-RED\\) is taken`));
+    assert.match(second.stderr, /NODE_RED_PORT=0 npm start/);
+    assert.doesNotMatch(second.stderr, /^\s+at /m, 'a stack trace');
+
+    // `npm start`'s own script: it stops before the build, so dist/ is left as it is.
+    const builtAt = fs.statSync(path.join(PROJECT_ROOT, 'dist', 'demo', 'run.js')).mtimeMs;
+    const start = spawnSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'scripts', 'start-demo.js')],
+      {
+        env: { ...process.env, NODE_RED_PORT: port, SIMULATOR_PORT: '0', DEMO_USER_DIR: userDir },
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
+    assert.equal(start.status, 1, start.stdout + start.stderr);
+    assert.match(start.stderr, new RegExp(`Port ${port} \\(Node-RED\\) is taken`));
+    assert.doesNotMatch(start.stdout, /> .*build/, 'the build ran');
+    assert.equal(fs.statSync(path.join(PROJECT_ROOT, 'dist', 'demo', 'run.js')).mtimeMs, builtAt);
+
+    // And --info prints the running demo's banner again.
+    const info = spawnSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'scripts', 'start-demo.js'), '--info'],
+      {
+        env: { ...process.env, DEMO_USER_DIR: userDir },
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
+    assert.equal(info.status, 0, info.stderr);
+    assert.ok(info.stdout.includes(`Node-RED:   ${demo.url}/`), info.stdout);
   });
 });

@@ -131,13 +131,13 @@ describe('in a real Node-RED process', function () {
     ).flows.find((n) => n.type === 'iot-explorer-account')!.id;
     const credentials = await get(`/credentials/iot-explorer-account/${accountId}`);
     assert.equal(credentials.status, 200);
-    // Password-type credentials come back only as has_<name> flags; sign-in's are unset here.
+    // Every credential is password-type: it comes back only as a has_<name> flag.
     assert.deepEqual(JSON.parse(credentials.text), {
       has_accessToken: true,
       has_appSecret: false,
       has_password: false,
-      phoneNumber: '',
-      email: '',
+      has_phoneNumber: false,
+      has_email: false,
     });
     const nodes = await get('/nodes');
     for (const [what, text] of [

@@ -5,12 +5,17 @@ import express from 'express';
 import type { NodeAPI } from 'node-red';
 import request from 'supertest';
 import { ApiClient } from '../../lib/api/client';
-import { registerAdminEndpoints, UNCHANGED_PASSWORD } from '../../lib/admin/endpoints';
+import { registerAdminEndpoints } from '../../lib/admin/endpoints';
+import { registeredRoutes } from '../../lib/admin/routes';
+import { ADMIN_QUESTIONS } from '../../lib/shared/admin-api';
+import { UNCHANGED_SECRET as UNCHANGED_PASSWORD } from '../../lib/shared/account';
 import { defaultFixturePath, startSimulator, type Fixture, type Simulator } from '../../simulator';
 import {
   DEMO_SIGN_IN,
   DEMO_TOKEN,
+  NODES,
   actionFlow,
+  coreNode,
   credentials,
   helper,
   load,
@@ -473,6 +478,93 @@ describe('admin endpoints for the editor', function () {
     });
   });
 
+  describe('with the id of a node that is not an account', function () {
+    const MQTT_PASSWORD = 'mqtt-broker-password-7c1e';
+    const HTTP_PASSWORD = 'http-request-password-9d4b';
+
+    /**
+     * The account flow plus an MQTT broker, an http request node and, on a disabled tab, another
+     * http request node: each holds a password in its credentials.
+     */
+    async function loadWithOtherNodes(): Promise<void> {
+      const flow = [
+        ...actionFlow(sim.tokenapiUrl),
+        {
+          id: 'mqtt-conf',
+          type: 'mqtt-broker',
+          name: 'home broker',
+          broker: '127.0.0.1',
+          port: '1',
+        },
+        { id: 'fetcher', type: 'http request', z: 'tab', method: 'GET', url: '', wires: [[]] },
+        { id: 'tab-off', type: 'tab', label: 'off', disabled: true },
+        { id: 'parked', type: 'http request', z: 'tab-off', method: 'GET', url: '', wires: [[]] },
+      ];
+      await helper.load(
+        [
+          ...NODES,
+          coreNode('common/25-catch.js'),
+          coreNode('network/10-mqtt.js'),
+          coreNode('network/21-httprequest.js'),
+        ],
+        flow,
+        {
+          ...credentials(),
+          'mqtt-conf': { user: 'mqtt-user', password: MQTT_PASSWORD },
+          fetcher: { user: 'http-user', password: HTTP_PASSWORD },
+          parked: { user: 'http-user', password: HTTP_PASSWORD },
+        },
+      );
+    }
+
+    /** A sign-in typed in the editor whose password is "the stored one". */
+    const borrowing = (endpoint: string) => ({
+      endpoint,
+      ...DEMO_SIGN_IN,
+      password: UNCHANGED_PASSWORD,
+    });
+
+    it('refuses a deployed MQTT broker or http request node, reading none of its credentials', async function () {
+      sim = await startSimulator();
+      await loadWithOtherNodes();
+      for (const id of ['mqtt-conf', 'fetcher']) {
+        for (const question of ['user', 'families']) {
+          const answer = await post(`${BASE}/${id}/${question}`, borrowing(sim.tokenapiUrl));
+          assert.equal(answer.success, false, `${id}/${question}`);
+          assert.equal(answer.code, 'IOTX_NOT_ACCOUNT', `${id}/${question}`);
+          assert.equal(answer.key, 'admin.notAccount');
+        }
+        const pasted = await post(`${BASE}/${id}/families`, {
+          endpoint: sim.tokenapiUrl,
+          accessToken: UNCHANGED_PASSWORD,
+        });
+        assert.equal(pasted.code, 'IOTX_NOT_ACCOUNT');
+      }
+      assert.equal(sim.requests.length, 0, 'nothing went to the API');
+      for (const text of answers.slice(-6)) {
+        assert.equal(text.includes(MQTT_PASSWORD) || text.includes(HTTP_PASSWORD), false, text);
+      }
+    });
+
+    it('reads no credentials of a node on a disabled tab', async function () {
+      sim = await startSimulator();
+      await loadWithOtherNodes();
+      const answer = await post(`${BASE}/parked/families`, borrowing(sim.tokenapiUrl));
+      assert.equal(answer.success, false);
+      // Nothing stored for an id no account node has: the sign-in lacks its password.
+      assert.equal(answer.code, 'IOTX_NO_TOKEN');
+      assert.equal(answer.params.missing, 'Password');
+      assert.equal(sim.requests.length, 0, 'nothing went to the API');
+    });
+
+    it('still uses the account node of the same flow', async function () {
+      sim = await startSimulator();
+      await loadWithOtherNodes();
+      const answer = await post(`${BASE}/acc/families`);
+      assert.equal(answer.success, true, JSON.stringify(answer));
+    });
+  });
+
   describe('paging', function () {
     it('reads every scene of a family past the API limit of 50', async function () {
       sim = await startSimulator({ fixture: manyScenesFixture(110) });
@@ -547,14 +639,14 @@ describe('admin endpoint permissions', function () {
   function app(granted: string[]): express.Express {
     const httpAdmin = express();
     httpAdmin.use(express.json());
-    const asked: string[] = [];
     const red = {
       httpAdmin,
       auth: {
-        needsPermission: (permission: string) => {
-          asked.push(permission);
+        // Like Node-RED's: one permission or a list, every one of which must be held.
+        needsPermission: (permission: string | string[]) => {
+          const needed = Array.isArray(permission) ? permission : [permission];
           return (_req: unknown, res: express.Response, next: () => void) => {
-            if (granted.includes(permission)) next();
+            if (needed.every((p) => granted.includes(p))) next();
             else res.status(401).end();
           };
         },
@@ -563,6 +655,7 @@ describe('admin endpoint permissions', function () {
         getNode: (id: string) =>
           id === 'acc'
             ? {
+                type: 'iot-explorer-account',
                 accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
                 client: deployedClient,
               }
@@ -573,7 +666,7 @@ describe('admin endpoint permissions', function () {
     } as unknown as NodeAPI;
     registerAdminEndpoints(red);
     registerAdminEndpoints(red);
-    assert.deepEqual(asked, ['iot-explorer-account.read', 'iot-explorer-account.write']);
+    assert.equal(registeredRoutes(httpAdmin).length, ADMIN_QUESTIONS.length, 'registered once');
     return httpAdmin;
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import util from 'node:util';
 import type { Simulator } from '../../simulator';
 import {
   NODES,
@@ -11,6 +12,8 @@ import {
   type FlowNode,
 } from '../support/runtime';
 import { exampleFlow, exampleNodes, named, nextOn, type Msg } from '../support/examples';
+import { MqttBroker } from '../support/mqtt-broker';
+import { until } from '../support/push';
 
 /**
  * The examples that make a device act on a request from outside refuse strangers: the checks
@@ -28,6 +31,11 @@ const CORE = [
 const UNLOCK_EXAMPLE = '02 - Unlock the door from an HTTP endpoint.json';
 const MQTT_EXAMPLE = '04 - Call actions from MQTT.json';
 const SECRET = 'test-unlock-secret-4f1c9a2e';
+
+/** What a debug node added to the unlock example sent to the editor's sidebar. */
+interface Observer {
+  sidebar: string[];
+}
 
 interface Answer {
   status: number;
@@ -47,18 +55,48 @@ describe('the examples refuse strangers', function () {
      * Deploys example 02 with UNLOCK_SECRET as given (undefined: unset), and serves Node-RED's
      * http in routes (the helper's runtime keeps them in an app of their own) on 127.0.0.1.
      */
-    async function deploy(secret: string | undefined): Promise<void> {
+    async function deploy(secret: string | undefined, observe?: Observer): Promise<void> {
       if (secret === undefined) delete process.env.UNLOCK_SECRET;
       else process.env.UNLOCK_SECRET = secret;
       let httpNode: http.RequestListener | undefined;
       const captureHttpNode = (red: { httpNode: http.RequestListener }): void => {
         httpNode = red.httpNode;
       };
-      await helper.load(
-        [...NODES, ...CORE, captureHttpNode],
-        exampleFlow(UNLOCK_EXAMPLE, sim.tokenapiUrl),
-        credentials(),
-      );
+      const flow = exampleFlow(UNLOCK_EXAMPLE, sim.tokenapiUrl);
+      const loaders: unknown[] = [...NODES, ...CORE, captureHttpNode];
+      if (observe) {
+        // A debug node a user adds after the check, writing the whole message to the sidebar
+        // and to the log, and a helper beside it that hands the test the message itself.
+        const check = flow.find((n) => n.type === 'function' && n.name === 'who asks?')!;
+        (check.wires as string[][])[0].push('spy', 'seen');
+        flow.push(
+          {
+            id: 'spy',
+            type: 'debug',
+            z: check.z,
+            name: 'added later',
+            active: true,
+            tosidebar: true,
+            console: 'true',
+            tostatus: false,
+            complete: 'true',
+            targetType: 'full',
+            wires: [],
+          },
+          { id: 'seen', type: 'helper', z: check.z },
+        );
+        const captureSidebar = (red: {
+          comms: { publish(topic: string, data: unknown, retain?: boolean): void };
+        }): void => {
+          const publish = red.comms.publish.bind(red.comms);
+          red.comms.publish = (topic, data, retain) => {
+            if (topic === 'debug') observe.sidebar.push(JSON.stringify(data));
+            publish(topic, data, retain);
+          };
+        };
+        loaders.push(coreNode('common/21-debug.js'), captureSidebar);
+      }
+      await helper.load(loaders as never, flow, credentials());
       assert.ok(httpNode, "the runtime's httpNode app");
       server = http.createServer(httpNode);
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -178,6 +216,34 @@ describe('the examples refuse strangers', function () {
       );
     });
 
+    it('keeps no copy of the secret in the message: a debug node added after the check shows none', async function () {
+      const observe: Observer = { sidebar: [] };
+      await deploy(SECRET, observe);
+      const seen = nextOn('seen');
+      const answer = await unlock({ 'X-Unlock-Secret': SECRET });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const msg = await seen;
+      // Where Node.js keeps the request's headers: parsed, and as received.
+      const req = msg.req as http.IncomingMessage;
+      assert.equal(req.headers['x-unlock-secret'], undefined);
+      assert.equal(req.headersDistinct['x-unlock-secret'], undefined);
+      assert.ok(
+        !req.rawHeaders.some((h) => h.includes(SECRET)),
+        'the secret in msg.req.rawHeaders',
+      );
+      // The whole message as the debug node writes it to the log, deep, and nothing else.
+      const whole = { depth: 12, maxArrayLength: Infinity, maxStringLength: Infinity };
+      assert.ok(!util.inspect(msg, whole).includes(SECRET), 'the secret in the message');
+      const logged = helper
+        .log()
+        .args.map((args: unknown[]) => util.inspect(args, whole))
+        .join('\n');
+      assert.match(logged, /added later/, "the debug node's log line");
+      assert.ok(!logged.includes(SECRET), 'the secret in the log');
+      assert.ok(observe.sidebar.length > 0, 'the debug node wrote to the sidebar');
+      assert.ok(!observe.sidebar.join('\n').includes(SECRET), 'the secret in the sidebar');
+    });
+
     it('answers 502 with the error code when the call fails', async function () {
       await deploy(SECRET);
       sim.setDeviceOnline('LOCK0C3D4E', 'front_door', false);
@@ -245,6 +311,73 @@ describe('the examples refuse strangers', function () {
         sim.actionCalls.map((c) => `${c.productId}/${c.deviceName}/${c.actionId}`),
         ['LOCK0C3D4E/front_door/lock'],
       );
+    });
+  });
+
+  describe('04: retained messages, with a real broker', function () {
+    const BLINK = 'home/LIGHT0A1B2/living_lamp/light_blink';
+    let broker: MqttBroker;
+
+    beforeEach(function () {
+      broker = new MqttBroker();
+    });
+
+    afterEach(async function () {
+      await helper.unload();
+      await broker.close();
+    });
+
+    /**
+     * Example 04 as stored, its mqtt in and mqtt out nodes included, its broker node pointed at
+     * the test's broker; debug nodes become helpers.
+     */
+    function flowWithBroker(port: number): FlowNode[] {
+      return exampleNodes(MQTT_EXAMPLE).map((node) => {
+        if (node.type === 'iot-explorer-account')
+          return { ...node, id: 'acc', endpoint: sim.tokenapiUrl };
+        if (node.type === 'mqtt-broker')
+          return { ...node, broker: '127.0.0.1', port: String(port) };
+        if (node.type === 'debug') return { id: node.id, z: node.z, type: 'helper' };
+        return node.account ? { ...node, account: 'acc' } : node;
+      });
+    }
+
+    const blinks = (): number =>
+      sim.actionCalls.filter((c) => c.deviceName === 'living_lamp' && c.actionId === 'light_blink')
+        .length;
+    const replies = (): number =>
+      broker.published.filter((m) => m.topic === `${BLINK}/reply`).length;
+    const retainedWarnings = (): number =>
+      helper
+        .log()
+        .args.filter((args: unknown[]) =>
+          /ignored .*a retained message/.test(String((args[0] as Msg)?.msg)),
+        ).length;
+
+    it('calls a retained command once, when it is published, and never again at a redeploy', async function () {
+      const port = await broker.listen();
+      const flow = flowWithBroker(port);
+      const MQTT = coreNode('network/10-mqtt.js');
+      await helper.load([...NODES, ...CORE, MQTT], flow, credentials());
+      await until(() => broker.subscribers(BLINK) === 1, 'the example subscribed to home/+/+/+');
+
+      // Published with retain while the flow listens: a live command, called once.
+      broker.publish({ topic: BLINK, payload: '{"time":1}', retain: true });
+      await until(() => replies() === 1, 'the answer on …/reply');
+      assert.equal(blinks(), 1);
+
+      // Each redeploy subscribes again, and the broker hands over its retained copy.
+      for (let redeploy = 1; redeploy <= 3; redeploy++) {
+        const seen = replies() + retainedWarnings();
+        await helper.setFlows(flow, 'full', credentials());
+        await until(
+          () => replies() + retainedWarnings() > seen,
+          `the retained copy handled after redeploy ${redeploy}`,
+        );
+      }
+      assert.equal(blinks(), 1, 'the lamp blinked once, not at every redeploy');
+      assert.equal(retainedWarnings(), 3, 'one warning per retained copy');
+      assert.equal(replies(), 1);
     });
   });
 });

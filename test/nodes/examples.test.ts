@@ -53,22 +53,38 @@ describe('the example flows, run against the simulator', function () {
     assert.equal((await alert).payload.lock_state, 1);
   });
 
-  it('07: the watch shows a lamp switched by the flow and a lamp coming online', async function () {
-    const flow = exampleFlow('07 - Watch devices.json', sim.tokenapiUrl, 0.3);
+  it('07: the watch shows, by push, a lamp switched by the flow and a lamp coming online', async function () {
+    const stored = exampleNodes('07 - Watch devices.json');
+    assert.equal(stored.find((n) => n.type === 'iot-explorer-watch')?.mode, 'push');
+    // The sensor's readings go to the debug node's status only, not to the sidebar.
+    const sensor = stored.find((n) => n.type === 'debug' && n.name === 'sensor reading');
+    assert.equal(sensor?.tosidebar, false);
+    assert.equal(sensor?.tostatus, true);
+    const flow = exampleFlow('07 - Watch devices.json', sim.tokenapiUrl);
     await helper.load([...NODES, ...CORE], flow, credentials());
-    // Let the first round set the baseline.
-    await new Promise((r) => setTimeout(r, 700));
+    // Subscribed on the push socket, and the baseline read of each device made.
+    await until(
+      () =>
+        sim.push.connections().some((c) => c.deviceIds.includes('THSNS7J8K9/living_sensor')) &&
+        (sim.httpCallsByAction.AppGetDeviceData ?? 0) >= 3,
+      'the three devices subscribed and read once',
+    );
     const lampChanged = nextOn(named(flow, 'helper', 'lamp changed'));
     helper.getNode(named(flow, 'inject', 'lamp off')).receive({});
     const change = await lampChanged;
     assert.equal(change.topic, 'LIGHT0A1B2/living_lamp/power_switch');
     assert.deepEqual(change.payload, { property: 'power_switch', oldValue: 1, newValue: 0 });
+    assert.equal(change.iotexplorer.source, 'push');
     const online = nextOn(named(flow, 'helper', 'online / offline'));
     sim.setDeviceOnline('LIGHT0A1B2', 'bedroom_lamp', true);
     assert.deepEqual((await online).payload, { online: true, was: false });
   });
 
-  it('08: tells who is online, for many devices and for one', async function () {
+  it("08: tells who is online, for the node's list of devices and for one", async function () {
+    // Saved as the dialog shows it: the node's own list ("Ask about: a list of devices").
+    const stored = exampleNodes('08 - Who is online.json');
+    const many = stored.find((n) => n.type === 'iot-explorer-status' && n.name === 'who is online');
+    assert.equal((many?.devices as unknown[]).length, 4);
     const flow = exampleFlow('08 - Who is online.json', sim.tokenapiUrl);
     await helper.load([...NODES, ...CORE], flow, credentials());
     const map = nextOn(named(flow, 'helper', 'online map'));

@@ -23,7 +23,8 @@ function errorCode(outcome: Outcome): string | undefined {
 /** The account's transport, wrapped to count posts and to act after a failed one. */
 function wrapTransport(onFailure?: (attempt: number) => Promise<void>): { posts: number } {
   const client = (helper.getNode('acc') as unknown as AccountNode).client;
-  const holder = client as unknown as { transport: Transport };
+  // The transport belongs to the client's request pipeline (lib/api/pipeline.ts).
+  const holder = (client as unknown as { pipeline: { transport: Transport } }).pipeline;
   const inner = holder.transport;
   const counter = { posts: 0 };
   holder.transport = {

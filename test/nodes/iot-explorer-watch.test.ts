@@ -135,8 +135,8 @@ describe('iot-explorer-watch in a Node-RED runtime', function () {
       () => node.status.getCalls().some((c) => /IOTX_HTTP_STATUS/.test(String(c.args[0].text))),
       'the code in the status',
     );
-    const status = node.status.getCalls().find((c) => c.args[0].fill === 'red')!.args[0];
-    assert.equal(status.shape, 'ring');
+    const red = node.status.getCalls().find((c) => c.args[0].fill === 'red');
+    assert.equal(red?.args[0].shape, 'ring');
     // Back-off: with the interval at 0.1 s, failing rounds wait 0.2, 0.4, 0.8 s ...
     const start = sim.requests.length;
     await new Promise((r) => setTimeout(r, 1200));

@@ -186,7 +186,7 @@ describe('push: the account subscription', function () {
     await until(() => run.out[1].length === 1, 'the polled change');
     assert.equal(run.out[1][0].iotexplorer.source, 'poll');
     assert.equal(run.out[1][0].iotexplorer.action, 'AppGetDeviceData');
-    assert.match(statusText(run.node('w1')), /^polling 1 devices/);
+    assert.match(statusText(run.node('w1')), /^polling 1 device · /);
     assert.equal(sim.push.stats.connectionsOpened, 0);
   });
 

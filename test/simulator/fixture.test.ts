@@ -137,9 +137,10 @@ describe('simulator fixture', function () {
       (f) => (f.devices[0].actions!.light_blink.delayMs = -5),
       /light_blink\.delayMs: must be a number/,
     );
+    // The duplicate is the entry after the fixture's last device.
     expectFixtureError(
       (f) => f.devices.push({ ...f.devices[0] }),
-      /devices\[9\]: duplicate device LIGHT0A1B2\/living_lamp/,
+      new RegExp(`devices\\[${base().devices.length}\\]: duplicate device LIGHT0A1B2/living_lamp`),
     );
     expectFixtureError(
       (f) => (f.script = [{ device: 'X/y', set: {} }]),

@@ -19,6 +19,12 @@ export const LOCK = { ProductId: 'LOCK0C3D4E', DeviceName: 'front_door' };
 export const AIRCON = { ProductId: 'AIRC0F5G6H', DeviceName: 'study_aircon' };
 export const SLOW_AIRCON = { ProductId: 'AIRC0F5G6H', DeviceName: 'attic_aircon' };
 export const SENSOR = { ProductId: 'THSNS7J8K9', DeviceName: 'living_sensor' };
+/** The owner who shares devices with the demo user, and what the default fixture shares. */
+export const OWNER_TOKEN = 'owner-access-token';
+export const SHARED_LAMP = { ProductId: 'LIGHT0A1B2', DeviceName: 'shared_lamp' };
+export const SHARED_SENSOR = { ProductId: 'THSNS7J8K9', DeviceName: 'shared_sensor' };
+/** The owner's lamp that is shared with nobody. */
+export const OWNER_LAMP = { ProductId: 'LIGHT0A1B2', DeviceName: 'owner_lamp' };
 
 /** Parsed JSON of a reply, read loosely in tests (the unsafe-* rules are off for tests). */
 export type Json = ReturnType<typeof JSON.parse>;
@@ -138,4 +144,57 @@ export function signedLogin(
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One /_sim control request; the status and the parsed JSON answer. */
+export async function simControl(
+  sim: Simulator,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const reply = await rawRequest(sim.url + pathname, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: reply.status, json: JSON.parse(reply.text) };
+}
+
+/** Reads every page of a list call (Offset/Limit), checking that Total stays the same. */
+export async function readAllPages(
+  sim: Simulator,
+  action: string,
+  listKey: string,
+  params: Record<string, unknown>,
+  limit: number,
+  token?: string,
+): Promise<{ items: Json[]; pages: number; total: number }> {
+  const items: Json[] = [];
+  let pages = 0;
+  let total = -1;
+  for (;;) {
+    const out = await tokenApiOk(
+      sim,
+      action,
+      { ...params, Offset: items.length, Limit: limit },
+      token,
+    );
+    pages += 1;
+    if (total >= 0 && out.Total !== total) throw new Error(`${action}: Total changed`);
+    total = out.Total;
+    items.push(...out[listKey]);
+    if (out[listKey].length === 0 || items.length >= total) break;
+    if (pages > 1000) throw new Error(`${action}: no end`);
+  }
+  return { items, pages, total };
+}
+
+/** One field of each item of a reply's list. */
+export function pluck<T = string>(list: readonly Json[], key: string): T[] {
+  return list.map((item: Record<string, unknown>) => item[key] as T);
+}
+
+/** Several fields of each item of a reply's list, as tuples. */
+export function pluckAll(list: readonly Json[], ...keys: string[]): unknown[][] {
+  return list.map((item: Record<string, unknown>) => keys.map((key) => item[key]));
 }

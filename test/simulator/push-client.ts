@@ -18,6 +18,12 @@ export interface PushFrame {
   payload: Json;
 }
 
+/** Matches a push about `deviceId` of this Type and SubType. */
+export function pushFrom(deviceId: string, type: string, subType: string) {
+  return (p: PushFrame): boolean =>
+    p.params.DeviceId === deviceId && p.params.Type === type && p.params.SubType === subType;
+}
+
 /** A frame from the server, read loosely. */
 export type ServerFrame = Record<string, Json>;
 

@@ -7,18 +7,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator';
 import { pokeRequest, parseValues } from '../../simulator/poke';
-import { DEMO_TOKEN, rawRequest, type Json } from './helpers';
-import { PushClient, type PushFrame } from './push-client';
+import { DEMO_TOKEN, rawRequest, simControl } from './helpers';
+import { PushClient, pushFrom } from './push-client';
 
 const BELL_ID = 'DOORBL1M2N/front_bell';
 const LAMP_ID = 'LIGHT0A1B2/living_lamp';
 const SENSOR_ID = 'THSNS7J8K9/living_sensor';
 const CLI = path.join(__dirname, '..', '..', 'simulator', 'cli.js');
 
-function from(deviceId: string, type: string, subType: string) {
-  return (p: PushFrame): boolean =>
-    p.params.DeviceId === deviceId && p.params.Type === type && p.params.SubType === subType;
-}
+const from = pushFrom;
 
 /** Runs the simulator's command line; resolves with its exit code and output. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -44,17 +41,8 @@ describe('simulator triggers (/_sim and the command line)', function () {
     await sim.close();
   });
 
-  async function control(
-    method: string,
-    pathname: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Json }> {
-    const reply = await rawRequest(sim.url + pathname, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: reply.status, json: JSON.parse(reply.text) };
-  }
+  const control = (method: string, pathname: string, body?: unknown) =>
+    simControl(sim, method, pathname, body);
 
   async function subscribed(ids: string[]): Promise<PushClient> {
     client = await PushClient.open(sim.pushUrl);

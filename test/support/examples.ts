@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
+import { examplePath } from '../../demo/launch';
 import { helper, type FlowNode } from './runtime';
 
-const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 export type Msg = Record<string, any>;
 
 /** FlowFuse Dashboard 2's config nodes: the browser test runs them in a real Node-RED. */
 const DASHBOARD_CONFIG = ['ui-base', 'ui-theme', 'ui-page', 'ui-group'];
 
+/** The module hint Node-RED's import reads and leaves out of the flows. */
+const MODULE_HINT = 'global-config';
+
 /** Node types that reach outside the test (a broker): stood in for by helper nodes. */
 const OUTSIDE = ['mqtt in', 'mqtt out'];
 const OUTSIDE_CONFIG = ['mqtt-broker'];
 
-/** An example file's nodes, as stored. */
+/** An example file's nodes, as stored (in examples/, or docs/examples/ for those needing a module). */
 export function exampleNodes(file: string): FlowNode[] {
-  return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as FlowNode[];
+  return JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[];
 }
 
 /**
@@ -27,7 +29,10 @@ export function exampleNodes(file: string): FlowNode[] {
  */
 export function exampleFlow(file: string, endpoint: string, watchInterval?: number): FlowNode[] {
   const nodes = exampleNodes(file).filter(
-    (node) => !DASHBOARD_CONFIG.includes(node.type) && !OUTSIDE_CONFIG.includes(node.type),
+    (node) =>
+      !DASHBOARD_CONFIG.includes(node.type) &&
+      !OUTSIDE_CONFIG.includes(node.type) &&
+      node.type !== MODULE_HINT,
   );
   return nodes.map((node) => {
     if (node.type === 'debug' || node.type.startsWith('ui-') || OUTSIDE.includes(node.type))

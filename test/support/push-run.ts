@@ -7,6 +7,7 @@ import type { Node } from 'node-red';
 import type sinon from 'sinon';
 import type { Simulator } from '../../simulator';
 import { watchFlow, until } from './push';
+import { resolveFromNodeRed } from '../../demo/launch';
 import { NODES, coreNode, helper, credentials, type FlowNode } from './runtime';
 
 export type Msg = Record<string, any>;
@@ -43,14 +44,25 @@ export function collect(watchCount: number): Deployed {
 type Catalog = Record<string, unknown>;
 let catalogs: Map<string, Catalog> | undefined;
 
-/** The built en-US catalogues (dist/nodes/locales/en-US), by node type. */
+function readCatalog(file: string): Catalog {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalog;
+}
+
+/**
+ * The built en-US catalogues (dist/nodes/locales/en-US), by node type, and Node-RED's own
+ * (`node-red`: the common texts such as `common.status.connecting`).
+ */
 function englishCatalogs(): Map<string, Catalog> {
   if (catalogs) return catalogs;
   const dir = path.resolve(__dirname, '../../nodes/locales/en-US');
   catalogs = new Map();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    catalogs.set(file.slice(0, -5), JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    catalogs.set(file.slice(0, -5), readCatalog(path.join(dir, file)));
   }
+  catalogs.set(
+    'node-red',
+    readCatalog(resolveFromNodeRed('@node-red/nodes/locales/en-US/messages.json')),
+  );
   return catalogs;
 }
 
@@ -66,20 +78,26 @@ function lookup(catalog: Catalog, dotted: string): string | undefined {
 /**
  * RED._ as the runtime's i18n answers it in English (the test helper's RED._ returns the key):
  * `ns:key` looks in the catalogue of the namespace's node type, a bare key in every catalogue;
+ * a numeric `count` picks the plural form (`key_one`, `key_other`) as i18next does in English;
  * `__name__` takes its parameter.
  */
 export function englishText(key: string, params: Record<string, unknown> = {}): string {
   const colon = key.indexOf(':');
-  const type = colon >= 0 ? key.slice(0, colon).split('/').pop()! : undefined;
+  const type = colon >= 0 ? key.slice(0, colon).split('/').pop() : undefined;
   const dotted = colon >= 0 ? key.slice(colon + 1) : key;
   const all = englishCatalogs();
-  const candidates = type ? [all.get(type)] : [...all.values()];
+  const candidates = type !== undefined ? [all.get(type)] : [...all.values()];
+  const count = params.count;
+  const forms =
+    typeof count === 'number' ? [`${dotted}_${count === 1 ? 'one' : 'other'}`, dotted] : [dotted];
   for (const catalog of candidates) {
-    const text = catalog && lookup(catalog, dotted);
-    if (text !== undefined) {
-      return text.replace(/__(\w+)__/g, (whole, name: string) =>
-        name in params ? String(params[name]) : whole,
-      );
+    for (const form of forms) {
+      const text = catalog && lookup(catalog, form);
+      if (text !== undefined) {
+        return text.replace(/__(\w+)__/g, (whole, name: string) =>
+          name in params ? String(params[name]) : whole,
+        );
+      }
     }
   }
   return key;
@@ -135,9 +153,9 @@ export function statusText(node: SpiedNode): string {
   return typeof text === 'string' ? text : '';
 }
 
-/** Waits until the node's status says it is live with `live` devices. */
+/** Waits until the node's status says it is live with `live` of its `count` devices. */
 export async function untilLive(node: SpiedNode, live: number, count: number): Promise<void> {
-  const want = `live · ${live} of ${count} devices`;
+  const want = `live · ${live} of ${count} ${count === 1 ? 'device' : 'devices'}`;
   await until(() => statusText(node) === want, `status "${want}"`).catch((err: Error) => {
     const seen = callsOf(node, 'status').map((c) => JSON.stringify(c.args[0]));
     throw new Error(`${err.message}; statuses: ${seen.slice(-6).join(', ')}`);

@@ -15,7 +15,7 @@ import {
   newNodeDefault,
   type NodeType,
 } from '../../lib/shared/node-defaults';
-import { migrateWatchConfig } from '../../lib/watch/watch-config';
+import { migrateWatch } from '../../lib/node/migrations';
 import { PACKAGE_NAME, PALETTE_CATEGORY, PALETTE_COLOR } from '../../lib/shared/palette';
 
 interface NodeDefinition {
@@ -118,9 +118,9 @@ describe('the nodes’ .html files', function () {
     }
   });
 
-  it('shows an old watch node what the runtime reads from it (migrateWatchConfig)', function () {
+  it('shows an old watch node what the runtime reads from it (migrateWatch)', function () {
     const absent = ABSENT_MEANS['iot-explorer-watch'];
-    const read = migrateWatchConfig({});
+    const read = migrateWatch({});
     assert.deepEqual(
       {
         mode: read.mode,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseReply, splitPackedCode } from '../../lib/api/envelope';
-import { DeviceStatusError, IotExplorerError } from '../../lib/errors/errors';
+import { ActionStatusError, IotExplorerError } from '../../lib/errors/errors';
 import { toActionResult } from '../../lib/api/client';
 import { redactSecrets } from '../../lib/api/redact';
 
@@ -126,7 +126,7 @@ describe('action results', function () {
       }),
     );
     assert.equal(packed.code, 'FailedOperation.ActionUnreachable');
-    assert.ok(packed instanceof DeviceStatusError);
+    assert.ok(packed instanceof ActionStatusError);
     assert.equal(packed.status, 'FailedOperation.ActionUnreachable|动作消息不可达');
     assert.equal(packed.reply?.Status, 'FailedOperation.ActionUnreachable|动作消息不可达');
     assert.equal(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NodeAPI } from 'node-red';
-import { DeviceStatusError, IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
+import { ActionStatusError, IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import { ACCOUNT_NAMESPACE, localizeError } from '../../lib/node/i18n';
 
 /** Just enough of Node-RED for the translation: a catalogue with one text. */
@@ -54,14 +54,14 @@ describe('errors', function () {
     assert.equal(localizeError(RED, original), original);
   });
 
-  it('a failed device Status stays a DeviceStatusError when translated', function () {
+  it('a failed device Status stays a ActionStatusError when translated', function () {
     const { RED } = fakeRed({ [`${ACCOUNT_NAMESPACE}:errors.api.deviceOffline`]: '设备离线' });
-    const failed = new DeviceStatusError(
+    const failed = new ActionStatusError(
       { code: 'FailedOperation.DeviceOffline', key: 'api.deviceOffline', requestId: 'r-1' },
       { status: 'FailedOperation.DeviceOffline', clientToken: 'ct-1', raw: { Status: 'x' } },
     );
     const translated = localizeError(RED, failed);
-    assert.ok(translated instanceof DeviceStatusError);
+    assert.ok(translated instanceof ActionStatusError);
     assert.equal(translated.status, 'FailedOperation.DeviceOffline');
     assert.equal(translated.clientToken, 'ct-1');
     assert.equal(translated.requestId, 'r-1');

@@ -12,7 +12,7 @@ import {
   INTERNATIONAL_PUSH_URL_GUESS,
   pushUrlFor,
 } from '../../lib/shared/push-url';
-import { migrateWatchConfig } from '../../lib/watch/watch-config';
+import { migrateWatch } from '../../lib/node/migrations';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -274,28 +274,38 @@ describe('push URL rule', function () {
 
 describe('reconnection backoff', function () {
   const timings = { backoffMinMs: 2000, backoffMaxMs: 60000 };
-  it('doubles from 2 s to 60 s, never more, with up to a fifth less at random', function () {
-    const top = [1, 2, 3, 4, 5, 6, 7, 50].map((n) => reconnectDelayMs(n, timings, () => 0));
-    assert.deepEqual(top, [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
-    const low = [1, 6].map((n) => reconnectDelayMs(n, timings, () => 1));
-    assert.deepEqual(low, [1600, 48000]);
+  it('doubles from 2 s to 60 s, never less than 2 s nor more than 60 s, up to a fifth more at random', function () {
+    const least = [1, 2, 3, 4, 5, 6, 7, 50].map((n) => reconnectDelayMs(n, timings, () => 0));
+    assert.deepEqual(least, [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    const most = [1, 2, 5, 6, 50].map((n) => reconnectDelayMs(n, timings, () => 1));
+    assert.deepEqual(most, [2400, 4800, 38400, 60000, 60000]);
+    // The first retry, whatever the draw: from 2 s (the documented figure) to 2.4 s.
+    for (let draw = 0; draw <= 1; draw += 0.125) {
+      const first = reconnectDelayMs(1, timings, () => draw);
+      assert.ok(first >= 2000 && first <= 2400, `${first} ms for ${draw}`);
+    }
   });
 });
 
 describe('watch node migration', function () {
+  /** The settings that depend on when the node was saved. */
+  const pushEra = (stored: Parameters<typeof migrateWatch>[0]) => {
+    const { mode, watchState, watchOnline, watchEvents, watchActions } = migrateWatch(stored);
+    return { mode, watchState, watchOnline, watchEvents, watchActions };
+  };
   it('keeps a node saved before push polling, and new nodes as saved', function () {
-    assert.deepEqual(migrateWatchConfig({}), {
+    assert.deepEqual(pushEra({}), {
       mode: 'poll',
       watchState: true,
       watchOnline: true,
       watchEvents: false,
       watchActions: false,
     });
-    assert.equal(migrateWatchConfig({ mode: 'push' }).mode, 'push');
-    assert.equal(migrateWatchConfig({ mode: 'poll' }).mode, 'poll');
-    assert.equal(migrateWatchConfig({ mode: 'PUSH?' }).mode, 'poll');
+    assert.equal(pushEra({ mode: 'push' }).mode, 'push');
+    assert.equal(pushEra({ mode: 'poll' }).mode, 'poll');
+    assert.equal(pushEra({ mode: 'PUSH?' }).mode, 'poll');
     assert.deepEqual(
-      migrateWatchConfig({
+      pushEra({
         mode: 'push',
         watchState: false,
         watchEvents: true,

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import type { AppApiParams } from './contracts';
+
+export type { AppApiParams };
 
 /**
  * The appapi request signature (Tencent Cloud doc 1081/40773, "签名算法"):
@@ -6,8 +9,6 @@ import { createHmac } from 'node:crypto';
  * ascending order, values raw (not URL-encoded). Empty values are left out, as the official
  * cloud-function demo does, and `_` in a name is read as `.`, as the doc says.
  */
-export type AppApiParams = Record<string, string | number | boolean | undefined>;
-
 function isSigned(name: string, value: AppApiParams[string]): value is string | number | boolean {
   return name !== 'Signature' && value !== undefined && value !== '';
 }
