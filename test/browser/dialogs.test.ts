@@ -1,5 +1,7 @@
-// The dialog tour: a newcomer imports every shipped example and opens every node of ours, in
-// English and in Chinese (the editor's language chosen by the browser's, as a person's is). Each
+// The dialog tour: a newcomer imports every shipped example from the Import menu into a Node-RED
+// without FlowFuse Dashboard 2, beside a flow of their own that keeps running, deploys, and opens
+// every node of ours (those of docs/examples too), in English and in Chinese (the editor's
+// language chosen by the browser's, as a person's is). Each
 // dialog, and each variant of it a mode select shows, must fit Node-RED's default dialog width:
 // no label on two lines, no select cutting its text, no row ending short of the others, no
 // catalogue key instead of words; and no shipped node is marked invalid, before or after its
@@ -15,14 +17,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  PROJECT_ROOT,
+  examplePath,
+  MORE_EXAMPLES_DIR,
   prepareUserDir,
+  shippedExamples,
   startNodeRed,
+  writeCredentials,
   type NodeRedInstance,
 } from '../../demo/launch';
 import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 import { startSimulator, type Simulator } from '../../simulator';
 import { ARTIFACTS, launchBrowser, requireChromium, type Browser } from '../support/browser';
+import { deploy, Heartbeat, HEARTBEAT_FLOW, importExample } from '../support/editor-import';
 import { layoutProblems, rawKeys, untranslatedLabels } from './dialogs-layout';
 
 const TOKEN = 'demo-access-token';
@@ -42,6 +48,13 @@ interface PageNode {
   valid?: boolean;
   validationErrors?: string[];
 }
+/** What the import step reads of the editor's `RED`. */
+interface ImportRed {
+  nodes: {
+    getType(type: string): unknown;
+    filterNodes(filter: { type?: string }): Array<Record<string, unknown>>;
+  };
+}
 interface PageWindow {
   RED: {
     _(key: string, params?: Record<string, unknown>): string;
@@ -54,17 +67,27 @@ interface PageWindow {
   iotxTourLast?: string;
 }
 
-/** Our nodes of the shipped examples, example by example; read from examples/ at run time. */
+function readExample(file: string): FlowNode[] {
+  return JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[];
+}
+
+/**
+ * The examples kept out of the Import menu (docs/examples: they need Dashboard 2). A Node-RED
+ * without it cannot import them whole, so their nodes of ours stand on a tab of their own.
+ */
+function moreExamples(): string[] {
+  return fs
+    .readdirSync(MORE_EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+}
+
+/** Our nodes of every example (Import menu, then docs/examples), read at run time. */
 function shippedNodes(): Array<{ example: string; node: FlowNode }> {
-  const dir = path.join(PROJECT_ROOT, 'examples');
   const seen = new Set<string>();
   const found: Array<{ example: string; node: FlowNode }> = [];
-  for (const file of fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const flow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[];
-    for (const node of flow) {
+  for (const file of [...shippedExamples(), ...moreExamples()]) {
+    for (const node of readExample(file)) {
       if (!node.type.startsWith('iot-explorer-') || node.type === ACCOUNT_TYPE) continue;
       if (seen.has(node.id)) continue;
       seen.add(node.id);
@@ -76,6 +99,8 @@ function shippedNodes(): Array<{ example: string; node: FlowNode }> {
 
 // The nodes of the out-of-range checks, on a tab of their own beside the examples.
 const CHECKS_TAB = 'iotx-checks-tab';
+/** The nodes of ours of docs/examples, unwired. */
+const MORE_TAB = 'iotx-more-examples-tab';
 /** In range: its dialog reads the lamp's template. */
 const LAMP_CALL = 'iotx-check-lamp';
 /** Saved out of range (time is 0…10): fine by JSON alone, refused once the template is read. */
@@ -168,6 +193,18 @@ function checkNodes(accountId: string, endpoint: string): FlowNode[] {
   ];
 }
 
+/** The nodes of ours of docs/examples on one tab, unwired (their widgets are not loaded). */
+function moreExampleNodes(): FlowNode[] {
+  const nodes: FlowNode[] = [{ id: MORE_TAB, type: 'tab', label: 'docs/examples' }];
+  for (const file of moreExamples()) {
+    for (const node of readExample(file)) {
+      if (!node.type.startsWith('iot-explorer-') || node.type === ACCOUNT_TYPE) continue;
+      nodes.push({ ...node, z: MORE_TAB, wires: (node.wires as unknown[]).map(() => []) });
+    }
+  }
+  return nodes;
+}
+
 interface Runtime {
   sim: Simulator;
   red: NodeRedInstance;
@@ -175,19 +212,32 @@ interface Runtime {
 }
 
 /**
- * Node-RED with every shipped example (their account on the simulator, with a token) and the
- * check nodes. Node-RED itself is left in its default language: the editor's is the browser's.
+ * Node-RED without Dashboard 2, holding the user's own flow (the heartbeat), the examples'
+ * account already set up on the simulator with a token, the check nodes and the nodes of ours of
+ * docs/examples. The shipped examples come in through the Import menu, as a person's do. Node-RED
+ * itself is left in its default language: the editor's is the browser's.
  */
 async function startRuntime(): Promise<Runtime> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-tour-'));
   const sim = await startSimulator({ port: 0 });
-  prepareUserDir({ userDir, endpoint: sim.tokenapiUrl, accessToken: TOKEN });
-  const flowsFile = path.join(userDir, 'flows.json');
-  const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8')) as FlowNode[];
-  const account = flows.find((n) => n.type === ACCOUNT_TYPE);
+  prepareUserDir({
+    userDir,
+    endpoint: sim.tokenapiUrl,
+    accessToken: TOKEN,
+    examples: [],
+    nodesExcludes: ['node-red-dashboard'],
+  });
+  const account = readExample(shippedExamples()[0]).find((n) => n.type === ACCOUNT_TYPE);
   assert.ok(account, 'the shipped examples have an account node');
-  const checks = checkNodes(account.id, sim.tokenapiUrl);
-  fs.writeFileSync(flowsFile, JSON.stringify([...flows, ...checks]));
+  const flows = [
+    ...HEARTBEAT_FLOW,
+    { ...account, endpoint: sim.tokenapiUrl, name: 'My home (simulator)' },
+    ...checkNodes(account.id, sim.tokenapiUrl),
+    ...moreExampleNodes(),
+  ];
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  // The token for the examples' account alone: the check's account has none.
+  writeCredentials(userDir, { [account.id]: { accessToken: TOKEN } });
   const red = await startNodeRed(userDir, 0);
   return { sim, red, userDir };
 }
@@ -420,6 +470,11 @@ async function tour(editor: Editor): Promise<{ problems: string[]; shots: number
   let shots = 0;
   const nodes = shippedNodes();
   assert.ok(nodes.length > 0, 'the examples hold nodes of ours');
+  const missing = await page.evaluate(
+    (ids) => ids.filter((id) => !(window as unknown as PageWindow).RED.nodes.node(id)),
+    nodes.map(({ node }) => node.id),
+  );
+  assert.deepEqual(missing, [], 'nodes of the examples not in the editor (imported?)');
   // As imported (what draws the red triangle; each node's drawing is checked once saved).
   const invalid = await page.evaluate(
     (ids) =>
@@ -483,6 +538,51 @@ describe('the dialog tour: every node of every shipped example, in both language
     await runtime?.red.stop();
     await runtime?.sim.close();
     if (runtime) fs.rmSync(runtime.userDir, { recursive: true, force: true });
+  });
+
+  // First, as a newcomer does: every example from the Import menu, then Deploy. The tours below
+  // open the nodes so imported.
+  it("imports every shipped example from the Import menu beside the user's running flow, which keeps running", async function () {
+    const heartbeat = new Heartbeat(runtime!.red.url);
+    const browser = await launchBrowser('en-US');
+    try {
+      const { page } = browser;
+      await page.goto(runtime!.red.url + '/', { timeout: 120000 });
+      await page.waitForSelector('#red-ui-workspace-chart svg', { timeout: 60000 });
+      await page.waitForFunction(() =>
+        Boolean(
+          (window as unknown as { RED?: ImportRed }).RED?.nodes?.getType('iot-explorer-action'),
+        ),
+      );
+      assert.equal(
+        await page.evaluate(() =>
+          Boolean((window as unknown as { RED: ImportRed }).RED.nodes.getType('ui-chart')),
+        ),
+        false,
+        'Dashboard 2 is not loaded',
+      );
+      await heartbeat.after(0, 2, 'before any import');
+      for (const file of shippedExamples()) {
+        const tab = readExample(file).find((n) => n.type === 'tab')!;
+        await importExample(page, file.replace(/\.json$/, ''), tab.id);
+      }
+      const unknown = await page.evaluate(() =>
+        (window as unknown as { RED: ImportRed }).RED.nodes
+          .filterNodes({ type: 'unknown' })
+          .map((n) => String(n.id)),
+      );
+      assert.deepEqual(unknown, [], 'node types the editor does not know');
+      const deployed = await deploy(page);
+      await heartbeat.after(deployed, 3, 'after deploying every shipped example');
+      assert.equal(
+        await page.locator('.red-ui-notification', { hasText: /missing node types/i }).count(),
+        0,
+        'Node-RED reports missing node types',
+      );
+    } finally {
+      heartbeat.close();
+      await browser.close();
+    }
   });
 
   for (const lang of ['en-US', 'zh-CN']) {
