@@ -146,6 +146,8 @@ export function openAccount(options: AccountOptions): OpenAccount {
       : reports.text('warn.tokenExpired', { account: name, date });
   }
 
+  // A part the account gains (the home model, say) is made here, from the client and the push
+  // connection above, and ended in close() below.
   const account: IotExplorerAccount = Object.freeze({
     version: ACCOUNT_VERSION,
     id: options.id,
