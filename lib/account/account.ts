@@ -5,8 +5,10 @@
  * `Symbol.for` key (the same symbol in every copy of this module, in every package), and
  * `getAccount(RED, id)` finds it through Node-RED's own registry of nodes.
  *
- * This module is the contract (docs/ARCHITECTURE.md, "The account"); it has no runtime import,
- * so a companion package may load it on its own: `require('@homeflow/node-red-tencent-iot-explorer/account')`.
+ * This module is the contract (docs/ARCHITECTURE.md, "The account"). Its only runtime import is
+ * a constant (lib/shared/account.ts), so a companion package may require it
+ * (`@homeflow/node-red-tencent-iot-explorer/account`) or bundle a copy of it, as the Dashboard 2
+ * companion does: a copy checks the interface version it was built against.
  */
 import type { ApiClient } from '../api/client';
 import type { TokenHealth } from '../auth/token-health';
