@@ -45,6 +45,7 @@ const READINGS: {
     countryCode: (s) => s.signIn.countryCode,
     pushUrl: (s) => s.pushUrl,
     homeRefreshMinutes: (s) => s.homeRefreshMinutes,
+    maxSelection: (s) => s.maxSelection,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
@@ -53,12 +54,14 @@ const READINGS: {
     mode: (s) => s.mode,
     inputParams: (s) => s.inputParams.value,
     inputParamsType: (s) => s.inputParams.type,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-control': {
     productIdType: (s) => s.productId.type,
     deviceNameType: (s) => s.deviceName.type,
     data: (s) => s.data.value,
     dataType: (s) => s.data.type,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-state': {
     productIdType: (s) => s.productId.type,
@@ -81,6 +84,7 @@ const READINGS: {
     mode: (s) => s.mode,
     watchEvents: (s) => s.watchEvents,
     watchActions: (s) => s.watchActions,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-scene': { sceneIdType: (s) => s.sceneId.type },
   'iot-explorer-automation': {
