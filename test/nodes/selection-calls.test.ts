@@ -31,8 +31,8 @@ async function simHome(sim: Simulator, path: string, body: unknown, method = 'PO
 async function powerOf(sim: Simulator, productId: string, deviceName: string): Promise<unknown> {
   const res = await fetch(`${sim.url}/_sim/devices/${productId}/${deviceName}`);
   assert.ok(res.ok, `device ${productId}/${deviceName}: ${res.status}`);
-  const device = (await res.json()) as { properties?: Record<string, unknown> };
-  return device.properties?.power_switch;
+  const device = (await res.json()) as { properties?: Record<string, { Value?: unknown }> };
+  return device.properties?.power_switch?.Value;
 }
 
 function countDone(node: Parameters<typeof trackDone>[0]): () => number {
@@ -189,19 +189,31 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
       selectionFlow(
         'iot-explorer-action',
         { familyId: 'f_demo_home', roomId: 'r_hall' },
-        { actionId: 'unlock', inputParams: '{}', inputParamsType: 'json' },
+        { actionId: 'light_blink', inputParams: '{}', inputParamsType: 'json' },
       ),
     );
     const first = await call({});
     assert.equal(first.error, undefined, first.error && JSON.stringify(first.error.error));
-    assert.deepEqual(ids(first.output!.payload as DeviceResult[]), ['LOCK0C3D4E/front_door']);
+    assert.deepEqual(ids(first.output!.payload as DeviceResult[]), ['LIGHT0A1B2/hall_lamp']);
     assert.deepEqual(ids(first.output!.iotexplorer.skipped as SkippedDevice[]), [
       'DOORBL1M2N/front_bell',
-      'LIGHT0A1B2/hall_lamp',
+      'LOCK0C3D4E/front_door',
     ]);
-    const second = await call({ actionId: 'no_such_action' });
-    // actionId is a literal here ('unlock'): msg.actionId does not change it
-    assert.equal(second.error, undefined);
+  });
+
+  it('a selection whose every device lacks the action is IOTX_NO_MATCH, the skipped listed', async function () {
+    await load(
+      selectionFlow(
+        'iot-explorer-action',
+        { familyId: 'f_demo_home', roomId: 'r_hall' },
+        { actionId: 'no_such_action', inputParams: '{}', inputParamsType: 'json' },
+      ),
+    );
+    const { output, error } = await call({});
+    assert.equal(output, undefined);
+    assert.equal(error!.error.code, 'IOTX_NO_MATCH');
+    assert.equal((error!.iotexplorer.skipped as SkippedDevice[]).length, 3);
+    assert.deepEqual(error!.payload, []);
   });
 
   it('includes a device added to the room later, without a redeploy', async function () {
