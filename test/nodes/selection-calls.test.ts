@@ -9,7 +9,7 @@ import type { DeviceResult, SkippedDevice } from '../../lib/node/selection';
 import type { DeviceRecord } from '../../lib/shared/home';
 import type { Simulator } from '../../simulator';
 import { trackDone } from '../support/done-tracker';
-import { FAST_PUSH_SETTINGS } from '../support/push';
+import { FAST_PUSH_SETTINGS, until } from '../support/push';
 import {
   call,
   collectOutcomes,
@@ -288,5 +288,41 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(dones() <= 1, `done ${dones()} times`);
     assert.equal(after, 0);
+  });
+
+  describe('msg.iotexplorer.device on every device node’s messages', function () {
+    const lamp = { productId: 'LIGHT0A1B2', deviceName: 'living_lamp' };
+    const nodes: [string, Record<string, unknown>][] = [
+      ['iot-explorer-state', { ...lamp }],
+      ['iot-explorer-status', { ...lamp }],
+      ['iot-explorer-control', { ...lamp, data: '{"power_switch":1}', dataType: 'json' }],
+      [
+        'iot-explorer-action',
+        { ...lamp, actionId: 'light_blink', inputParams: '{}', inputParamsType: 'json' },
+      ],
+      [
+        'iot-explorer-history',
+        { productId: 'THSNS7J8K9', deviceName: 'living_sensor', property: 'temperature' },
+      ],
+    ];
+    for (const [type, props] of nodes) {
+      it(`${type}: ids at once (the call never waits for the home), then alias and room`, async function () {
+        await load(deviceFlow(sim.tokenapiUrl, type, props, { homeRefreshMinutes: 60 }));
+        const id = `${String(props.productId)}/${String(props.deviceName)}`;
+        const first = await call({});
+        assert.equal(first.error, undefined, first.error && JSON.stringify(first.error.error));
+        assert.equal(first.output!.iotexplorer.device.deviceId, id);
+        // The first call started the home's read in the background: once, for the account.
+        await until(() => (sim.httpCallsByAction.AppGetDeviceStatuses ?? 0) >= 1, 'the home read');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const second = await call({});
+        const device = second.output!.iotexplorer.device as DeviceRecord;
+        assert.equal(device.deviceId, id);
+        assert.equal(typeof device.alias, 'string');
+        assert.equal(device.roomId, 'r_living');
+        assert.equal(device.familyId, 'f_demo_home');
+        assert.equal(sim.httpCallsByAction.AppGetFamilyList, 1);
+      });
+    }
   });
 });

@@ -23,6 +23,8 @@ import { CHINA_TOKENAPI } from '../../lib/shared/account';
 
 const str = (value: string) => ({ value, type: 'str' });
 const PAYLOAD = { value: 'payload', type: 'msg' };
+/** A node saved before selections: its listed device(s). */
+const LISTED = { selection: { mode: 'devices' } };
 
 type Reading<T extends NodeType> = (settings: NodeSettings[T]) => unknown;
 
@@ -164,6 +166,8 @@ describe('node migrations', function () {
       authMode: 'token',
       tokenExpireAt: undefined,
       pushUrl: '',
+      homeRefreshMinutes: 10,
+      maxSelection: 50,
       signIn: { appKey: '', loginType: 'phone', countryCode: '86', appapiEndpoint: '' },
     };
 
@@ -272,6 +276,7 @@ describe('node migrations', function () {
           deviceName: str('lock'),
           actionId: str('unlock'),
           inputParams: PAYLOAD,
+          selection: LISTED,
         },
       );
     });
@@ -290,6 +295,7 @@ describe('node migrations', function () {
           deviceName: str('lock'),
           actionId: str('unlock'),
           inputParams: PAYLOAD,
+          selection: LISTED,
         },
       );
     });
@@ -309,6 +315,7 @@ describe('node migrations', function () {
           deviceName: str(''),
           actionId: str(''),
           inputParams: { value: '{"a":1}', type: 'json' },
+          selection: LISTED,
         },
       );
     });
@@ -318,7 +325,7 @@ describe('node migrations', function () {
     it('without dataType: the data from msg.payload', function () {
       assert.deepEqual(
         migrateControl({ productId: 'PID', deviceName: 'lamp', data: '{"power_switch":1}' }),
-        { productId: str('PID'), deviceName: str('lamp'), data: PAYLOAD },
+        { productId: str('PID'), deviceName: str('lamp'), data: PAYLOAD, selection: LISTED },
       );
     });
 
@@ -336,6 +343,7 @@ describe('node migrations', function () {
           productId: str(''),
           deviceName: { value: 'name', type: 'flow' },
           data: { value: '{"power_switch":1}', type: 'json' },
+          selection: LISTED,
         },
       );
     });
@@ -400,6 +408,7 @@ describe('node migrations', function () {
         watchEvents: false,
         watchActions: false,
         emitInitial: true,
+        selection: LISTED,
       });
     });
 
@@ -414,6 +423,7 @@ describe('node migrations', function () {
         watchEvents: false,
         watchActions: false,
         emitInitial: false,
+        selection: LISTED,
       });
     });
 
@@ -540,5 +550,59 @@ describe('node migrations', function () {
       assert.equal(migrateHistory({ kind: 'event', eventType: 'warning' }).eventType, '');
       assert.equal(migrateHistory({ output: 'table' }).output, 'chart');
     });
+  });
+});
+
+describe('selections (watch, control, call action: version 2)', function () {
+  const readers = {
+    'iot-explorer-action': (stored: object) => migrateAction(stored).selection,
+    'iot-explorer-control': (stored: object) => migrateControl(stored).selection,
+    'iot-explorer-watch': (stored: object) => migrateWatch(stored).selection,
+  };
+  for (const [type, read] of Object.entries(readers)) {
+    it(`${type}: a node saved by version 1 or before keeps its listed device(s)`, function () {
+      assert.equal(VERSIONS[type as NodeType], 2);
+      assert.deepEqual(read({ version: 1, productId: 'P', deviceName: 'lamp' }), LISTED);
+      assert.deepEqual(read({ productId: 'P', deviceName: 'lamp' }), LISTED);
+      // A filter stored without its mode (hand-written) does not change what the node acts on.
+      assert.deepEqual(read({ version: 1, selectionFilter: { roomId: 'r1' } }), LISTED);
+    });
+
+    it(`${type}: a filter selection reads its filter; an empty or wrong one is named`, function () {
+      assert.deepEqual(
+        read({ version: 2, selection: 'filter', selectionFilter: { roomId: 'r1' } }),
+        {
+          selection: { mode: 'filter', filter: { roomId: 'r1' } },
+        },
+      );
+      assert.deepEqual(
+        read({
+          version: 2,
+          selection: 'filter',
+          selectionFilter: { familyId: ' f1 ', productId: '', shared: true },
+        }),
+        { selection: { mode: 'filter', filter: { familyId: 'f1', shared: true } } },
+      );
+      assert.deepEqual(read({ version: 2, selection: 'filter', selectionFilter: {} }), {
+        selection: { mode: 'filter', filter: {} },
+        empty: true,
+      });
+      assert.deepEqual(read({ version: 2, selection: 'filter' }), {
+        selection: { mode: 'filter', filter: {} },
+        empty: true,
+      });
+      assert.deepEqual(read({ version: 2, selection: 'filter', selectionFilter: { room: 'r1' } }), {
+        selection: { mode: 'filter', filter: {} },
+        wrong: 'filter.room',
+      });
+      assert.deepEqual(read({ version: 2, selection: 'everything' }), LISTED);
+    });
+  }
+
+  it('iot-explorer-account: maxSelection absent before selections is 50; a bad one reads as absent', function () {
+    assert.equal(migrateAccount({}).maxSelection, 50);
+    assert.equal(migrateAccount({ maxSelection: '12' }).maxSelection, 12);
+    assert.equal(migrateAccount({ maxSelection: '0' }).maxSelection, 50);
+    assert.equal(migrateAccount({ maxSelection: 'many' }).maxSelection, 50);
   });
 });
