@@ -162,7 +162,7 @@ export async function runOnSelection(
   (options.info as Partial<SelectionInfo>).selection = { mode: 'filter', filter: { ...filter } };
   const signal = callOptions.signal;
   const devices = await resolveSelection(account, filter, signal);
-  const outcomes: (DeviceResult | SkippedDevice | undefined)[] = new Array(devices.length);
+  const outcomes = new Array<DeviceResult | SkippedDevice | undefined>(devices.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let at = next++; at < devices.length; at = next++) {
@@ -196,7 +196,7 @@ export async function runOnSelection(
   const skipped: SkippedDevice[] = [];
   for (const outcome of outcomes) {
     if (!outcome) continue;
-    if ('ok' in outcome) results.push(outcome as DeviceResult);
+    if ('ok' in outcome) results.push(outcome);
     else skipped.push(outcome);
   }
   const failures = results.filter((result) => !result.ok);

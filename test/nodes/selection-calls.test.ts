@@ -255,7 +255,7 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
     const [result] = output!.payload as DeviceResult[];
     assert.equal(result.deviceId, 'LIGHT0A1B2/shared_lamp');
     assert.equal(result.ok, true);
-    assert.equal((result.device as DeviceRecord).shared, true);
+    assert.equal(result.device.shared, true);
   });
 
   it('a filter selection with an empty filter is a configuration error on the status and through done(err)', async function () {

@@ -123,7 +123,7 @@ describe('watch on a selection, in a Node-RED runtime', function () {
     await refreshHome();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const gone = errors.filter((e) => e.error.code === 'IOTX_DEVICE_GONE');
-    assert.equal(errors.length, 1, JSON.stringify(errors.map((e) => e.error)));
+    assert.equal(errors.length, 1, JSON.stringify(errors.map((e): unknown => e.error)));
     assert.equal(gone.length, 1);
     assert.match(gone[0].error.message, /shared_sensor/);
     // The other goes on.
