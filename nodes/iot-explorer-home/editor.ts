@@ -41,8 +41,7 @@ export const home = {
     const $line = pickerLine();
     $line.insertAfter(input('online').closest('.form-row'));
     let summary: HomeSummary | undefined;
-    const saved = (field: string): string =>
-      typeof node[field] === 'string' ? (node[field]) : '';
+    const saved = (field: string): string => (typeof node[field] === 'string' ? node[field] : '');
 
     const fillRooms = (keep: string): void => {
       const familyId = String($family.val() ?? '');
