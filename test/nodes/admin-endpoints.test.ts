@@ -160,7 +160,7 @@ describe('admin endpoints for the editor', function () {
       const answer = await post(`${BASE}/acc/devices`, {});
       assert.equal(answer.success, true);
       assert.deepEqual(
-        answer.data.map((d: any): string => d.deviceId),
+        answer.data.map((d: any): string => String(d.deviceId)),
         sim.model.sharedWithUser('u-demo').map((d) => d.deviceId),
       );
       assert.ok(answer.data.every((d: any): boolean => d.shared === true));
