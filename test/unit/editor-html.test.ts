@@ -213,7 +213,7 @@ describe('what an absent property means', function () {
         inputParams: '{}',
         inputParamsType: 'json',
       }),
-      { mode: 'sync' },
+      { mode: 'sync', selection: 'devices' },
     );
     assert.deepEqual(absentProperties('iot-explorer-watch', { devices: [], interval: 10 }), {
       properties: '',
@@ -223,6 +223,7 @@ describe('what an absent property means', function () {
       mode: 'poll',
       watchEvents: false,
       watchActions: false,
+      selection: 'devices',
     });
     assert.deepEqual(
       absentProperties('iot-explorer-watch', {
@@ -235,6 +236,7 @@ describe('what an absent property means', function () {
         mode: 'push',
         watchEvents: true,
         watchActions: false,
+        selection: 'devices',
       }),
       {},
     );
