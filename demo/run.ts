@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../simulator';
-import { PANELS_PAGE_PATH, panelsTab } from './dashboard';
+import { panelsTab } from './dashboard';
 import { DOORBELL, DOORBELL_URL_VARIABLE, doorbellTab, ringUrl, timeDoorbell } from './doorbell';
 import {
   DEMO_UNLOCK_SECRET,
@@ -124,9 +124,9 @@ function banner(
   return `
   Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
               the "Watch devices" tab shows each change as it arrives)
-  Dashboard:  ${nodeRed.url}/dashboard   (a live panel for every simulated device: switch the lamp,
-              ring the doorbell and see its event; the door's unlock is read-only. Page
-              ${nodeRed.url}/dashboard${PANELS_PAGE_PATH}; the sensor's last day: ${nodeRed.url}/dashboard/temperature)
+  Dashboard:  ${nodeRed.url}/dashboard   (a live panel for every simulated device: switch
+              the lamp, ring the doorbell and see its event; the front door's unlock is read-only)
+  Chart:      ${nodeRed.url}/dashboard/temperature   (the sensor's last day)
   Simulator:  ${simulator.tokenapiUrl}   (token ${DEMO_TOKEN})
   Unlock:     UNLOCK_SECRET is ${DEMO_UNLOCK_SECRET} (the demo's; set your own for a real door)
   Try:        curl -X POST -H 'X-Unlock-Secret: ${DEMO_UNLOCK_SECRET}' -H 'Content-Type: application/json' -d '{"user":"alice"}' ${nodeRed.url}/unlock

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { PANELS_PAGE_PATH } from '../../demo/dashboard';
 import { COMPANION_PACKAGE, COMPANION_ROOT, PACKAGE_NAME, PROJECT_ROOT } from '../../demo/launch';
 import { launchBrowser, requireChromium, shot, type Browser } from '../support/browser';
 import { startDemo, type Demo } from '../support/demo';
@@ -145,7 +146,7 @@ describe("the demo's dashboard (npm start, then /dashboard in a real browser)", 
     assert.deepEqual([...shown].sort(), [...HOME].sort());
     assert.deepEqual(umd, [200], 'the widget was not served once');
     // /dashboard opened the demo's page, whose groups are the home's rooms.
-    assert.match(current.url(), /\/dashboard\/devices$/);
+    assert.ok(current.url().endsWith(`/dashboard${PANELS_PAGE_PATH}`), current.url());
     for (const room of ['Living room', 'Hall', 'Bedroom', 'Shared with me']) {
       await current.getByText(room, { exact: false }).first().waitFor();
     }
@@ -211,7 +212,7 @@ describe("the demo's dashboard (npm start, then /dashboard in a real browser)", 
     // As the demo left its folder before it had a dashboard page: no panels tab, page or groups.
     const flowsFile = path.join(userDir, 'flows.json');
     const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8')) as FlowNode[];
-    const page0 = flows.find((n) => n.type === 'ui-page' && n.path === '/devices');
+    const page0 = flows.find((n) => n.type === 'ui-page' && n.path === PANELS_PAGE_PATH);
     assert.ok(page0, 'the demo has its dashboard page');
     const older = flows.filter(
       (n) =>
