@@ -11,7 +11,7 @@ import { checkValue, type DataTemplate, type TemplateDefine } from './template';
 import type { TokenHandler } from './tokenapi';
 
 /**
- * The two readings of `Listover` (see scenes-history.md): 'panels' (the H5 panels and the cloud
+ * The two readings of `Listover` (docs/scenes-history-api.md, "When a series ends"): 'panels' (the H5 panels and the cloud
  * sibling 1131/53099: true = all returned, nothing more to read) and 'doc' (the 1081/43119 page:
  * true = not read to the end yet). This function is the only place that turns one into a value.
  */

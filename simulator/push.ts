@@ -18,7 +18,7 @@ import { serviceTime } from './service-time';
 /** The two paths the real service serves the same frames on. */
 export const PUSH_PATHS = ['/ws/explorer', '/iotstudio_v2_weapp_1'] as const;
 
-/** The documented server fault reply (push.md §3). */
+/** The documented server fault reply (docs/push-protocol.md, "Frames the server sends"). */
 export const SERVER_FAULT = { error: '-1', error_message: '后台连接出错，请联系管理员' } as const;
 
 /** Frames larger than this are refused by the server (close 1009), like an oversized HTTP body. */
@@ -146,7 +146,7 @@ function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-/** The DeviceChange params of one model change, without Seq and Time (push.md §3 table). */
+/** The DeviceChange params of one model change, without Seq and Time (docs/push-protocol.md, "DeviceChange types"). */
 export function describeChange(
   change: ModelChange,
   now: number,
@@ -523,7 +523,7 @@ export class PushServer implements SimulatorPush {
       return;
     }
     const inner = isObj(params.ActionParams) ? params.ActionParams : {};
-    // Both placements (push.md §2): inside ActionParams, or beside Action in params.
+    // Both placements (docs/push-protocol.md, "Frames the client sends"): inside ActionParams, or beside Action in params.
     const flat: Record<string, unknown> = { ...inner, Action: params.Action };
     for (const key of ['AccessToken', 'RequestId'] as const) {
       if (flat[key] === undefined && params[key] !== undefined) flat[key] = params[key];

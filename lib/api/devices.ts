@@ -9,7 +9,7 @@ import { DeviceId } from '../shared/device-id';
 
 /**
  * AppGetDeviceStatuses takes at most this many DeviceIds per call. The tokenapi page gives no
- * limit; the cloud API's own AppGetDeviceStatuses allows 1000 (reference tokenapi.md §1.6), and
+ * limit; the cloud API's own AppGetDeviceStatuses allows 1000 (docs/http-api.md, "Device state and control"), and
  * the simulator enforces the same. Every caller (nodes, watcher, editor) batches by this one.
  */
 export const MAX_STATUS_DEVICE_IDS = 1000;
@@ -176,7 +176,7 @@ export function toPropertyReadings(
 
 /**
  * One entry of AppGetDeviceStatuses. The doc's comment says 0 = online, but the official app
- * and SDK treat `Online: 1` as online (reference §1.6): so do we.
+ * and SDK treat `Online: 1` as online (docs/http-api.md, "Device state and control"): so do we.
  */
 function toDeviceStatus(entry: unknown): DeviceStatus | undefined {
   if (!isRecord(entry)) return undefined;

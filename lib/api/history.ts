@@ -136,7 +136,7 @@ const HISTORY_CUT_SHORT: Record<CutShort, HistoryCutShort> = {
 /**
  * Follows a history's pages to its end within `maxPoints` items. The doc says `Listover` true
  * means "more to read", the H5 panels and the cloud API read it as "all returned" (reference:
- * scenes-history.md); this pager reads it both ways. In either reading `Listover` keeps one
+ * docs/scenes-history-api.md); this pager reads it both ways. In either reading `Listover` keeps one
  * value while pages remain and changes on the last page: so the series ends on the page where
  * it changes. The first page alone cannot tell which reading the service uses (nor can its
  * length: a service may send fewer points than asked), so a second page is always asked for

@@ -1,5 +1,5 @@
 // The family's scenes (手动智能, run on demand) and automations (自动智能, run by conditions):
-// the tokenapi calls that list, run and switch them (reference: scenes-history.md).
+// the tokenapi calls that list, run and switch them (docs/scenes-history-api.md).
 
 import type { ApiRequester, CallOptions } from './contracts';
 import { asText, records } from './envelope';

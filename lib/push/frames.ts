@@ -1,4 +1,4 @@
-// The push socket's frames (push.md §2–3): building what we send, reading what arrives. Pure
+// The push socket's frames (docs/push-protocol.md): building what we send, reading what arrives. Pure
 // functions, no socket: everything a server may send, garbage included, maps to a typed value.
 
 import { DeviceId } from '../shared/device-id';

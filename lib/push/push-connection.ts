@@ -15,7 +15,7 @@ import {
 
 /** The connection's clocks. Tests shorten them through the runtime setting `iotExplorerPushTimings`. */
 export interface PushTimings {
-  /** AppDeviceTraceHeartBeat with the full device set (push.md §4: the apps use 50 s). */
+  /** AppDeviceTraceHeartBeat with the full device set (docs/push-protocol.md, "Keep-alive": the apps use 50 s). */
   heartbeatMs: number;
   /** Hello, the transport ping (the Android SDK: 10 s). */
   helloMs: number;
@@ -161,7 +161,7 @@ type Pending = { kind: 'ActivePush' | 'HeartBeat' | 'Hello'; token?: string };
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
- * An account's push WebSocket (push.md). At most one socket, opened while some subscriber wants
+ * An account's push WebSocket (docs/push-protocol.md). At most one socket, opened while some subscriber wants
  * devices and closed as soon as none does. Subscribes the full device set with ActivePush (after
  * each change of the set, each reconnect and each token renewal), keeps it alive with
  * AppDeviceTraceHeartBeat, checks the socket with Hello, and reconnects with backoff for as long

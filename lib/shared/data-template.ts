@@ -7,7 +7,7 @@
  * (under `errors.` in the account catalogue) with its parameters, never as prose, so that both
  * sides translate it the same way.
  *
- * Template facts (reference §4): `min`, `max`, `start`, `step` are strings in real templates
+ * Template facts (docs/http-api.md, "Products and data templates"): `min`, `max`, `start`, `step` are strings in real templates
  * ("0", "100") and numbers in some; struct members keep their type under `dataType`, array
  * elements under `arrayInfo`.
  */

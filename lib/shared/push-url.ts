@@ -1,11 +1,11 @@
 // Where an account's push WebSocket connects. One rule, imported by the runtime (lib/push/) and
 // by the account node's editor, which shows the URL it derives. No Node APIs here.
 
-/** The URL the official apps and SDKs use (push.md §1). */
+/** The URL the official apps and SDKs use (docs/push-protocol.md, "Connection"). */
 export const CHINA_PUSH_URL = 'wss://iot.cloud.tencent.com/ws/explorer';
-/** The same frames on the path the iOS app has used since 2022 (push.md §1). */
+/** The same frames on the path the iOS app has used since 2022 (docs/push-protocol.md, "Connection"). */
 export const CHINA_PUSH_URL_V2 = 'wss://iot.cloud.tencent.com/iotstudio_v2_weapp_1';
-/** No source names an overseas host: this is a guess, offered as unverified (push.md §1). */
+/** No source names an overseas host: this is a guess, offered as unverified (docs/push-protocol.md, "Connection"). */
 export const INTERNATIONAL_PUSH_URL_GUESS =
   'wss://oversea.iotcloud.tencentiotcloud.com/ws/explorer';
 

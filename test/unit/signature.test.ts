@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { appApiStringToSign, signAppApi } from '../../lib/api/signature';
 
 describe('appapi signature (lib)', function () {
-  // The reference's independent vector, computed with Python's hmac (tokenapi.md §3.2).
+  // The reference's independent vector, computed with Python's hmac (docs/http-api.md, "The appapi signature").
   const vector = {
     Action: 'AppGetToken',
     AppKey: 'testAppKey',
