@@ -1,9 +1,44 @@
 // An editableList of devices, one row per device with a ProductId and a DeviceName input
-// (classes `iotx-product-id` / `iotx-device-name`, so that the device picker fills them).
+// (classes `iotx-product-id` / `iotx-device-name`, so that the device picker fills them) and
+// the device's name in the app once the picker has read the account's devices.
 
 import { DeviceId } from '../lib/shared/device-id';
 import { listsDevice, type DeviceRef } from './lists';
 import { t } from './i18n';
+
+/** The names the account gives devices, by `PID/DN`, per list (set by {@link showAliases}). */
+const aliasesOf = new WeakMap<HTMLElement, Map<string, string>>();
+
+/** Shows beside a row the name of the device it lists, when the account has told it. */
+function showAlias($row: JQuery): void {
+  const $list = $row.closest('ol');
+  const names = $list.length ? aliasesOf.get($list[0]) : undefined;
+  const id = DeviceId.format({
+    productId: rowValue($row, '.iotx-product-id'),
+    deviceName: rowValue($row, '.iotx-device-name'),
+  });
+  const alias = names?.get(id) ?? '';
+  $row.find('.iotx-device-alias').text(alias).attr('title', alias);
+}
+
+/** Names the listed devices by `devices` (the account's, as the device picker reads them). */
+export function showAliases(
+  $list: JQuery,
+  devices: ReadonlyArray<DeviceRef & { aliasName?: string }>,
+): void {
+  const names = new Map<string, string>();
+  for (const d of devices) {
+    if (d.aliasName && d.aliasName !== d.deviceName) names.set(DeviceId.format(d), d.aliasName);
+  }
+  aliasesOf.set($list[0], names);
+  $list.editableList('items').each(function () {
+    showAlias($(this));
+  });
+}
+
+function rowValue($row: JQuery, selector: string): string {
+  return String($row.find(selector).val() ?? '').trim();
+}
 
 /** A stored list entry: `{productId, deviceName}`, or a `PID/DN` text of older flows. */
 export type StoredDevice = DeviceRef | string;
@@ -23,18 +58,21 @@ export function deviceList(
   onChange?: () => void,
 ): void {
   const changed = (): void => onChange?.();
-  $list.editableList<StoredDevice | undefined>({
+  $list.addClass('iotx-device-list').editableList<StoredDevice | undefined>({
     addItem(row, _index, data) {
       const ids = idsOf(data);
-      $('<input type="text" class="iotx-product-id" style="width: 45%">')
+      row.addClass('iotx-device-row');
+      $('<input type="text" class="iotx-product-id">')
         .attr('placeholder', placeholders.productId)
         .val(ids.productId)
         .appendTo(row);
-      $('<span> / </span>').appendTo(row);
-      $('<input type="text" class="iotx-device-name" style="width: 45%">')
+      $('<span>/</span>').appendTo(row);
+      $('<input type="text" class="iotx-device-name">')
         .attr('placeholder', placeholders.deviceName)
         .val(ids.deviceName)
         .appendTo(row);
+      $('<span class="iotx-device-alias"></span>').appendTo(row);
+      showAlias(row);
       changed();
     },
     removeItem: changed,
@@ -44,11 +82,10 @@ export function deviceList(
   });
   for (const device of devices ?? []) $list.editableList('addItem', device);
   // `change`, not `input`: a product's template is asked for once the id is typed, not per key.
-  $list.on('change', '.iotx-product-id, .iotx-device-name', changed);
-}
-
-function rowValue($row: JQuery, selector: string): string {
-  return String($row.find(selector).val() ?? '').trim();
+  $list.on('change', '.iotx-product-id, .iotx-device-name', function () {
+    showAlias($(this).closest('.iotx-device-row'));
+    changed();
+  });
 }
 
 /** The rows of a {@link deviceList} that name both ids. */

@@ -8,6 +8,8 @@ interface RedEditorNode {
   type: string;
   name?: string;
   credentials?: Record<string, unknown>;
+  /** Whether every property passed its validator (set by the editor). */
+  valid?: boolean;
   _(key: string, params?: Record<string, unknown>): string;
   [property: string]: unknown;
 }
@@ -16,6 +18,14 @@ interface RedEditor {
   _(key: string, params?: Record<string, unknown>): string;
   nodes: {
     node(id: string): RedEditorNode | null;
+    eachNode(callback: (node: RedEditorNode) => boolean | void): void;
+  };
+  editor: {
+    /** Runs a node's validators, setting `valid`. */
+    validateNode(node: RedEditorNode): boolean;
+  };
+  view: {
+    redraw(full?: boolean): void;
   };
 }
 

@@ -13,6 +13,14 @@ export function t(key: string, params?: TextParams): string {
 }
 
 /**
+ * A text that counts: `<key>One` for exactly one (“1 device”), else `<key>` (“3 devices”).
+ * Chosen here rather than by i18next's plural rules, which differ between Node-RED's lines.
+ */
+export function tCount(key: string, count: number, params?: TextParams): string {
+  return t(count === 1 ? `${key}One` : key, { ...params, count });
+}
+
+/**
  * A text of the account catalogue's `errors` section, or undefined when the catalogue has none
  * (Node-RED's `_()` then answers with the key itself).
  */

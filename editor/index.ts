@@ -24,7 +24,7 @@ import { history } from '../nodes/iot-explorer-history/editor';
 import { actionPicker } from './pickers/action';
 import { devicePicker } from './pickers/device';
 import { propertyPicker } from './pickers/property';
-import { addStyles } from './style';
+import { addStyles, markDialog } from './style';
 import { actionsOf, describeDefine, propertiesOf } from './template';
 
 const api = {
@@ -34,7 +34,14 @@ const api = {
   absentMeans: ABSENT_MEANS,
 
   // Each node's dialog.
-  account,
+  account: {
+    ...account,
+    // The account dialog is laid out as every other dialog of ours.
+    prepare(node: RedEditorNode): void {
+      markDialog($('#node-config-input-name'));
+      account.prepare(node);
+    },
+  },
   action,
   control: {
     ...control,

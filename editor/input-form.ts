@@ -21,6 +21,8 @@ interface FieldValue {
 interface FormField {
   $el: JQuery;
   read(): FieldValue;
+  /** Members or items of its own, shown under the input's label rather than beside it. */
+  nested?: boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -42,7 +44,7 @@ function boolField(define: TemplateDefine, initial: unknown): FormField {
 }
 
 function enumField(define: TemplateDefine, initial: unknown, label: string): FormField {
-  const $el = $('<select style="width: 60%"></select>');
+  const $el = $('<select></select>');
   $('<option value=""></option>').text(t('notSent')).appendTo($el);
   for (const [key, name] of Object.entries(define.mapping ?? {})) {
     $('<option></option>').val(key).text(`${name} (${key})`).appendTo($el);
@@ -90,11 +92,12 @@ function numberField(define: TemplateDefine, initial: unknown, label: string): F
 }
 
 function structField(define: TemplateDefine, initial: unknown, label: string): FormField {
-  const $el = $('<div class="iotx-struct" style="margin-left: 20px"></div>');
+  const $el = $('<div class="iotx-struct"></div>');
   const members = (define.specs ?? []).map((spec) => {
     const value = isPlainObject(initial) ? initial[spec.id] : undefined;
     const field = fieldFor(spec.dataType, value, `${label}.${spec.id}`);
     $('<div class="form-row"></div>')
+      .toggleClass('iotx-nested', !!field.nested)
       .append(
         $('<label></label>')
           .text(spec.name || spec.id)
@@ -106,6 +109,7 @@ function structField(define: TemplateDefine, initial: unknown, label: string): F
   });
   return {
     $el,
+    nested: true,
     read() {
       const out: Record<string, unknown> = {};
       let problem: TemplateProblem | undefined;
@@ -124,12 +128,12 @@ function structField(define: TemplateDefine, initial: unknown, label: string): F
 }
 
 function arrayField(define: TemplateDefine, initial: unknown, label: string): FormField {
-  const $el = $('<div class="iotx-array" style="margin-left: 20px"></div>');
+  const $el = $('<div class="iotx-array"></div>');
   const $items = $('<div></div>').appendTo($el);
   const items: Array<{ field: FormField; $item: JQuery }> = [];
   const info: TemplateDefine = define.arrayInfo ?? { type: 'string' };
   const add = (value: unknown): void => {
-    const $item = $('<div class="form-row"></div>').appendTo($items);
+    const $item = $('<div class="form-row iotx-array-item"></div>').appendTo($items);
     const entry = { field: fieldFor(info, value, `${label}[${items.length}]`), $item };
     $item.append(entry.field.$el);
     $(
@@ -156,6 +160,7 @@ function arrayField(define: TemplateDefine, initial: unknown, label: string): Fo
     .appendTo($el);
   return {
     $el,
+    nested: true,
     read() {
       const values: unknown[] = [];
       let problem: TemplateProblem | undefined;
@@ -174,7 +179,7 @@ function arrayField(define: TemplateDefine, initial: unknown, label: string): Fo
 
 /** string, and any type a newer template may add: a text box. */
 function textField(define: TemplateDefine, initial: unknown, label: string): FormField {
-  const $el = $('<input type="text" style="width: 60%">');
+  const $el = $('<input type="text">');
   const maxLength = defineNumber(define.max);
   if (define.type === 'string' && maxLength !== undefined) {
     $el.attr('maxlength', maxLength).attr('placeholder', t('maxLength', { max: maxLength }));
@@ -237,9 +242,9 @@ export interface InputParamsForm {
 
 export function inputParamsForm(options: InputParamsFormOptions): InputParamsForm {
   const $input = $(`#node-input-${options.inputField ?? 'inputParams'}`);
-  const $row = $('<div class="form-row iotx-form" style="display:none"></div>');
-  const $header = $('<div style="margin-bottom: 6px"></div>').appendTo($row);
-  $('<label style="width: auto; margin-right: 10px"></label>')
+  const $row = $('<div class="iotx-form" style="display:none"></div>');
+  const $header = $('<div class="iotx-form-header"></div>').appendTo($row);
+  $('<label></label>')
     .append($('<i class="fa fa-list-alt"></i>'))
     .append(document.createTextNode(` ${t('form')}`))
     .appendTo($header);
@@ -321,7 +326,9 @@ export function inputParamsForm(options: InputParamsFormOptions): InputParamsFor
     if (!inputs.length) $('<div></div>').text(t('noInput')).appendTo($fields);
     for (const param of inputs) {
       const field = fieldFor(param.define, initial[param.id], param.id);
-      const $field = $('<div class="form-row"></div>').appendTo($fields);
+      const $field = $('<div class="form-row"></div>')
+        .toggleClass('iotx-nested', !!field.nested)
+        .appendTo($fields);
       $('<label></label>')
         .text((param.name || param.id) + (param.required ? ' *' : ''))
         .attr('title', param.id + (param.desc ? `: ${param.desc}` : ''))

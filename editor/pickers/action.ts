@@ -23,9 +23,7 @@ export function actionPicker(options: ActionPickerOptions): { reload: () => void
   const productField = options.productField ?? 'productId';
   const actionField = options.actionField ?? 'actionId';
   const $row = pickerRow('fa-bolt', 'action', 'node-input-iotx-action');
-  const $action = $('<select id="node-input-iotx-action" style="width: 70%"></select>').appendTo(
-    $row,
-  );
+  const $action = $('<select id="node-input-iotx-action"></select>').appendTo($row);
   const $line = pickerLine();
   let actions: TemplateAction[] = [];
 

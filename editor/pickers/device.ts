@@ -4,10 +4,10 @@
 import type { DeviceSummary, FamilySummary } from '../../lib/shared/admin-api';
 import { DeviceId } from '../../lib/shared/device-id';
 import { requestForAccountField } from '../account-requests';
-import { addToDeviceList } from '../device-list';
+import { addToDeviceList, showAliases } from '../device-list';
 import { showInfo, showProblem } from '../feedback';
 import { literal, setLiteral } from '../fields';
-import { t } from '../i18n';
+import { t, tCount } from '../i18n';
 import { pickerLine, pickerRow, placeholderOption } from './row';
 
 export interface DevicePickerOptions {
@@ -26,18 +26,26 @@ export interface DevicePickerOptions {
 export interface DevicePicker {
   reload(): void;
   selected(): DeviceSummary | undefined;
+  /** Says again what a pick does, once the dialog shows or hides the list picks go to. */
+  targetChanged(): void;
 }
 
-/** How a device reads in the select: name, room, ids and whether it is online. */
+/**
+ * How a device reads in the select: its name in the app, its DeviceName and whether it is
+ * online. The room is the option's group, the ProductId its tooltip: the chosen device's text
+ * must fit the select at the dialog's default width.
+ */
 function deviceText(device: DeviceSummary): string {
-  const name = device.aliasName || device.deviceName;
+  const alias = device.aliasName && device.aliasName !== device.deviceName ? device.aliasName : '';
   const state = device.online === true ? t('online') : device.online === false ? t('offline') : '';
   return (
-    name +
-    (device.roomName ? ` · ${device.roomName}` : '') +
-    ` — ${DeviceId.format(device)}` +
-    (state ? ` (${state})` : '')
+    (alias ? `${alias} — ${device.deviceName}` : device.deviceName) + (state ? ` (${state})` : '')
   );
+}
+
+/** The option's tooltip: the device's two ids and its room. */
+function deviceTitle(device: DeviceSummary): string {
+  return DeviceId.format(device) + (device.roomName ? ` · ${device.roomName}` : '');
 }
 
 export function devicePicker(options: DevicePickerOptions): DevicePicker {
@@ -45,26 +53,31 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   const productField = options.productField ?? 'productId';
   const deviceField = options.deviceField ?? 'deviceName';
   const $rowFamily = pickerRow('fa-home', 'family', 'node-input-iotx-family');
-  const $family = $('<select id="node-input-iotx-family" style="width: 60%"></select>').appendTo(
-    $rowFamily,
-  );
+  const $family = $('<select id="node-input-iotx-family"></select>').appendTo($rowFamily);
   const $refresh = $(
-    '<button type="button" class="red-ui-button" style="margin-left: 4px"><i class="fa fa-refresh"></i></button>',
+    '<button type="button" class="red-ui-button"><i class="fa fa-refresh"></i></button>',
   )
     .attr('title', t('refresh'))
     .appendTo($rowFamily);
   const $rowDevice = pickerRow('fa-lightbulb-o', 'device', 'node-input-iotx-device');
-  const $device = $('<select id="node-input-iotx-device" style="width: 70%"></select>').appendTo(
-    $rowDevice,
-  );
+  const $device = $('<select id="node-input-iotx-device"></select>').appendTo($rowDevice);
   const $line = pickerLine();
   let devices: DeviceSummary[] = [];
   let generation = 0;
+  /** Whether the family's devices are listed in the select (the line says how many). */
+  let listed = false;
 
   /** The device list picks go to now, or null for the ProductId and DeviceName fields. */
   function targetList(): JQuery | null {
     const list = typeof options.list === 'function' ? options.list() : options.list;
     return list && list.length ? list : null;
+  }
+
+  /** The line under the picker: how many devices, and what picking one does. */
+  function showFound(): void {
+    if (!listed) return;
+    const found = targetList() ? 'devicesFoundList' : 'devicesFound';
+    showInfo($line, tCount(found, devices.length), true);
   }
 
   function loadFamilies(): void {
@@ -76,11 +89,15 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
       if (mine !== generation) return;
       if (error || !families) {
         placeholderOption($family, 'unavailable');
+        placeholderOption($device, 'unavailable');
         if (error) showProblem($line, error);
         return;
       }
       $family.empty();
-      if (families.length === 0) return placeholderOption($family, 'noFamilies');
+      if (families.length === 0) {
+        placeholderOption($device, 'unavailable');
+        return placeholderOption($family, 'noFamilies');
+      }
       for (const f of families) {
         $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
       }
@@ -92,6 +109,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     const mine = ++generation;
     const familyId = String($family.val() ?? '');
     placeholderOption($device, 'loading');
+    listed = false;
     if (!familyId) return placeholderOption($device, 'pickDevice');
     requestForAccountField<DeviceSummary[]>($account, 'devices', { familyId }, (error, list) => {
       if (mine !== generation) return;
@@ -110,8 +128,19 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
           $group = $('<optgroup></optgroup>').attr('label', room).appendTo($device);
           rooms.set(room, $group);
         }
-        $('<option></option>').val(String(i)).text(deviceText(d)).appendTo($group);
+        $('<option></option>')
+          .val(String(i))
+          .text(deviceText(d))
+          .attr('title', deviceTitle(d))
+          .appendTo($group);
       });
+      // The lists of this dialog show the names of the devices they hold.
+      $device
+        .closest('form')
+        .find('ol.iotx-device-list')
+        .each(function () {
+          showAliases($(this), list);
+        });
       const current = DeviceId.format({
         productId: literal(productField),
         deviceName: literal(deviceField),
@@ -119,13 +148,20 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
       list.forEach((d, i) => {
         if (!targetList() && DeviceId.format(d) === current) $device.val(String(i));
       });
-      const found = targetList() ? 'devicesFoundList' : 'devicesFound';
-      showInfo($line, t(found, { count: list.length }), true);
+      listed = true;
+      showFound();
+      showTitle();
     });
   }
 
   function selected(): DeviceSummary | undefined {
     return $device.val() ? devices[Number($device.val())] : undefined;
+  }
+
+  /** The chosen device's whole description, for a text too long for the select. */
+  function showTitle(): void {
+    const device = selected();
+    $device.attr('title', device ? `${deviceText(device)} · ${deviceTitle(device)}` : '');
   }
 
   $rowFamily.insertBefore(options.before);
@@ -135,6 +171,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   $family.on('change', loadDevices);
   $refresh.on('click', loadFamilies);
   $device.on('change', () => {
+    showTitle();
     const device = selected();
     if (!device) return;
     const $target = targetList();
@@ -142,6 +179,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
       // The select goes back to its placeholder, ready for the next device.
       showInfo($line, addToDeviceList($target, device), true);
       $device.val('');
+      showTitle();
     } else {
       setLiteral(productField, device.productId);
       setLiteral(deviceField, device.deviceName);
@@ -149,5 +187,5 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     options.onPick?.(device);
   });
   loadFamilies();
-  return { reload: loadFamilies, selected };
+  return { reload: loadFamilies, selected, targetChanged: showFound };
 }

@@ -11,15 +11,19 @@ import type {
 import { requestForAccountField } from '../account-requests';
 import { showInfo, showProblem } from '../feedback';
 import { input, literal, setLiteral } from '../fields';
-import { t } from '../i18n';
+import { t, tCount } from '../i18n';
 import { pickerLine, pickerRow, placeholderOption } from './row';
 
 /** What one kind of item (scene, automation) needs said and read. */
 interface ItemKind<T> {
   question: Extract<AdminQuestion, 'scenes' | 'automations'>;
   icon: string;
-  /** `editor.*` keys: the row's label, the empty select, "none in this family", "N found". */
-  texts: { label: string; pick: string; none: string; found: string };
+  /**
+   * `editor.*` keys: the row's label, the empty select, "none in this family", "N found, pick
+   * one", and "N in this family" (when the dialog offers nothing to pick). The counted keys have
+   * a `…One` form for exactly one.
+   */
+  texts: { label: string; pick: string; none: string; found: string; listed: string };
   id(item: T): string;
   name(item: T): string;
   /** The option's text: the name and what is worth knowing at a glance. */
@@ -40,14 +44,23 @@ export interface FamilyItemPickerOptions {
 
 export interface FamilyItemPicker {
   reload(): void;
-  /** The row of the item select, for a dialog that hides it (listing needs only the family). */
-  itemRow: JQuery;
+  /**
+   * Shows or hides the item select (the automation node's listing needs only the family); the
+   * line under the picker says what a pick does only while there is something to pick.
+   */
+  offerItems(offer: boolean): void;
 }
 
 const SCENES: ItemKind<SceneSummary> = {
   question: 'scenes',
   icon: 'fa-magic',
-  texts: { label: 'scene', pick: 'pickScene', none: 'noScenes', found: 'scenesFound' },
+  texts: {
+    label: 'scene',
+    pick: 'pickScene',
+    none: 'noScenes',
+    found: 'scenesFound',
+    listed: 'scenesListed',
+  },
   id: (s) => s.sceneId,
   name: (s) => s.name,
   describe: (s) => `${s.name || s.sceneId}${s.devicesLeft ? ` ⚠ ${t('devicesLeft')}` : ''}`,
@@ -61,6 +74,7 @@ const AUTOMATIONS: ItemKind<AutomationSummary> = {
     pick: 'pickAutomation',
     none: 'noAutomations',
     found: 'automationsFound',
+    listed: 'automationsListed',
   },
   id: (a) => a.automationId,
   name: (a) => a.name,
@@ -73,21 +87,28 @@ function familyItemPicker<T>(
 ): FamilyItemPicker {
   const $account = $('#node-input-account');
   const $rowFamily = pickerRow('fa-home', 'family', `node-input-iotx-${kind.question}-family`);
-  const $family = $(
-    `<select id="node-input-iotx-${kind.question}-family" style="width: 60%"></select>`,
-  ).appendTo($rowFamily);
+  const $family = $(`<select id="node-input-iotx-${kind.question}-family"></select>`).appendTo(
+    $rowFamily,
+  );
   const $refresh = $(
-    '<button type="button" class="red-ui-button" style="margin-left: 4px"><i class="fa fa-refresh"></i></button>',
+    '<button type="button" class="red-ui-button"><i class="fa fa-refresh"></i></button>',
   )
     .attr('title', t('refresh'))
     .appendTo($rowFamily);
   const $rowItem = pickerRow(kind.icon, kind.texts.label, `node-input-iotx-${kind.question}`);
-  const $item = $(
-    `<select id="node-input-iotx-${kind.question}" style="width: 70%"></select>`,
-  ).appendTo($rowItem);
+  const $item = $(`<select id="node-input-iotx-${kind.question}"></select>`).appendTo($rowItem);
   const $line = pickerLine();
   let items: T[] = [];
   let generation = 0;
+  let offering = true;
+  /** How many items the family has, once read. */
+  let count: number | undefined;
+
+  function showCount(): void {
+    if (count !== undefined) {
+      showInfo($line, tCount(offering ? kind.texts.found : kind.texts.listed, count), true);
+    }
+  }
 
   function savedFamily(): string {
     return options.familyTyped
@@ -105,15 +126,20 @@ function familyItemPicker<T>(
     placeholderOption($family, 'loading');
     placeholderOption($item, kind.texts.pick);
     showInfo($line, '');
+    count = undefined;
     requestForAccountField<FamilySummary[]>($account, 'families', {}, (error, families) => {
       if (mine !== generation) return;
       if (error || !families) {
         placeholderOption($family, 'unavailable');
+        placeholderOption($item, 'unavailable');
         if (error) showProblem($line, error);
         return;
       }
       $family.empty();
-      if (families.length === 0) return placeholderOption($family, 'noFamilies');
+      if (families.length === 0) {
+        placeholderOption($item, 'unavailable');
+        return placeholderOption($family, 'noFamilies');
+      }
       for (const f of families) {
         $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
       }
@@ -128,6 +154,7 @@ function familyItemPicker<T>(
     const mine = ++generation;
     const familyId = String($family.val() ?? '');
     placeholderOption($item, 'loading');
+    count = undefined;
     if (!familyId) return placeholderOption($item, kind.texts.pick);
     requestForAccountField<T[]>($account, kind.question, { familyId }, (error, list) => {
       if (mine !== generation) return;
@@ -145,7 +172,8 @@ function familyItemPicker<T>(
       list.forEach((item, i) => {
         if (kind.id(item) === current) $item.val(String(i));
       });
-      showInfo($line, t(kind.texts.found, { count: list.length }), true);
+      count = list.length;
+      showCount();
     });
   }
 
@@ -169,7 +197,14 @@ function familyItemPicker<T>(
     keepFamily(String($family.val() ?? ''));
   });
   loadFamilies();
-  return { reload: loadFamilies, itemRow: $rowItem };
+  return {
+    reload: loadFamilies,
+    offerItems(offer: boolean): void {
+      offering = offer;
+      $rowItem.toggle(offer);
+      showCount();
+    },
+  };
 }
 
 /** Scenes of the account's families; a scene with a device gone is marked. */

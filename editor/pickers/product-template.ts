@@ -3,6 +3,7 @@
 import type { ProductSummary } from '../../lib/shared/admin-api';
 import { requestForAccountField } from '../account-requests';
 import type { EditorError } from '../feedback';
+import { rememberTemplate } from '../validation';
 
 export interface TemplateView {
   /** No product is named. */
@@ -21,7 +22,8 @@ export interface ProductTemplate {
 
 /**
  * Asks for the data template of the product `productId()` names, once per product; a newer
- * request wins over an older one still under way.
+ * request wins over an older one still under way. The editor keeps each template it reads, for
+ * the validators of the fields it decides (editor/validation.ts).
  */
 export function productTemplate(
   $account: JQuery,
@@ -48,6 +50,7 @@ export function productTemplate(
           loaded = null;
           return view.failed(error ?? { code: '', text: '' });
         }
+        rememberTemplate(String($account.val() ?? ''), id, product.dataTemplate);
         view.loaded(product);
       },
     );

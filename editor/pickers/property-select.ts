@@ -23,9 +23,7 @@ export function propertySelect(options: PropertySelectOptions): { refresh: () =>
   const $account = $('#node-input-account');
   const field = options.field ?? 'property';
   const $row = pickerRow('fa-list', 'property', 'node-input-iotx-property');
-  const $select = $('<select id="node-input-iotx-property" style="width: 70%"></select>').appendTo(
-    $row,
-  );
+  const $select = $('<select id="node-input-iotx-property"></select>').appendTo($row);
   const $line = pickerLine();
   let properties: TemplateProperty[] = [];
 

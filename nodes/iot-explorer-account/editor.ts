@@ -74,8 +74,6 @@ function pushUrlField(node: RedEditorNode): void {
   }
   const show = (): void => {
     const choice = pushUrlFor(String($endpoint.val() ?? ''), String($pushUrl.val() ?? ''));
-    const derived = pushUrlFor(String($endpoint.val() ?? ''));
-    $pushUrl.attr('placeholder', 'url' in derived ? derived.url : '');
     let text: string;
     if ('error' in choice) {
       text = node._(`iot-explorer-account.pushUrl.${choice.error}`);

@@ -10,24 +10,19 @@ import {
 import { inputParamsForm } from '../../editor/input-form';
 import { actionPicker } from '../../editor/pickers/action';
 import { devicePicker } from '../../editor/pickers/device';
+import { markDialog } from '../../editor/style';
+import { editing } from '../../editor/validation';
 
 /** A literal typed field's text, or '' when it comes from msg/flow/global/env. */
 function literalOf(value: unknown, type: unknown): string {
   return (type || 'str') === 'str' && typeof value === 'string' ? value : '';
 }
 
-/** The `defaults` validator of InputParams: a JSON literal must be an object (the API's). */
-export function validInputParams(this: RedEditorNode, v: unknown): boolean {
-  const saved = typeof this.inputParamsType === 'string' ? this.inputParamsType : '';
-  const type = String(input('inputParamsType').val() ?? '') || saved;
-  if (type !== 'json') return true;
-  try {
-    const parsed: unknown = JSON.parse(String(v));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-}
+/** The `defaults` validators of InputParams and ActionId (editor/validation.ts). */
+export {
+  inputParams as validInputParams,
+  actionId as validActionId,
+} from '../../editor/validation';
 
 /** The canvas label: the device and action by the names the pickers chose. */
 export function label(node: RedEditorNode): string {
@@ -43,6 +38,8 @@ export function label(node: RedEditorNode): string {
 }
 
 export function prepare(node: RedEditorNode): void {
+  markDialog(input('name'));
+  editing(node);
   showAbsentAsRuntime(node, 'iot-explorer-action');
   deviceTargetFields(['productId', 'deviceName', 'actionId']);
   typedField('inputParams', PAYLOAD_TYPES, 'msg');

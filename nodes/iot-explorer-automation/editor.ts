@@ -3,6 +3,7 @@
 import { deviceTargetFields, input, showAbsentAsRuntime } from '../../editor/fields';
 import { automationPicker } from '../../editor/pickers/family-items';
 import { stored } from '../../editor/dialog-parts';
+import { markDialog } from '../../editor/style';
 
 export const automation = {
   label(node: RedEditorNode): string {
@@ -17,10 +18,12 @@ export const automation = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-automation');
     deviceTargetFields(['automationId', 'familyId']);
+    // The Family and Automation pickers come first, as every node's pickers do.
     const picker = automationPicker({
-      before: input('automationId').closest('.form-row'),
+      before: input('familyId').closest('.form-row'),
       idField: 'automationId',
       nameField: 'automationName',
       familyField: 'familyId',
@@ -32,7 +35,7 @@ export const automation = {
         const list = input('operation').val() === 'list';
         $('.iotx-automation-set').toggle(!list);
         $('.iotx-automation-list').toggle(list);
-        picker.itemRow.toggle(!list);
+        picker.offerItems(!list);
       })
       .trigger('change');
   },

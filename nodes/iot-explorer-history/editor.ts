@@ -5,6 +5,7 @@ import { deviceTargetFields, input, literal, showAbsentAsRuntime } from '../../e
 import { devicePicker } from '../../editor/pickers/device';
 import { propertySelect } from '../../editor/pickers/property-select';
 import { stored } from '../../editor/dialog-parts';
+import { markDialog } from '../../editor/style';
 
 export const history = {
   label(node: RedEditorNode): string {
@@ -18,6 +19,7 @@ export const history = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-history');
     deviceTargetFields(['productId', 'deviceName', 'property']);
     devicePicker({ before: input('productId').closest('.form-row') });

@@ -3,6 +3,7 @@
 import { deviceTargetFields, input, showAbsentAsRuntime } from '../../editor/fields';
 import { scenePicker } from '../../editor/pickers/family-items';
 import { stored } from '../../editor/dialog-parts';
+import { markDialog } from '../../editor/style';
 
 export const scene = {
   label(node: RedEditorNode): string {
@@ -12,6 +13,7 @@ export const scene = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-scene');
     deviceTargetFields(['sceneId']);
     scenePicker({

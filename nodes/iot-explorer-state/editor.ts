@@ -4,9 +4,11 @@
 import { deviceTargetFields, input, literal, showAbsentAsRuntime } from '../../editor/fields';
 import { devicePickerBeforeProduct } from '../../editor/dialog-parts';
 import { propertyPicker } from '../../editor/pickers/property';
+import { markDialog } from '../../editor/style';
 
 export const state = {
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-state');
     deviceTargetFields(['productId', 'deviceName']);
     devicePickerBeforeProduct();

@@ -5,6 +5,7 @@ import { deviceList, readDeviceList } from '../../editor/device-list';
 import { input, showAbsentAsRuntime } from '../../editor/fields';
 import { devicePicker } from '../../editor/pickers/device';
 import { propertyPicker } from '../../editor/pickers/property';
+import { markDialog } from '../../editor/style';
 import { listPlaceholders, storedDevices } from '../../editor/dialog-parts';
 
 const TYPE = 'iot-explorer-watch';
@@ -37,6 +38,7 @@ export function prepare(node: RedEditorNode): void {
   // A node saved before push existed has no mode: it keeps polling, and opens showing so, with
   // a hint that offers push. A node saved without watchState/watchOnline watches both, as the
   // runtime does: it shows so, rather than as two empty boxes.
+  markDialog(input('name'));
   const savedBeforePush = node.mode === undefined || node.mode === '';
   showAbsentAsRuntime(node, TYPE);
   $('.iotx-watch-offer-push').toggle(savedBeforePush);

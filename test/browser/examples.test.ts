@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
 import {
   COMPANION_EXAMPLES_DIR,
   examplePath,
@@ -18,9 +17,9 @@ import {
 } from '../../demo/launch';
 import { startSimulator, type Simulator } from '../../simulator';
 import { launchBrowser, requireChromium, shot, type Browser } from '../support/browser';
+import { deploy, Heartbeat, HEARTBEAT_FLOW, importExample, menu } from '../support/editor-import';
 import { layoutProblems, type DrawnWire, type PlacedNode } from '../support/layout';
 
-const PACKAGE = '@homeflow/node-red-tencent-iot-explorer';
 const DASHBOARD = '@flowfuse/node-red-dashboard';
 /** The examples that need Dashboard 2: the companion package's, out of this package's Import menu. */
 const COMPANION_EXAMPLES = fs
@@ -30,80 +29,6 @@ const COMPANION_EXAMPLES = fs
 const CHART_EXAMPLE = '02 - Temperature of the last day on a chart.json';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
-
-/** The user's own flow: an inject every 200 ms into a debug node named "heartbeat". */
-const HEARTBEAT_FLOW: FlowNode[] = [
-  { id: 'c0ffee0000000001', type: 'tab', label: 'My own flow', disabled: false, info: '' },
-  {
-    id: 'c0ffee0000000002',
-    type: 'inject',
-    z: 'c0ffee0000000001',
-    name: 'every 200 ms',
-    props: [{ p: 'payload' }],
-    repeat: '0.2',
-    crontab: '',
-    once: true,
-    onceDelay: '0.1',
-    topic: '',
-    payload: '',
-    payloadType: 'date',
-    x: 140,
-    y: 80,
-    wires: [['c0ffee0000000003']],
-  },
-  {
-    id: 'c0ffee0000000003',
-    type: 'debug',
-    z: 'c0ffee0000000001',
-    name: 'heartbeat',
-    active: true,
-    tosidebar: true,
-    console: false,
-    tostatus: false,
-    complete: 'payload',
-    targetType: 'msg',
-    x: 340,
-    y: 80,
-    wires: [],
-  },
-];
-
-interface DebugEvent {
-  topic: string;
-  data?: { name?: string };
-}
-
-/** Counts the heartbeat's messages as the editor's debug sidebar receives them. */
-class Heartbeat {
-  private readonly socket: WebSocket;
-  private beats: number[] = [];
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url.replace('http://', 'ws://') + '/comms');
-    this.socket.on('open', () => this.socket.send(JSON.stringify({ subscribe: 'debug' })));
-    this.socket.on('message', (raw: Buffer) => {
-      const events = ([] as DebugEvent[]).concat(
-        JSON.parse(raw.toString('utf8')) as DebugEvent | DebugEvent[],
-      );
-      for (const e of events) {
-        if (e.topic === 'debug' && e.data?.name === 'heartbeat') this.beats.push(Date.now());
-      }
-    });
-  }
-
-  /** Resolves once `count` beats have arrived after `since`; fails naming `what` otherwise. */
-  async after(since: number, count: number, what: string): Promise<void> {
-    const deadline = Date.now() + 20000;
-    while (this.beats.filter((t) => t >= since).length < count) {
-      if (Date.now() > deadline) throw new Error(`the user's flow stopped: ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
 
 interface EditorRed {
   nodes: {
@@ -119,41 +44,6 @@ interface EditorRed {
 
 /** The editor's `RED`, inside the page. */
 declare const RED: EditorRed;
-
-/** Clicks the editor's main menu, then one of its items. */
-async function menu(page: Page, item: string): Promise<void> {
-  await page.locator('#red-ui-header-button-sidemenu').click();
-  await page.locator(`#${item}`).click();
-}
-
-/**
- * Once an example is imported, the examples' shared account exists: Node-RED then asks about
- * nodes that "already exist". Keeps the existing account, as the examples' descriptions say
- * (View nodes…, then Import selected, the account left unticked), and waits for `imported`.
- */
-async function keepExistingAccount(page: Page, imported: Promise<unknown>): Promise<void> {
-  const conflict = page.locator('.red-ui-notification', {
-    hasText: 'already exist in your workspace',
-  });
-  await Promise.race([imported, conflict.waitFor({ state: 'visible' }).catch(() => undefined)]);
-  if (await conflict.isVisible()) {
-    await conflict.locator('button', { hasText: 'View nodes' }).click();
-    await page.locator('#red-ui-clipboard-dialog-import-conflict').click();
-  }
-  await imported;
-}
-
-/** Deploys and waits until the editor says nothing is left to deploy. */
-async function deploy(page: Page): Promise<number> {
-  await page.locator('#red-ui-header-button-deploy').click();
-  const done = page.locator('#red-ui-header-button-deploy.disabled');
-  // Node-RED asks before it deploys unknown node types, as a person would be asked.
-  const confirm = page.locator('#red-ui-deploy-dialog-confirm-deploy-deploy');
-  await done.or(confirm).first().waitFor({ state: 'attached' });
-  if (await confirm.isVisible()) await confirm.click();
-  await done.waitFor({ state: 'attached' });
-  return Date.now();
-}
 
 /** The nodes of a tab and its wires as drawn, once the editor shows the tab. */
 async function drawnTab(
@@ -311,16 +201,7 @@ describe('the shipped examples in the editor', function () {
       it(`imports "${title}", deploys it, and the user's flow keeps running`, async function () {
         const page = browser!.page;
         const tab = readExample(file).find((n) => n.type === 'tab')!;
-        await menu(page, 'menu-item-import');
-        await page.locator('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples').click();
-        const library = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-        await library.locator('.red-ui-treeList-label', { hasText: PACKAGE }).first().click();
-        await library.locator('.red-ui-treeList-label', { hasText: title }).first().click();
-        await page.locator('#red-ui-clipboard-dialog-ok').click();
-        await keepExistingAccount(
-          page,
-          page.waitForFunction((id) => Boolean(RED.nodes.workspace(id)), tab.id),
-        );
+        await importExample(page, title, tab.id);
         assert.equal(
           await page.evaluate(() => RED.nodes.filterNodes({ type: 'unknown' }).length),
           0,
