@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Node } from 'node-red';
 import type { PushConnection } from '../lib/push/push-connection';
 import watchNode from '../nodes/iot-explorer-watch/iot-explorer-watch';
-import { MIN_INTERVAL_S } from '../lib/watch/watch-message';
+import { MIN_INTERVAL_S } from '../nodes/iot-explorer-watch/settings';
 import { loadFixture, startSimulator, type Fixture, type Simulator } from '../simulator';
 import { MB, heapAfterGc, percentile, startRuntime, type FlowNode } from './harness';
 

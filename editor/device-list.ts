@@ -3,6 +3,7 @@
 // the device's name in the app once the picker has read the account's devices.
 
 import { DeviceId } from '../lib/shared/device-id';
+import type { StoredDeviceEntry } from '../lib/shared/node-settings';
 import { listsDevice, type DeviceRef } from './lists';
 import { t } from './i18n';
 
@@ -40,11 +41,8 @@ function rowValue($row: JQuery, selector: string): string {
   return String($row.find(selector).val() ?? '').trim();
 }
 
-/** A stored list entry: `{productId, deviceName}`, or a `PID/DN` text of older flows. */
-export type StoredDevice = DeviceRef | string;
-
 /** A stored entry's two ids; a text that names no device stays whole in the first, to be fixed. */
-function idsOf(data: StoredDevice | undefined): DeviceRef {
+function idsOf(data: StoredDeviceEntry | undefined): DeviceRef {
   if (typeof data === 'string')
     return DeviceId.parse(data.trim()) ?? { productId: data, deviceName: '' };
   return { productId: data?.productId ?? '', deviceName: data?.deviceName ?? '' };
@@ -53,12 +51,12 @@ function idsOf(data: StoredDevice | undefined): DeviceRef {
 /** Fills `$list` with `devices`; `onChange()` runs when a row is added, removed or typed in. */
 export function deviceList(
   $list: JQuery,
-  devices: readonly StoredDevice[] | undefined,
+  devices: readonly StoredDeviceEntry[] | undefined,
   placeholders: DeviceRef,
   onChange?: () => void,
 ): void {
   const changed = (): void => onChange?.();
-  $list.addClass('iotx-device-list').editableList<StoredDevice | undefined>({
+  $list.addClass('iotx-device-list').editableList<StoredDeviceEntry | undefined>({
     addItem(row, _index, data) {
       const ids = idsOf(data);
       row.addClass('iotx-device-row');

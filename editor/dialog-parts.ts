@@ -3,7 +3,7 @@
 // the text of a saved literal field (scene, automation, history).
 
 import type { DeviceRef } from './lists';
-import type { StoredDevice } from './device-list';
+import type { StoredDeviceEntry } from '../lib/shared/node-settings';
 import { input } from './fields';
 import { devicePicker } from './pickers/device';
 
@@ -18,8 +18,8 @@ export function devicePickerBeforeProduct(): void {
   devicePicker({ before: input('productId').closest('.form-row') });
 }
 
-export function storedDevices(node: RedEditorNode): StoredDevice[] {
-  return Array.isArray(node.devices) ? (node.devices as StoredDevice[]) : [];
+export function storedDevices(node: RedEditorNode): StoredDeviceEntry[] {
+  return Array.isArray(node.devices) ? (node.devices as StoredDeviceEntry[]) : [];
 }
 
 export function listPlaceholders(node: RedEditorNode, type: string): DeviceRef {

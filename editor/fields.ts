@@ -1,7 +1,7 @@
 // The node dialog's fields: TypedInputs for what may come from a message, and the values the
 // runtime takes for properties a saved node lacks.
 
-import { absentProperties, type NodeType } from '../lib/shared/node-defaults';
+import { absentProperties, VERSIONS, type NodeType } from '../nodes/all-settings';
 
 /** The TypedInput types a device field may come from. */
 export const TARGET_TYPES = ['str', 'msg', 'flow', 'global', 'env'];
@@ -46,9 +46,10 @@ export function setLiteral(name: string, value: string): void {
 
 /**
  * Shows, for each property the saved node lacks, what the runtime takes instead
- * (lib/shared/node-defaults.ts). Node-RED fills a dialog from the saved properties only: an
- * absent one leaves a select blank and a checkbox unticked. Call first in oneditprepare, before
- * the TypedInputs are made. List-valued properties are the node's own business.
+ * (nodes/<type>/settings.ts), and has the dialog save the node's current `version`. Node-RED
+ * fills a dialog from the saved properties only: an absent one leaves a select blank and a
+ * checkbox unticked. Call first in oneditprepare, before the TypedInputs are made. List-valued
+ * properties are the node's own business.
  */
 export function showAbsentAsRuntime(
   node: RedEditorNode,
@@ -61,4 +62,10 @@ export function showAbsentAsRuntime(
     if ($field.attr('type') === 'checkbox') $field.prop('checked', value === true);
     else $field.val(String(value));
   }
+  // The dialog saves every property as this version writes it, so the node is saved with this
+  // version: a hidden field, which Node-RED saves as it saves the others.
+  $('<input type="hidden">')
+    .attr('id', `${prefix}-version`)
+    .val(String(VERSIONS[type]))
+    .insertAfter(input('name', prefix));
 }

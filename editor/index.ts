@@ -4,7 +4,7 @@
  * `.html` keeps its `registerType` header and calls in here as `IotExplorerEditor.<node>.…`.
  */
 
-import { ABSENT_MEANS } from '../lib/shared/node-defaults';
+import { ABSENT_MEANS } from '../nodes/all-settings';
 import { PALETTE_CATEGORY, PALETTE_COLOR } from '../lib/shared/palette';
 import { accountRequest } from './account-requests';
 import { deviceList, readDeviceList } from './device-list';

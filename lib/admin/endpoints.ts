@@ -22,12 +22,9 @@ import {
 import { parseExpireAt } from '../auth/token-health';
 import { createPastedTokenSource } from '../auth/token-source';
 import { redactSecrets } from '../api/redact';
-import {
-  ACCOUNT_TYPE,
-  SIGN_IN_CREDENTIALS,
-  SIGN_IN_SETTINGS,
-  UNCHANGED_SECRET,
-} from '../shared/account';
+import { deployedNodeKind, getAccount, type IotExplorerAccount } from '../account/account';
+import type { AccountCredentials } from '../account/open-account';
+import { SIGN_IN_CREDENTIALS, SIGN_IN_SETTINGS, UNCHANGED_SECRET } from '../shared/account';
 import {
   ADMIN_QUESTIONS,
   AdminErrorCode,
@@ -57,9 +54,6 @@ export const EDITOR_MAX_IN_FLIGHT = 2;
 /** The editor's calls per account waiting for one of its slots; one more is IOTX_EDITOR_BUSY. */
 export const EDITOR_MAX_QUEUE = 8;
 
-/** An account's stored credentials. */
-type AccountCredentials = SignInCredentials & { accessToken?: string };
-
 /**
  * The account settings the editor may send: what it shows now, deployed or not. A sign-in
  * field left out means "as deployed" (a setting) or "as stored" (a credential), and so does
@@ -86,24 +80,6 @@ export interface AdminRequestBody {
   productId?: unknown;
 }
 
-/** What a deployed account node exposes to the admin endpoints (non-enumerable on the node). */
-export interface DeployedAccountSettings {
-  name: string;
-  endpoint: string;
-  timeoutMs: number;
-  /** UNIX seconds: typed in for a pasted token, or the last sign-in's ExpireAt. */
-  tokenExpireAt?: number;
-  /** How the deployed node gets its token; absent means 'token'. */
-  authMode?: 'token' | 'signin';
-  /** A sign-in account's settings as deployed (its credentials are the stored ones). */
-  signIn?: SignInConfig;
-}
-
-interface DeployedAccount {
-  accountSettings: DeployedAccountSettings;
-  client: ApiClient;
-}
-
 /** The client one admin request uses, and what is known of its token's expiry. */
 interface AdminAccount {
   client: ApiClient;
@@ -123,9 +99,9 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function signInMode(body: AdminRequestBody, deployed: DeployedAccount | undefined): boolean {
+function signInMode(body: AdminRequestBody, deployed: IotExplorerAccount | undefined): boolean {
   return body.authMode === undefined
-    ? deployed?.accountSettings.authMode === 'signin'
+    ? deployed?.settings.authMode === 'signin'
     : body.authMode === 'signin';
 }
 
@@ -136,35 +112,18 @@ function typedToken(body: AdminRequestBody): string | undefined {
   return token === undefined || token === UNCHANGED_SECRET ? undefined : token;
 }
 
-/** The deployed node `id` when it is an account; a node of another type counts as none. */
-function accountNode(
-  RED: NodeAPI,
-  id: string,
-): (Partial<DeployedAccount> & { type: string }) | undefined {
-  const node = RED.nodes.getNode(id) as (Partial<DeployedAccount> & { type: string }) | null;
-  return node?.type === ACCOUNT_TYPE ? node : undefined;
-}
-
 /**
  * Refuses an id that names a deployed node of another type (an mqtt-broker, an http request
  * node): its credentials must never travel, not even to the endpoint the editor names.
  */
 function refuseOtherNodes(RED: NodeAPI, id: string): void {
-  const node = RED.nodes.getNode(id) as { type?: string } | null;
-  if (node && node.type !== ACCOUNT_TYPE) {
+  if (deployedNodeKind(RED, id) === 'other') {
     throw new IotExplorerError({
       code: AdminErrorCode.NotAccount,
       key: 'admin.notAccount',
       params: { id: id.slice(0, 64) },
     });
   }
-}
-
-function deployedAccount(RED: NodeAPI, id: string): DeployedAccount | undefined {
-  const node = accountNode(RED, id);
-  return node?.accountSettings && node.client
-    ? { accountSettings: node.accountSettings, client: node.client }
-    : undefined;
 }
 
 function timeoutOf(raw: unknown, fallback: number): number {
@@ -178,7 +137,7 @@ function timeoutOf(raw: unknown, fallback: number): number {
  * that no deployed node has (a node on a disabled tab keeps its credentials: they stay there).
  */
 function storedCredentials(RED: NodeAPI, id: string): AccountCredentials {
-  if (accountNode(RED, id) === undefined) return {};
+  if (deployedNodeKind(RED, id) !== 'account') return {};
   return { ...(RED.nodes.getCredentials(id) as AccountCredentials | undefined) };
 }
 
@@ -212,7 +171,7 @@ function sameSignIn(
 
 /** How one admin request reaches the API. */
 type AccountPlan =
-  | { kind: 'deployed'; deployed: DeployedAccount }
+  | { kind: 'deployed'; deployed: IotExplorerAccount }
   | { kind: 'pasted'; token: string }
   | { kind: 'signin'; config: SignInConfig; credentials: SignInCredentials };
 
@@ -222,8 +181,8 @@ type AccountPlan =
  * the settings sent over the deployed and stored ones.
  */
 function planFor(RED: NodeAPI, id: string, body: AdminRequestBody): AccountPlan {
-  const deployed = deployedAccount(RED, id);
-  const settings = deployed?.accountSettings;
+  const deployed = getAccount(RED, id);
+  const settings = deployed?.settings;
   const stored = storedCredentials(RED, id);
   const token = typedToken(body);
   const signIn = signInMode(body, deployed);
@@ -250,7 +209,7 @@ function accountFor(
   call: CallOptions,
 ): AdminAccount {
   const plan = planFor(RED, id, body);
-  const settings = deployedAccount(RED, id)?.accountSettings;
+  const settings = getAccount(RED, id)?.settings;
   const fixedSecrets = [
     typedToken(body),
     ...SIGN_IN_CREDENTIALS.map((field) => body[field]),

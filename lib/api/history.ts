@@ -9,19 +9,20 @@ import type { DeviceId } from '../shared/device-id';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import { readTemplateValue } from '../shared/data-template';
 
-import { DEFAULT_MAX_POINTS } from '../shared/history';
+import { DEFAULT_MAX_POINTS, type EventType } from '../shared/history';
 
-export { DEFAULT_MAX_POINTS, MAX_POINTS_LIMIT } from '../shared/history';
+export {
+  DEFAULT_MAX_POINTS,
+  MAX_POINTS_LIMIT,
+  EVENT_TYPES,
+  type EventType,
+} from '../shared/history';
 /** Points asked per page. The doc gives no maximum; paging copes with a service that sends fewer. */
 export const HISTORY_PAGE_SIZE = 500;
 /** Events asked per page (`Size`): the H5 panels ask for far fewer; 100 stays modest. */
 export const EVENT_PAGE_SIZE = 100;
 /** A page count no real series needs: stops a service that never says it is done. */
 export const MAX_HISTORY_PAGES = 1000;
-
-/** The event types AppListEventHistory filters by; '' for all. */
-export const EVENT_TYPES = ['', 'alert', 'fault', 'info'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 interface HistoryRange {
   /** ms since the epoch, inclusive. */

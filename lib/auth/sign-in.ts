@@ -5,7 +5,7 @@
 import type { ApiClient } from '../api/client';
 import type { AppCredentials, IssuedToken, UserLogin } from '../api/contracts';
 import { IotExplorerError, LocalErrorCode, signInError } from '../errors/errors';
-import { ABSENT_MEANS } from '../shared/node-defaults';
+import { DEFAULT_COUNTRY_CODE } from '../shared/account';
 import { createSignInTokenSource, type SignInEvent, type SignInTokenSource } from './token-source';
 
 /** The account's sign-in settings that are stored in the flow (no secret among them). */
@@ -46,9 +46,7 @@ export function readSignIn(
       ? { type: 'email', email: text(credentials.email), password }
       : {
           type: 'phone',
-          countryCode:
-            text(config.countryCode).replace(/^\+/, '') ||
-            ABSENT_MEANS['iot-explorer-account'].countryCode,
+          countryCode: text(config.countryCode).replace(/^\+/, '') || DEFAULT_COUNTRY_CODE,
           phoneNumber: text(credentials.phoneNumber),
           password,
         };

@@ -1,21 +1,21 @@
-import type { Node, NodeStatus } from 'node-red';
-
-export interface CallStatusTexts {
-  /** e.g. "2 calling…", or with a queue "10 calling, 5 queued". */
-  calling(count: number, queued: number): string;
-  /** What to show when no call is in flight, above the last result (e.g. a token about to expire). */
-  notice?(): NodeStatus | undefined;
-}
+// The call nodes' status (action, control, state, status, scene, automation, history): one
+// painter for all of them. The subscribers' (the watch's) is lib/watch's.
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import type { TokenHealth, TokenNotice } from '../auth/token-health';
+import { ACCOUNT_NAMESPACE } from '../shared/palette';
 
 /** At most this often does a busy node repaint its status: a status costs a message to the editor. */
 export const MIN_REPAINT_MS = 250;
 
 /**
- * A node's status: a blue dot with the calls in flight (and those waiting in the account's
- * queue), then a green dot with the last result or a red ring with the last error's code; an
- * account's notice, when there is one, replaces the last result. Repaints are throttled so that
- * a burst of messages
- * does not become a burst of status events.
+ * A call node's status: a blue dot with the calls in flight (and those waiting in the account's
+ * queue), then a green dot with the last result or a red ring with the last error's code; the
+ * account's token notice (expiring, expired, sign-in failing), when there is one, replaces the
+ * last result. Repaints are throttled, so that a burst of messages does not become a burst of
+ * status events. The texts are the account catalogue's (shared by every call node).
+ *
+ * Node-RED's common status texts (`node-red:common.status.*`: connected, connecting, …) name a
+ * connection's states; a call node has none, so none of them is used here.
  */
 export class CallStatus {
   private inFlight = 0;
@@ -24,11 +24,17 @@ export class CallStatus {
   private lastPaint = 0;
   private timer: NodeJS.Timeout | undefined;
   private painted = '';
+  private readonly unsubscribe: (() => void) | undefined;
 
   constructor(
+    private readonly RED: NodeAPI,
     private readonly node: Node,
-    private readonly texts: CallStatusTexts,
-  ) {}
+    /** The account's token health; undefined without an account. */
+    private readonly health: TokenHealth | undefined,
+  ) {
+    this.unsubscribe = health?.subscribe(() => this.schedule());
+    if (health?.current()) this.schedule();
+  }
 
   begin(): void {
     this.inFlight += 1;
@@ -59,13 +65,9 @@ export class CallStatus {
     this.schedule();
   }
 
-  /** Repaints, e.g. when the notice changed. */
-  refresh(): void {
-    this.schedule();
-  }
-
-  /** Clears the status and stops any pending repaint (on close). */
-  clear(): void {
+  /** Clears the status, stops any pending repaint and the token notices (on close). */
+  close(): void {
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.inFlight = 0;
@@ -73,16 +75,45 @@ export class CallStatus {
     this.node.status({});
   }
 
+  private text(key: string, params?: Record<string, string | number>): string {
+    return this.RED._(`${ACCOUNT_NAMESPACE}:status.${key}`, params);
+  }
+
   private current(): NodeStatus {
     if (this.inFlight > 0) {
-      const waiting = Math.min(this.waiting, this.inFlight);
+      const queued = Math.min(this.waiting, this.inFlight);
+      const count = this.inFlight - queued;
       return {
         fill: 'blue',
         shape: 'dot',
-        text: this.texts.calling(this.inFlight - waiting, waiting),
+        text:
+          queued > 0
+            ? this.text('callingQueued', { count, queued })
+            : this.text('calling', { count }),
       };
     }
-    return this.texts.notice?.() ?? this.last ?? {};
+    const notice = this.health?.current();
+    return (notice && this.noticeStatus(notice)) ?? this.last ?? {};
+  }
+
+  /** A token notice as a node status. */
+  private noticeStatus(notice: TokenNotice): NodeStatus {
+    switch (notice.kind) {
+      case 'expiresSoon':
+        return {
+          fill: 'yellow',
+          shape: 'ring',
+          text: this.text('tokenExpiresIn', { days: notice.days }),
+        };
+      case 'expired':
+        return { fill: 'red', shape: 'ring', text: this.text('tokenExpired') };
+      case 'signInFailed':
+        return {
+          fill: 'red',
+          shape: 'ring',
+          text: this.text('signInFailed', { code: notice.code }),
+        };
+    }
   }
 
   private schedule(): void {

@@ -1,9 +1,6 @@
 import type { NodeAPI } from 'node-red';
 import type { IotExplorerError } from '../errors/errors';
-
 import { ACCOUNT_NAMESPACE } from '../shared/palette';
-
-export { ACCOUNT_NAMESPACE };
 
 /**
  * The error as a node reports it: a copy whose message is in the runtime's language, from the

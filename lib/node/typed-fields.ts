@@ -1,11 +1,7 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
-
-/** A TypedInput as Node-RED stores it: `productId` and `productIdType`, say. */
-export interface TypedField {
-  value: string;
-  type: string;
-}
+import type { TypedField } from '../shared/node-settings';
+import { ACCOUNT_NAMESPACE } from '../shared/palette';
 
 export interface StringFieldSpec {
   /** The API's name for it, used in messages: `ProductId`. */
@@ -63,7 +59,7 @@ export function isBlankLiteral(field: TypedField): boolean {
  * `msg.<msgProperty>`. A number is taken as its decimal text; anything else that is not a
  * non-empty string is an error naming the field.
  */
-export async function resolveStringField(
+async function resolveStringField(
   RED: NodeAPI,
   node: Node,
   field: TypedField,
@@ -92,6 +88,58 @@ export async function resolveStringField(
     params: { field: spec.label, got: describeValue(value) },
   });
 }
+
+/**
+ * Resolves a node's device-target fields for one message (editor value, else `msg.<property>`),
+ * warning once per node when the editor's value hides one the message carries.
+ */
+export function createFieldResolver<K extends string>(
+  RED: NodeAPI,
+  node: Node,
+  fields: Record<K, TypedField>,
+  specs: Record<K, StringFieldSpec>,
+): (msg: NodeMessage, name: K) => Promise<string> {
+  const warnOverridden = overrideWarning(RED, node);
+  const names = Object.keys(specs) as K[];
+  return async (msg, name) => {
+    warnOverridden(() =>
+      names
+        .filter(
+          (n) =>
+            !isBlankLiteral(fields[n]) &&
+            (msg as unknown as Record<string, unknown>)[specs[n].msgProperty] !== undefined,
+        )
+        .map((n) => `msg.${specs[n].msgProperty}`),
+    );
+    return resolveStringField(RED, node, fields[name], specs[name], msg);
+  };
+}
+
+/**
+ * Warns once per node that the node's own settings hide message properties (`msg.productId`,
+ * …): a flow author otherwise wonders why the message is ignored. Call it with the hidden ones,
+ * or with a function that finds them (run only until the warning has been given).
+ */
+export function overrideWarning(
+  RED: NodeAPI,
+  node: Node,
+): (hidden: string[] | (() => string[])) => void {
+  let warned = false;
+  return (hiddenOrFind) => {
+    // Once warned, the check costs nothing more on the message path.
+    if (warned) return;
+    const hidden = typeof hiddenOrFind === 'function' ? hiddenOrFind() : hiddenOrFind;
+    if (hidden.length === 0) return;
+    warned = true;
+    node.warn(RED._(`${ACCOUNT_NAMESPACE}:warn.overridden`, { properties: hidden.join(', ') }));
+  };
+}
+
+/** ProductId and DeviceName: the editor's fields, else `msg.productId` and `msg.deviceName`. */
+export const DEVICE_TARGET_SPECS: Record<'productId' | 'deviceName', StringFieldSpec> = {
+  productId: { label: 'ProductId', msgProperty: 'productId' },
+  deviceName: { label: 'DeviceName', msgProperty: 'deviceName' },
+};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value))

@@ -38,6 +38,8 @@ export const DEFAULT_TIMEOUT_MS = 10000;
 export const DEFAULT_MAX_IN_FLIGHT = 10;
 /** Calls waiting for a slot before one more is refused. */
 export const DEFAULT_MAX_QUEUE = 1000;
+/** A phone number's country code when the account sets none (mainland China). */
+export const DEFAULT_COUNTRY_CODE = '86';
 
 /** What Node-RED's editor sends for a password credential the user has not changed. */
 export const UNCHANGED_SECRET = '__PWRD__';

@@ -104,8 +104,7 @@ export default function register(RED: NodeAPI): void {
       configProblem = err as Error;
     }
 
-    const account = settings ? RED.nodes.getNode(settings.account) : null;
-    const source = settings ? sourceFor(account) : undefined;
+    const source = settings ? sourceFor(RED, settings.account) : undefined;
     let hub: PanelHub | undefined;
     /** Set on close: what the closing node's calls end with is no one's business any more. */
     let closed = false;

@@ -1,17 +1,13 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parseOutputParams } from '../../lib/api/envelope';
 import { ActionStatusError } from '../../lib/errors/errors';
-import {
-  createFieldResolver,
-  DEVICE_TARGET_SPECS,
-  handleDeviceMessages,
-  type AccountNode,
-  type CallInfo,
-} from '../../lib/node/device-node';
-import { migrateAction, type StoredAction } from '../../lib/node/migrations';
+import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
+import { createFieldResolver, DEVICE_TARGET_SPECS } from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
+import { migrateAction, type StoredAction } from './settings';
 import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';
 
-export type { ActionMode } from '../../lib/node/migrations';
+export type { ActionMode } from './settings';
 
 export interface ActionConfig extends NodeDef, StoredAction {
   account: string;
@@ -43,8 +39,8 @@ export default function register(RED: NodeAPI): void {
     const resolve = createFieldResolver<ActionField>(RED, node, fields, TARGET_SPECS);
     const async = mode === 'async';
 
-    handleDeviceMessages<ActionCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<ActionCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: async ? 'AppCallDeviceActionAsync' : 'AppCallDeviceActionSync',
       async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');

@@ -1,16 +1,13 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { AutomationSummary } from '../../lib/api/scenes';
-import {
-  createFieldResolver,
-  handleDeviceMessages,
-  type AccountNode,
-  type CallInfo,
-} from '../../lib/node/device-node';
+import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
+import { createFieldResolver } from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
-import { migrateAutomation, type StoredAutomation } from '../../lib/node/migrations';
+import { migrateAutomation, type StoredAutomation } from './settings';
 import { describeValue, type StringFieldSpec } from '../../lib/node/typed-fields';
 
-export type { AutomationOperation, AutomationState } from '../../lib/node/migrations';
+export type { AutomationOperation, AutomationState } from './settings';
 
 export interface AutomationConfig extends NodeDef, StoredAutomation {
   account: string;
@@ -66,8 +63,8 @@ export default function register(RED: NodeAPI): void {
       { id: AUTOMATION_SPECS[used] },
     );
 
-    handleDeviceMessages<AutomationCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<AutomationCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: operation === 'list' ? 'AppGetAutomationList' : 'AppModifyAutomationStatus',
       async run(msg, { account, callOptions, info }) {
         if (operation === 'list') {

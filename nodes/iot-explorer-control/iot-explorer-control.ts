@@ -1,15 +1,11 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { checkControlData } from '../../lib/shared/data-template';
-import {
-  createFieldResolver,
-  DEVICE_TARGET_SPECS,
-  handleDeviceMessages,
-  type AccountNode,
-  type CallInfo,
-} from '../../lib/node/device-node';
-import { migrateControl, type StoredControl } from '../../lib/node/migrations';
+import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
+import { createFieldResolver, DEVICE_TARGET_SPECS } from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
+import { migrateControl, type StoredControl } from './settings';
 import { IotExplorerError, LocalErrorCode, templateProblemError } from '../../lib/errors/errors';
-import { ACCOUNT_NAMESPACE } from '../../lib/node/i18n';
+import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 import { evaluateTypedField, toJsonObjectString } from '../../lib/node/typed-fields';
 
 export interface ControlConfig extends NodeDef, StoredControl {
@@ -36,8 +32,8 @@ export default function register(RED: NodeAPI): void {
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
     let warnedUnchecked = false;
 
-    handleDeviceMessages<ControlCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<ControlCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: 'AppControlDeviceData',
       async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
@@ -45,7 +41,7 @@ export default function register(RED: NodeAPI): void {
         const raw = await evaluateTypedField(RED, node, dataField, msg);
         const data = toJsonObjectString(raw, 'Data', LocalErrorCode.InvalidData);
         const values = data === undefined ? {} : (JSON.parse(data) as Record<string, unknown>);
-        if (Object.keys(values).length === 0) {
+        if (data === undefined || Object.keys(values).length === 0) {
           throw new IotExplorerError({
             code: LocalErrorCode.MissingField,
             key: 'missingField',
@@ -68,7 +64,7 @@ export default function register(RED: NodeAPI): void {
         }
         info.data = data;
         const result = await account.client.controlDeviceData(
-          { productId: info.productId, deviceName: info.deviceName, data: data! },
+          { productId: info.productId, deviceName: info.deviceName, data },
           callOptions,
         );
         info.requestId = result.requestId;

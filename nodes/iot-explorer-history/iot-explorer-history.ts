@@ -1,18 +1,20 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { EventRecord, HistoryCutShort, HistoryPoint } from '../../lib/api/history';
 import {
+  handleCallMessages,
+  type CallInfo,
+  type CallMessage,
+} from '../../lib/node/call-life-cycle';
+import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  handleDeviceMessages,
   overrideWarning,
-  type AccountNode,
-  type CallInfo,
-  type DeviceMessage,
-} from '../../lib/node/device-node';
-import { migrateHistory, type HistoryOutput, type StoredHistory } from '../../lib/node/migrations';
+} from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
+import { migrateHistory, type HistoryOutput, type StoredHistory } from './settings';
 import { lastRange, messageRange, readMaxPoints, type TimeRange } from '../../lib/node/time-range';
 
-export type { HistoryKind, HistoryOutput } from '../../lib/node/migrations';
+export type { HistoryKind, HistoryOutput } from './settings';
 
 export interface HistoryConfig extends NodeDef, StoredHistory {
   account: string;
@@ -83,7 +85,7 @@ export default function register(RED: NodeAPI): void {
     let warnedUntyped = false;
 
     /** The node's "last N …" when set (the node's setting wins), else msg.start / msg.end. */
-    function rangeFor(msg: DeviceMessage): TimeRange {
+    function rangeFor(msg: CallMessage): TimeRange {
       const { start, end } = msg as { start?: unknown; end?: unknown };
       const now = Date.now();
       if (fixedRange) {
@@ -97,14 +99,15 @@ export default function register(RED: NodeAPI): void {
       return messageRange(start, end, now);
     }
 
-    handleDeviceMessages<HistoryCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<HistoryCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: kind === 'event' ? 'AppListEventHistory' : 'AppGetDeviceDataHistory',
       async run(msg, { account, callOptions, info }) {
         info.productId = await device(msg, 'productId');
         info.deviceName = await device(msg, 'deviceName');
         const target = { productId: info.productId, deviceName: info.deviceName };
-        if (kind === 'property') info.property = await property(msg, 'property');
+        const propertyId = kind === 'property' ? await property(msg, 'property') : undefined;
+        if (propertyId !== undefined) info.property = propertyId;
         const range = rangeFor(msg);
         info.start = range.from;
         info.end = range.to;
@@ -112,9 +115,9 @@ export default function register(RED: NodeAPI): void {
         info.maxPoints = maxPoints;
         const request = { ...target, ...range, maxPoints };
         let count: number;
-        if (kind === 'property') {
+        if (propertyId !== undefined) {
           const result = await account.client.getPropertyHistory(
-            { ...request, property: info.property! },
+            { ...request, property: propertyId },
             callOptions,
           );
           info.requestIds = result.requestIds;

@@ -1,11 +1,8 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import {
-  createFieldResolver,
-  handleDeviceMessages,
-  type AccountNode,
-  type CallInfo,
-} from '../../lib/node/device-node';
-import { migrateScene, type StoredScene } from '../../lib/node/migrations';
+import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
+import { createFieldResolver } from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
+import { migrateScene, type StoredScene } from './settings';
 import type { StringFieldSpec } from '../../lib/node/typed-fields';
 
 export interface SceneConfig extends NodeDef, StoredScene {
@@ -30,8 +27,8 @@ export default function register(RED: NodeAPI): void {
     const { sceneId, sceneName } = migrateScene(config);
     const resolve = createFieldResolver(RED, node, { sceneId }, SCENE_SPECS);
 
-    handleDeviceMessages<SceneCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<SceneCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: 'AppRunScene',
       async run(msg, { account, callOptions, info }) {
         info.sceneId = await resolve(msg, 'sceneId');

@@ -1,12 +1,8 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import {
-  createFieldResolver,
-  DEVICE_TARGET_SPECS,
-  handleDeviceMessages,
-  type AccountNode,
-  type CallInfo,
-} from '../../lib/node/device-node';
-import { migrateState, type StoredState } from '../../lib/node/migrations';
+import { handleCallMessages, type CallInfo } from '../../lib/node/call-life-cycle';
+import { createFieldResolver, DEVICE_TARGET_SPECS } from '../../lib/node/typed-fields';
+import { getAccount } from '../../lib/account/account';
+import { migrateState, type StoredState } from './settings';
 
 export interface StateConfig extends NodeDef, StoredState {
   account: string;
@@ -28,8 +24,8 @@ export default function register(RED: NodeAPI): void {
     const { properties: wanted, ...fields } = migrateState(config);
     const resolve = createFieldResolver(RED, node, fields, DEVICE_TARGET_SPECS);
 
-    handleDeviceMessages<StateCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<StateCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: 'AppGetDeviceData',
       async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');

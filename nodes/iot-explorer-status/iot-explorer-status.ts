@@ -1,17 +1,18 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { DeviceStatus } from '../../lib/api/client';
 import {
+  handleCallMessages,
+  type CallInfo,
+  type CallMessage,
+} from '../../lib/node/call-life-cycle';
+import {
   createFieldResolver,
   DEVICE_TARGET_SPECS,
-  handleDeviceMessages,
   overrideWarning,
-  parseDeviceIds,
-  storedDeviceIds,
-  type AccountNode,
-  type CallInfo,
-  type DeviceMessage,
-} from '../../lib/node/device-node';
-import { migrateStatus, type StoredStatus } from '../../lib/node/migrations';
+} from '../../lib/node/typed-fields';
+import { parseDeviceIds, storedDeviceIds } from '../../lib/node/device-ids';
+import { getAccount } from '../../lib/account/account';
+import { migrateStatus, type StoredStatus } from './settings';
 import { deviceNotReported } from '../../lib/errors/errors';
 import { isBlankLiteral } from '../../lib/node/typed-fields';
 import { DeviceId } from '../../lib/shared/device-id';
@@ -46,7 +47,7 @@ export default function register(RED: NodeAPI): void {
      * Many devices when the node's own fields are blank: the node's list, else `msg.deviceIds`
      * (the same precedence as every field: the node's setting, else the message).
      */
-    function requestedList(msg: DeviceMessage): string[] | undefined {
+    function requestedList(msg: CallMessage): string[] | undefined {
       if (!fieldsBlank) return undefined;
       const list = (msg as { deviceIds?: unknown }).deviceIds;
       const own = storedDeviceIds(devices);
@@ -57,8 +58,8 @@ export default function register(RED: NodeAPI): void {
       return list !== undefined ? parseDeviceIds(list) : undefined;
     }
 
-    handleDeviceMessages<StatusCallInfo>(RED, node, {
-      account: RED.nodes.getNode(config.account) as AccountNode | null,
+    handleCallMessages<StatusCallInfo>(RED, node, {
+      account: getAccount(RED, config.account),
       action: 'AppGetDeviceStatuses',
       async run(msg, { account, callOptions, info }) {
         const list = requestedList(msg);

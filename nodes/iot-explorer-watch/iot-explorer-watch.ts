@@ -1,10 +1,11 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { storedDeviceIds, type AccountNode, type StoredDevice } from '../../lib/node/device-node';
+import { storedDeviceIds } from '../../lib/node/device-ids';
+import { getAccount } from '../../lib/account/account';
 import { DeviceWatcher, type WatchChange } from '../../lib/watch/device-watcher';
 import type { ReadTarget } from '../../lib/watch/device-reader';
 import { PushWatcher } from '../../lib/watch/push-watcher';
 import { SubscriberStatus } from '../../lib/watch/subscriber-status';
-import { migrateWatch, type StoredWatch } from '../../lib/node/migrations';
+import { MIN_INTERVAL_S, migrateWatch, watchIntervalMs, type StoredWatch } from './settings';
 import {
   DEFAULT_BASELINE_WAIT_MS,
   DEFAULT_READ_RETRY_MS,
@@ -14,10 +15,7 @@ import {
 import { IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
 import { localizeError } from '../../lib/node/i18n';
 import { DeviceId } from '../../lib/shared/device-id';
-import { MIN_INTERVAL_S, changeMessage, watchIntervalMs } from '../../lib/watch/watch-message';
-
-/** One row of the editor's device list. */
-export type WatchedDevice = StoredDevice;
+import { changeMessage } from './message';
 
 /** How a node saved by any version reads: {@link migrateWatch}. */
 export interface WatchConfig extends NodeDef, StoredWatch {
@@ -33,7 +31,7 @@ export default function register(RED: NodeAPI): void {
   function IotExplorerWatchNode(this: Node, config: WatchConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const account = RED.nodes.getNode(config.account) as AccountNode | null;
+    const account = getAccount(RED, config.account);
     const { devices, properties, intervalSeconds, ...settings } = migrateWatch(config);
     const status = new SubscriberStatus(node, RED._);
     const fail = (err: IotExplorerError, msg: Record<string, unknown>): void => {

@@ -6,6 +6,7 @@ import type { NodeAPI } from 'node-red';
 import request from 'supertest';
 import { ApiClient } from '../../lib/api/client';
 import { registerAdminEndpoints } from '../../lib/admin/endpoints';
+import { ACCOUNT_KEY, ACCOUNT_TYPE, ACCOUNT_VERSION } from '../../lib/account/account';
 import { registeredRoutes } from '../../lib/admin/routes';
 import { ADMIN_QUESTIONS } from '../../lib/shared/admin-api';
 import { UNCHANGED_SECRET as UNCHANGED_PASSWORD } from '../../lib/shared/account';
@@ -655,9 +656,12 @@ describe('admin endpoint permissions', function () {
         getNode: (id: string) =>
           id === 'acc'
             ? {
-                type: 'iot-explorer-account',
-                accountSettings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
-                client: deployedClient,
+                type: ACCOUNT_TYPE,
+                [ACCOUNT_KEY]: {
+                  version: ACCOUNT_VERSION,
+                  settings: { name: 'Home', endpoint: sim.tokenapiUrl, timeoutMs: 5000 },
+                  client: deployedClient,
+                },
               }
             : null,
         getCredentials: (id: string) => (id === 'acc' ? { accessToken: DEMO_TOKEN } : undefined),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { closedPort } from '../support/net';
 import { startSimulator, type FaultSpec, type Simulator } from '../../simulator';
-import type { AccountNode } from '../../lib/node/device-node';
+import { accountOf } from '../../lib/account/account';
 import type { Transport } from '../../lib/api/transport';
 import {
   LIGHT,
@@ -22,7 +22,8 @@ function errorCode(outcome: Outcome): string | undefined {
 
 /** The account's transport, wrapped to count posts and to act after a failed one. */
 function wrapTransport(onFailure?: (attempt: number) => Promise<void>): { posts: number } {
-  const client = (helper.getNode('acc') as unknown as AccountNode).client;
+  const client = accountOf(helper.getNode('acc'))?.client;
+  if (!client) throw new Error('no deployed account');
   // The transport belongs to the client's request pipeline (lib/api/pipeline.ts).
   const holder = (client as unknown as { pipeline: { transport: Transport } }).pipeline;
   const inner = holder.transport;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { NodeStatus } from 'node-red';
 import type { Simulator } from '../../simulator';
 import { MIN_REPAINT_MS } from '../../lib/node/call-status';
-import type { AccountNode } from '../../lib/node/device-node';
+import { accountOf } from '../../lib/account/account';
 import { FlowControl } from '../../lib/api/flow-control';
 import { LIGHT, LOCK, actionFlow, helper, load, useRuntimeAndSimulator } from '../support/runtime';
 import { trackDone, waitForDone } from '../support/done-tracker';
@@ -25,7 +25,8 @@ describe('flow control per account', function () {
   it('keeps at most maxInFlight calls on the wire and sends the rest in arrival order', async function () {
     await load(actionFlow(sim.tokenapiUrl, { ...LOCK }, { maxInFlight: '2' }));
     const act = helper.getNode('act');
-    const account = helper.getNode('acc') as unknown as AccountNode;
+    const account = accountOf(helper.getNode('acc'));
+    assert.ok(account);
     const done = trackDone(act);
     let highest = 0;
     const watch = setInterval(() => {

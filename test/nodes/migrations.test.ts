@@ -1,5 +1,5 @@
 // Flows saved by older versions, loaded into a Node-RED runtime: each node behaves as the
-// version that saved it did (lib/node/migrations.ts). Other old shapes are run in the node's own
+// version that saved it did (nodes/<type>/settings.ts). Other old shapes are run in the node's own
 // suite: an action without `mode` (iot-explorer-action), an account without the sign-in and
 // expiry settings (account-signin), watch nodes without `mode` (iot-explorer-watch, all polling).
 import assert from 'node:assert/strict';
@@ -45,5 +45,23 @@ describe('flows saved by older versions, in a Node-RED runtime', function () {
     await load(deviceFlow(sim.tokenapiUrl, 'iot-explorer-history', { ...old, range: '' }));
     const blank = await call({});
     assert.equal(blank.error?.error.code, 'IOTX_MISSING_FIELD');
+  });
+
+  it('nodes saved with a version (a number, or the text the dialog saves) run as nodes saved before versions', async function () {
+    for (const version of [1, '1']) {
+      await load(
+        deviceFlow(
+          sim.tokenapiUrl,
+          'iot-explorer-action',
+          { ...LIGHT, version, inputParams: '{"time":7}', inputParamsType: 'json' },
+          { version },
+        ),
+      );
+      const { output, error } = await call({ payload: 'ignored' });
+      assert.equal(error, undefined, error && JSON.stringify(error.error));
+      assert.equal(output?.iotexplorer.action, 'AppCallDeviceActionSync');
+      assert.equal(output?.iotexplorer.actionId, LIGHT.actionId);
+      await helper.unload();
+    }
   });
 });

@@ -20,7 +20,10 @@ function readKeys(file: string): string[] {
 }
 
 /** The node types: one folder each in nodes/, with its catalogues in locales/<lang>/. */
-const NODE_TYPES = fs.readdirSync(path.join(ROOT, 'nodes'));
+const NODE_TYPES = fs
+  .readdirSync(path.join(ROOT, 'nodes'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 /** A node's catalogue or help file (`<type>.json`, `<type>.html`) in one language. */
 function localeFile(lang: string, file: string): string {

@@ -1,7 +1,7 @@
 // Each node's .html as Node-RED's editor runs it: the built bundle first, then the inline
 // script with its literal registerType header. The headers must hold the shared rules
-// (lib/shared/): the palette's category and colour, and new-node defaults equal to what the
-// runtime takes for an absent property, so that a new node and an old one read the same.
+// (lib/shared/, nodes/<type>/settings.ts): the palette's category and colour, and new-node
+// defaults equal to what the runtime takes for an absent property, so that a new node and an old one read the same.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,9 +13,11 @@ import {
   absentProperties,
   NEW_NODE_DEFAULTS,
   newNodeDefault,
+  VERSIONS,
   type NodeType,
-} from '../../lib/shared/node-defaults';
-import { migrateWatch } from '../../lib/node/migrations';
+} from '../../nodes/all-settings';
+import { EARLIEST_VERSION } from '../../lib/shared/node-settings';
+import { migrateWatch } from '../../nodes/iot-explorer-watch/settings';
 import { PACKAGE_NAME, PALETTE_CATEGORY, PALETTE_COLOR } from '../../lib/shared/palette';
 
 interface NodeDefinition {
@@ -52,7 +54,8 @@ function registerAll(): Map<string, NodeDefinition> {
   const bundle = path.join(PROJECT_ROOT, 'resources', 'iot-explorer-editor.js');
   // Loaded once per .html file: the first load defines the API, the others leave it.
   const nodesDir = path.join(PROJECT_ROOT, 'nodes');
-  for (const type of fs.readdirSync(nodesDir)) {
+  const types = fs.readdirSync(nodesDir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  for (const { name: type } of types) {
     // Each node's folder, nodes/<type>/, holds its <type>.html.
     const file = `${type}.html`;
     const html = fs.readFileSync(path.join(nodesDir, type, file), 'utf8');
@@ -115,6 +118,13 @@ describe('the nodes’ .html files', function () {
       for (const property of Object.keys(differs)) {
         assert.ok(property in ABSENT_MEANS[type as NodeType], `${type}.${property}`);
       }
+    }
+  });
+
+  it('gives a new node the version its settings module saves (VERSION)', function () {
+    for (const type of types) {
+      assert.equal(registered.get(type)?.defaults.version?.value, VERSIONS[type], type);
+      assert.ok(VERSIONS[type] > EARLIEST_VERSION, type);
     }
   });
 

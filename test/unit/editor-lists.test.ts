@@ -1,11 +1,11 @@
 // The editor's device and property lists (editor/lists.ts): what the pickers write must read
-// back the same way at runtime (lib/node/device-node.ts).
+// back the same way at runtime (lib/shared/property-list.ts).
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as lists from '../../editor/lists';
 import * as template from '../../editor/template';
-import { parsePropertyList } from '../../lib/node/device-node';
+import { parsePropertyList } from '../../lib/shared/property-list';
 
 const propertyId = fc.stringMatching(/^[a-z_][a-z0-9_]{0,11}$/);
 const separator = fc.constantFrom(',', ' ', ', ', '，', '\t', ' ,  ');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { NodeAPI } from 'node-red';
 import { ActionStatusError, IotExplorerError, LocalErrorCode } from '../../lib/errors/errors';
-import { ACCOUNT_NAMESPACE, localizeError } from '../../lib/node/i18n';
+import { localizeError } from '../../lib/node/i18n';
+import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 
 /** Just enough of Node-RED for the translation: a catalogue with one text. */
 function fakeRed(texts: Record<string, string>): { RED: NodeAPI; asked: string[] } {

@@ -2,22 +2,24 @@
 // version wrote them → the settings the node runs with today. And every migration of an empty
 // configuration against ABSENT_MEANS, which the editor shows for absent properties.
 import assert from 'node:assert/strict';
+import { migrateAccount } from '../../nodes/iot-explorer-account/settings';
+import { migrateAction } from '../../nodes/iot-explorer-action/settings';
+import { migrateAutomation } from '../../nodes/iot-explorer-automation/settings';
+import { migrateControl } from '../../nodes/iot-explorer-control/settings';
+import { migrateHistory } from '../../nodes/iot-explorer-history/settings';
+import { migrateScene } from '../../nodes/iot-explorer-scene/settings';
+import { migrateState } from '../../nodes/iot-explorer-state/settings';
+import { migrateStatus } from '../../nodes/iot-explorer-status/settings';
+import { migrateWatch } from '../../nodes/iot-explorer-watch/settings';
 import {
+  ABSENT_MEANS,
   MIGRATIONS,
-  migrateAccount,
-  migrateAction,
-  migrateAutomation,
-  migrateControl,
-  migrateHistory,
-  migrateScene,
-  migrateState,
-  migrateStatus,
-  migrateWatch,
+  VERSIONS,
   type NodeSettings,
-} from '../../lib/node/migrations';
+  type NodeType,
+} from '../../nodes/all-settings';
 import { readMaxPoints } from '../../lib/node/time-range';
 import { CHINA_TOKENAPI } from '../../lib/shared/account';
-import { ABSENT_MEANS, type NodeType } from '../../lib/shared/node-defaults';
 
 const str = (value: string) => ({ value, type: 'str' });
 const PAYLOAD = { value: 'payload', type: 'msg' };
@@ -118,6 +120,16 @@ describe('node migrations', function () {
           assert.ok(readings[property], `${type}.${property} has a reading`);
           assert.deepEqual(readings[property](settings), value, `${type}.${property}`);
         }
+      });
+    }
+
+    for (const type of types) {
+      it(`${type}: reads a node saved with its version as one saved before versions`, function () {
+        const migrate = MIGRATIONS[type] as (stored: object) => NodeSettings[typeof type];
+        const absent = migrate({});
+        assert.deepEqual(migrate({ version: VERSIONS[type] }), absent);
+        // The dialog saves it as text.
+        assert.deepEqual(migrate({ version: String(VERSIONS[type]) }), absent);
       });
     }
 

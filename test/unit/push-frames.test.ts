@@ -12,7 +12,7 @@ import {
   INTERNATIONAL_PUSH_URL_GUESS,
   pushUrlFor,
 } from '../../lib/shared/push-url';
-import { migrateWatch } from '../../lib/node/migrations';
+import { migrateWatch } from '../../nodes/iot-explorer-watch/settings';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
 

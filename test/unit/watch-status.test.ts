@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { NodeStatus } from 'node-red';
 import { resolveFromNodeRed } from '../../demo/launch';
 import { IotExplorerError } from '../../lib/errors/errors';
-import { ACCOUNT_NAMESPACE } from '../../lib/node/i18n';
+import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
 import type { PushState } from '../../lib/push/push-connection';
 import { SubscriberStatus, type Translate } from '../../lib/watch/subscriber-status';
 

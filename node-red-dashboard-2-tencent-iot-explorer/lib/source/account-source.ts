@@ -1,13 +1,23 @@
 /**
- * The panel's data source over what a deployed `iot-explorer-account` node offers today: its API
- * client (`node.client`) and its push connection (`node.push`), both non-enumerable properties
- * of the node. Nothing of the main package is imported at run time: the shapes below are what
- * this file relies on, checked when the source is made, so that a main package without them
- * gives one clear error instead of a crash.
+ * The panel's data source over a deployed `iot-explorer-account`: its API client and its push
+ * connection, reached the one way every user of the account reaches it, `getAccount(RED, id)`
+ * (the main package's lib/account/account.ts, its `./account` export). That module is bundled
+ * into this package's build: it has no runtime import, finds the account under a `Symbol.for`
+ * key (the same symbol in every copy), and returns only an account of the interface version this
+ * package was built against, so a main package of another version gives one clear error instead
+ * of a crash. The shapes below are the parts of the account's client and push connection the
+ * panel uses; the compiler checks them against the account's interface.
  *
  * When the account's home model lands, a source built on it replaces this file (same
  * {@link PanelSource} interface); `sourceFor` is the one place that chooses.
  */
+
+import {
+  deployedNodeKind,
+  getAccount,
+  type IotExplorerAccount,
+  type NodeLookup,
+} from '../../../lib/account/account';
 
 import type {
   ActionOutcome,
@@ -125,10 +135,6 @@ export const POLL_INTERVAL_MS = 60_000;
 export const FIRST_READ_WAIT_MS = 3_000;
 /** The home (families, rooms, devices) read for a selection is kept this long. */
 export const HOME_TTL_MS = 30_000;
-
-function isFunction(value: unknown): value is (...args: never[]) => unknown {
-  return typeof value === 'function';
-}
 
 function splitDeviceId(deviceId: string): Target {
   const slash = deviceId.indexOf('/');
@@ -486,54 +492,32 @@ function toSourceChange(change: AccountPushChange): SourceChange | undefined {
   }
 }
 
-const CLIENT_METHODS: (keyof AccountClient)[] = [
-  'controlDeviceData',
-  'callDeviceActionSync',
-  'getDeviceData',
-  'getDeviceStatuses',
-  'getProducts',
-  'getFamilies',
-  'getFamilyDevices',
-  'getRooms',
-];
-
-/** One source per account node, shared by every panel of that account. */
-const sources = new WeakMap<object, PanelSource>();
+/** One source per deployed account (a redeploy makes a new one), shared by its panels. */
+const sources = new WeakMap<IotExplorerAccount, PanelSource>();
 
 /**
- * The data source of the account config node `account` (what `RED.nodes.getNode(id)` returns),
- * or a {@link PanelSourceError} naming what is missing.
+ * The data source of the account config node `id` ({@link getAccount}), or a
+ * {@link PanelSourceError} saying why there is none.
  */
-export function sourceFor(account: object | null | undefined): PanelSource | PanelSourceError {
+export function sourceFor(RED: NodeLookup, id: string | undefined): PanelSource | PanelSourceError {
+  const account = getAccount(RED, id);
   if (!account) {
-    return new PanelSourceError(
-      'IOTX_PANEL_NO_ACCOUNT',
-      'no IoT Explorer account: pick one in the node, and install @homeflow/node-red-tencent-iot-explorer first',
-    );
+    return deployedNodeKind(RED, id) === 'account'
+      ? new PanelSourceError(
+          'IOTX_PANEL_ACCOUNT_TOO_OLD',
+          'this IoT Explorer account node is of another version than the panel: install matching versions of @homeflow/node-red-tencent-iot-explorer and this package',
+        )
+      : new PanelSourceError(
+          'IOTX_PANEL_NO_ACCOUNT',
+          'no IoT Explorer account: pick one in the node, and install @homeflow/node-red-tencent-iot-explorer first',
+        );
   }
   const known = sources.get(account);
   if (known) return known;
-  const { client, push } = account as { client?: unknown; push?: unknown };
-  const usable =
-    typeof client === 'object' &&
-    client !== null &&
-    CLIENT_METHODS.every((m) => isFunction((client as Record<string, unknown>)[m]));
-  if (!usable) {
-    return new PanelSourceError(
-      'IOTX_PANEL_ACCOUNT_TOO_OLD',
-      'this IoT Explorer account node offers no API client the panel can use: update @homeflow/node-red-tencent-iot-explorer',
-    );
-  }
-  // The account stores an error instead of a connection when its endpoint has no push URL.
-  const pushUsable =
-    typeof push === 'object' &&
-    push !== null &&
-    !(push instanceof Error) &&
-    isFunction((push as Record<string, unknown>).subscribe);
-  const source = new AccountSource(
-    client as AccountClient & PanelConfigCalls,
-    pushUsable ? (push as AccountPush) : undefined,
-  );
+  // The account holds an error instead of a connection when its endpoint has no push URL.
+  const client: AccountClient & PanelConfigCalls = account.client;
+  const push: AccountPush | undefined = account.push instanceof Error ? undefined : account.push;
+  const source = new AccountSource(client, push);
   sources.set(account, source);
   return source;
 }

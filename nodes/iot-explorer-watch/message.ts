@@ -1,19 +1,7 @@
-// The watch node's output: one message per change, and the poll interval's floor. Kept out of
-// the node's module, whose exports Node-RED replaces with its register function.
+// The watch node's output: one message per change. A module of its own beside the node's, whose
+// exports Node-RED replaces with its register function: tests and benchmarks import it here.
 import type { NodeMessage } from 'node-red';
-import type { WatchChange } from './device-watcher';
-
-/** The lowest poll interval a node may set, seconds (the cloud's quotas are not for faster). */
-export const MIN_INTERVAL_S = 5;
-
-/**
- * The poll interval in ms. Below the minimum it is raised to it; the minimum itself can be
- * lowered only through the runtime setting `iotExplorerWatchMinInterval` (seconds), which exists
- * for tests: the cloud's quotas are not meant for faster polling.
- */
-export function watchIntervalMs(seconds: number, minSeconds: number): number {
-  return Math.round(Math.max(seconds, minSeconds) * 1000);
-}
+import type { WatchChange } from '../../lib/watch/device-watcher';
 
 /** The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes. */
 export function changeMessage(change: WatchChange): NodeMessage {
