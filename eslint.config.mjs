@@ -15,6 +15,7 @@ import globals from 'globals';
  *   auth     tokens: pasted, signed in and renewed, their health
  *   push     the account's push socket
  *   watch    the watch node's workers (reads, push watcher, changes)
+ *   home     the account's home: its reader, model, changes and the shared device feed
  *   account  what an account config node holds, reached through one accessor
  *   node     what every node shares: message life cycle, fields, migrations, translations
  *   admin    the editor's routes
@@ -26,6 +27,7 @@ export const LIB_LAYERS = [
   'auth',
   'push',
   'watch',
+  'home',
   'account',
   'node',
   'admin',

@@ -21,6 +21,7 @@ import * as watch from '../nodes/iot-explorer-watch/editor';
 import { scene } from '../nodes/iot-explorer-scene/editor';
 import { automation } from '../nodes/iot-explorer-automation/editor';
 import { history } from '../nodes/iot-explorer-history/editor';
+import { home } from '../nodes/iot-explorer-home/editor';
 import { actionPicker } from './pickers/action';
 import { devicePicker } from './pickers/device';
 import { propertyPicker } from './pickers/property';
@@ -53,6 +54,7 @@ const api = {
   scene,
   automation,
   history,
+  home,
 
   // The parts, for nodes of other packages' shape and for new nodes.
   TARGET_TYPES,

@@ -7,6 +7,7 @@ import * as action from './iot-explorer-action/settings';
 import * as automation from './iot-explorer-automation/settings';
 import * as control from './iot-explorer-control/settings';
 import * as history from './iot-explorer-history/settings';
+import * as home from './iot-explorer-home/settings';
 import * as scene from './iot-explorer-scene/settings';
 import * as state from './iot-explorer-state/settings';
 import * as status from './iot-explorer-status/settings';
@@ -24,6 +25,7 @@ export const ABSENT_MEANS = {
   'iot-explorer-scene': scene.ABSENT,
   'iot-explorer-automation': automation.ABSENT,
   'iot-explorer-history': history.ABSENT,
+  'iot-explorer-home': home.ABSENT,
 } as const;
 
 export type NodeType = keyof typeof ABSENT_MEANS;
@@ -39,6 +41,7 @@ export const VERSIONS = {
   'iot-explorer-scene': scene.VERSION,
   'iot-explorer-automation': automation.VERSION,
   'iot-explorer-history': history.VERSION,
+  'iot-explorer-home': home.VERSION,
 } as const satisfies Record<NodeType, number>;
 
 /** Where a new node starts from another value than an absent property means (the watch's mode). */
@@ -57,6 +60,7 @@ export const MIGRATIONS = {
   'iot-explorer-scene': scene.migrateScene,
   'iot-explorer-automation': automation.migrateAutomation,
   'iot-explorer-history': history.migrateHistory,
+  'iot-explorer-home': home.migrateHome,
 } as const satisfies Record<NodeType, (stored: never) => unknown>;
 
 export type NodeSettings = { [T in NodeType]: ReturnType<(typeof MIGRATIONS)[T]> };

@@ -13,6 +13,7 @@
 import type { ApiClient } from '../api/client';
 import type { TokenHealth } from '../auth/token-health';
 import type { IotExplorerError } from '../errors/errors';
+import type { HomeModel } from '../home/home-model';
 import type { PushConnection } from '../push/push-connection';
 import { ACCOUNT_TYPE } from '../shared/account';
 import type { DeployedAccountSettings } from './settings';
@@ -47,8 +48,11 @@ export interface IotExplorerAccount {
   readonly push: PushConnection | IotExplorerError;
   /** The token's notice (expiring, expired, sign-in failing), shown on idle nodes. */
   readonly tokenHealth: TokenHealth;
-  // The whole home (families, rooms, shared devices; lib/home/) joins here as `readonly home`,
-  // made and ended by openAccount with the other parts. A new member keeps ACCOUNT_VERSION.
+  /**
+   * The account's home (families, rooms, devices, shared devices) and its shared device feed.
+   * Made on first use, read only when asked, ended with the account (lib/home/).
+   */
+  readonly home: HomeModel;
 }
 
 /** The part of Node-RED's runtime API `getAccount` uses. */

@@ -12,6 +12,7 @@ import {
   type SignInCredentials,
 } from '../auth/sign-in';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
+import { HomeModel } from '../home/home-model';
 import { PushConnection, type PushTimingSettings } from '../push/push-connection';
 import { pushUrlFor } from '../shared/push-url';
 import { ACCOUNT_VERSION, type IotExplorerAccount } from './account';
@@ -146,8 +147,29 @@ export function openAccount(options: AccountOptions): OpenAccount {
       : reports.text('warn.tokenExpired', { account: name, date });
   }
 
-  // A part the account gains (the home model, say) is made here, from the client and the push
-  // connection above, and ended in close() below.
+  // The home is made on first use: an account whose nodes never ask keeps nothing of it.
+  let home: HomeModel | undefined;
+  let closed = false;
+  const homeModel = (): HomeModel => {
+    if (home) return home;
+    home = new HomeModel({
+      api: client,
+      pushes: push,
+      refreshMinutes: settings.homeRefreshMinutes,
+      accountName: name,
+      onRefreshFailed: (err, stale) =>
+        reports.warn(
+          reports.text(stale ? 'warn.homeStale' : 'warn.homeFailed', {
+            account: name,
+            error: reports.localize(err),
+          }),
+        ),
+    });
+    // Asked for after the account closed: a model that refuses at once, with nothing running.
+    if (closed) home.close();
+    return home;
+  };
+
   const account: IotExplorerAccount = Object.freeze({
     version: ACCOUNT_VERSION,
     id: options.id,
@@ -162,11 +184,16 @@ export function openAccount(options: AccountOptions): OpenAccount {
         params: { account: name },
       }),
     tokenHealth: health,
+    get home(): HomeModel {
+      return homeModel();
+    },
   });
 
   return {
     account,
     async close(): Promise<void> {
+      closed = true;
+      home?.close();
       push?.close();
       stopWatch?.();
       closing.abort();

@@ -18,6 +18,8 @@ export interface AccountSettings {
   tokenExpireAt: number | undefined;
   /** '' derives the push URL from the endpoint. */
   pushUrl: string;
+  /** Minutes between reads of the home (families, rooms, devices). */
+  homeRefreshMinutes: number;
   /** The sign-in settings, blanks as the sign-in reads them ('' appapi: from the endpoint). */
   signIn: {
     appKey: string;

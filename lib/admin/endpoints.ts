@@ -32,10 +32,12 @@ import {
   type AdminQuestion,
   type DeviceSummary,
   type FamilySummary,
+  type HomeSummary,
   type ProductSummary,
   type UserSummary,
 } from '../shared/admin-api';
 import { addAdminRoute } from './routes';
+import { readHome } from '../home/home-reader';
 
 // The answers' shapes are shared with the editor: one home, lib/shared/admin-api.ts.
 export type {
@@ -468,6 +470,19 @@ export async function listFamilyAutomations(
   return (await client.listAutomations(familyId, call)).automations;
 }
 
+/**
+ * The whole home for the editor's filters and pickers: families with their rooms, and every
+ * device record, shared devices included. Read on the editor's lane, like every admin question,
+ * not through the account's home model (whose reads are the flows').
+ */
+export async function readHomeSummary(
+  client: ApiClient,
+  call: CallOptions = {},
+): Promise<HomeSummary> {
+  const { families, devices } = await readHome(client, call);
+  return { families, devices };
+}
+
 function requiredText(value: unknown, field: string): string {
   const found = text(value);
   if (found === undefined) {
@@ -492,6 +507,7 @@ const QUESTIONS: { [Q in AdminQuestion]: AdminHandler<unknown> } = {
     listFamilyScenes(client, requiredText(body.familyId, 'familyId'), call),
   automations: ({ client, call }, body) =>
     listFamilyAutomations(client, requiredText(body.familyId, 'familyId'), call),
+  home: ({ client, call }) => readHomeSummary(client, call),
 };
 
 /**

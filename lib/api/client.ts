@@ -25,9 +25,11 @@ import {
   getFamilies,
   getFamilyDevices,
   getRooms,
+  getSharedDevices,
   type FamilyDevice,
   type FamilyInfo,
   type RoomInfo,
+  type SharedDevice,
 } from './families';
 import type { FlowControl } from './flow-control';
 import {
@@ -83,7 +85,7 @@ export {
   type DeviceStatusesResult,
   type PropertyReading,
 } from './devices';
-export type { FamilyDevice, FamilyInfo, RoomInfo } from './families';
+export type { FamilyDevice, FamilyInfo, RoomInfo, SharedDevice } from './families';
 export {
   DEFAULT_RETRY,
   appApiEndpointFor,
@@ -223,6 +225,11 @@ export class ApiClient {
   /** `AppGetRoomList`, every page: the rooms of one family. */
   getRooms(familyId: string, options: CallOptions = {}): Promise<RoomInfo[]> {
     return getRooms(this.pipeline, familyId, options);
+  }
+
+  /** `AppListUserShareDevices`, every page: the devices other users share with this one. */
+  getSharedDevices(options: CallOptions = {}): Promise<SharedDevice[]> {
+    return getSharedDevices(this.pipeline, options);
   }
 
   /** `AppGetSceneList`: the family's scenes, every page. */

@@ -1,10 +1,10 @@
 // The user's homes: families (AppGetFamilyList), the devices of a family
-// (AppGetFamilyDeviceList) and its rooms (AppGetRoomList), each list read whole within the list
-// budget (lib/api/paging.ts).
+// (AppGetFamilyDeviceList), its rooms (AppGetRoomList) and the devices other users share with the
+// user (AppListUserShareDevices), each list read whole within the list budget (lib/api/paging.ts).
 
 import type { ApiRequester, CallOptions } from './contracts';
 import { asText } from './envelope';
-import { readList } from './paging';
+import { LIST_BUDGET, SHARE_PAGE_LIMIT, readList } from './paging';
 import { DeviceId } from '../shared/device-id';
 
 /** One family of the user (`AppGetFamilyList`). */
@@ -28,6 +28,24 @@ export interface RoomInfo {
   roomId: string;
   roomName: string;
 }
+
+/** One device another user shares with this one (`AppListUserShareDevices`). */
+export interface SharedDevice extends DeviceId {
+  /** 'ProductId/DeviceName' */
+  deviceId: string;
+  aliasName: string;
+  /** Who shared it (`FromUserID`), where the reply says so; else null. */
+  sharedBy: string | null;
+}
+
+/**
+ * The room list's key: the documentation's example says `FamilyList`, the iOS app reads
+ * `RoomList`, Android's model `Roomlist`. Any of them is read.
+ */
+const ROOM_LIST_KEYS = ['RoomList', 'Roomlist', 'FamilyList'] as const;
+
+/** The sharer's id: the Android app's model reads `FromUserID`; other casings are tolerated. */
+const SHARED_BY_KEYS = ['FromUserID', 'FromUserId', 'ShareUserID', 'ShareUserId'] as const;
 
 /** `AppGetFamilyList`, every page: the user's families. */
 export async function getFamilies(
@@ -76,8 +94,42 @@ export async function getRooms(
     api,
     'AppGetRoomList',
     { FamilyId: familyId },
-    'RoomList',
+    ROOM_LIST_KEYS,
     options,
   );
   return items.map((r) => ({ roomId: asText(r.RoomId), roomName: asText(r.RoomName) }));
+}
+
+/**
+ * `AppListUserShareDevices`, every page (of up to 100, its documented maximum): the devices other
+ * users share with this one. They are in no family of the user's, and no family list has them.
+ */
+export async function getSharedDevices(
+  api: ApiRequester,
+  options: CallOptions = {},
+): Promise<SharedDevice[]> {
+  const { items } = await readList(
+    api,
+    'AppListUserShareDevices',
+    {},
+    'ShareDevices',
+    options,
+    LIST_BUDGET,
+    SHARE_PAGE_LIMIT,
+  );
+  return items.map((d) => {
+    const named = { productId: asText(d.ProductId), deviceName: asText(d.DeviceName) };
+    const deviceId = asText(d.DeviceId) || DeviceId.format(named);
+    const device =
+      named.productId !== '' && named.deviceName !== ''
+        ? named
+        : (DeviceId.parse(deviceId) ?? named);
+    const sharer = SHARED_BY_KEYS.map((key) => asText(d[key])).find((id) => id !== '');
+    return {
+      ...device,
+      deviceId,
+      aliasName: asText(d.AliasName),
+      sharedBy: sharer ?? null,
+    };
+  });
 }

@@ -9,6 +9,8 @@ import { isReplyTooLarge } from './transport';
 
 /** The API's page size limit for Offset/Limit lists (families, devices, rooms, scenes). */
 export const PAGE_LIMIT = 50;
+/** AppListUserShareDevices allows pages of up to 100 devices. */
+export const SHARE_PAGE_LIMIT = 100;
 /** An Offset/Limit list stops after this many pages (5000 items), whatever Total says. */
 export const MAX_PAGES = 100;
 
@@ -127,16 +129,19 @@ export function readLimitError(
  * Reads an Offset/Limit list Action to its end: until Total items have come, a page comes back
  * empty, or (without a Total) a page is shorter than asked. A list that does not fit the budget
  * ({@link LIST_BUDGET} unless told) fails with IOTX_READ_LIMIT rather than come back partial: a
- * picker or a home model must not take part of a list for all of it.
+ * picker or a home model must not take part of a list for all of it. `listField` may name
+ * several spellings of the list's key (the first one a reply has is read).
  */
 export async function readList(
   client: ApiRequester,
   action: string,
   params: Record<string, unknown>,
-  listField: string,
+  listField: string | readonly string[],
   options: CallOptions = {},
   budget: ReadBudget = LIST_BUDGET,
+  pageSize: number = PAGE_LIMIT,
 ): Promise<{ items: Record<string, unknown>[]; requestIds: string[] }> {
+  const fields = typeof listField === 'string' ? [listField] : listField;
   const read = await readPages<number>(
     0,
     async (offset, ask) => {
@@ -145,7 +150,8 @@ export async function readList(
         { ...params, Offset: offset, Limit: ask.limit },
         { ...options, maxReplyBytes: ask.maxBytes },
       );
-      const list: unknown[] = Array.isArray(data[listField]) ? (data[listField] as unknown[]) : [];
+      const key = fields.find((field) => Array.isArray(data[field]));
+      const list: unknown[] = key === undefined ? [] : (data[key] as unknown[]);
       const items = records(list);
       const total = Number(data.Total);
       // The offset counts what the API sent, objects or not, so a stray entry is not asked again.
@@ -160,7 +166,7 @@ export async function readList(
       };
     },
     budget,
-    PAGE_LIMIT,
+    pageSize,
   );
   if (read.cutShort) {
     throw readLimitError(action, budget, read.requestIds[read.requestIds.length - 1]);

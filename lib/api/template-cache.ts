@@ -96,7 +96,7 @@ export class TemplateCache {
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   const closed = () =>
     new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed', notSent: true });

@@ -24,6 +24,8 @@ export const LocalErrorCode = {
   QueueFull: 'IOTX_QUEUE_FULL',
   /** A paged read grew past what one call reads (items or bytes): nothing partial is returned. */
   ReadLimit: 'IOTX_READ_LIMIT',
+  /** A device left the user's home while a node used it: removed from its family, or unshared. */
+  DeviceGone: 'IOTX_DEVICE_GONE',
   /**
    * A fault that is not the user's input, the network or the API: a bug in the package or in the
    * runtime around it. The one code for it, so a catch node never mistakes it for bad input.

@@ -118,6 +118,12 @@ export interface PushSubscriber {
   state(state: PushState): void;
   /** Some device went on- or offline, but the push did not say which. */
   unattributedStatus?(): void;
+  /**
+   * One of its devices is not the user's any more (removed from the home, or no longer shared):
+   * no push will come for it. Told by a source that knows the home (the account's device feed),
+   * once per device; the connection itself cannot tell.
+   */
+  gone?(deviceId: string, reason: IotExplorerError): void;
 }
 
 /**

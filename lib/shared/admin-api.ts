@@ -3,6 +3,8 @@
  * The server side is lib/admin/endpoints.ts; the editor's requests are editor/account-requests.ts.
  */
 
+import type { DeviceRecord, HomeFamily } from './home';
+
 /** The questions the editor asks about an account, one route each; each is a POST. */
 export const ADMIN_QUESTIONS = [
   'user',
@@ -11,6 +13,7 @@ export const ADMIN_QUESTIONS = [
   'product',
   'scenes',
   'automations',
+  'home',
 ] as const;
 
 export type AdminQuestion = (typeof ADMIN_QUESTIONS)[number];
@@ -45,6 +48,12 @@ export interface AdminAnswer<T> {
   code?: string;
   key?: string;
   params?: Record<string, string | number>;
+}
+
+/** The `home` question's answer: what the home node's filters and the pickers show. */
+export interface HomeSummary {
+  families: HomeFamily[];
+  devices: DeviceRecord[];
 }
 
 export interface FamilySummary {

@@ -99,6 +99,11 @@ export class PushWatcher {
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
   private lastState: PushState | undefined;
+  /**
+   * Devices the source said are not the user's any more: reported once, then left out of reads
+   * (their failures would only say it again) until the source has them live again.
+   */
+  private readonly gone = new Set<string>();
 
   constructor(
     private readonly options: PushWatchOptions,
@@ -106,9 +111,10 @@ export class PushWatcher {
   ) {
     this.mine = new Set(options.deviceIds);
     this.tracker = new ChangeTracker(options, (change) => listener.change(change));
-    this.reader = new DeviceReader(options.reads, this.tracker, this.controller.signal, (e, t) =>
-      listener.failure(e, t),
-    );
+    this.reader = new DeviceReader(options.reads, this.tracker, this.controller.signal, (e, t) => {
+      if (t.deviceId !== undefined && this.gone.has(t.deviceId)) return;
+      listener.failure(e, t);
+    });
   }
 
   /** Whether there is anything to watch. */
@@ -128,13 +134,14 @@ export class PushWatcher {
       unattributedStatus: () => {
         // Only a read can tell which device it was: one status call for all of ours.
         if (this.options.watchOnline && !this.stopped) {
-          this.readOnline([...this.options.deviceIds], {
+          this.readOnline(this.present(this.options.deviceIds), {
             source: 'poll',
             read: true,
             gapFill: true,
           });
         }
       },
+      gone: (deviceId, reason) => this.onGone(deviceId, reason),
     });
     if (this.needsReads) {
       this.baselineTimer = setTimeout(() => {
@@ -160,9 +167,32 @@ export class PushWatcher {
     return this.options.watchState || this.options.watchOnline;
   }
 
+  /** The devices of `ids` not gone from the home. */
+  private present(ids: Iterable<string>): string[] {
+    return [...ids].filter((id) => !this.gone.has(id));
+  }
+
+  /**
+   * A device left the user's home (removed, or its share ended): said once, as a failure of that
+   * device; its reads stop, and the other devices go on.
+   */
+  private onGone(deviceId: string, reason: IotExplorerError): void {
+    if (this.stopped || !this.mine.has(deviceId) || this.gone.has(deviceId)) return;
+    this.gone.add(deviceId);
+    clearTimeout(this.retryTimers.get(deviceId));
+    this.retryTimers.delete(deviceId);
+    this.failures.delete(deviceId);
+    this.held.delete(deviceId);
+    this.listener.failure(reason, { action: String(reason.params.action ?? ''), deviceId });
+  }
+
   private onState(state: PushState): void {
     if (this.controller.signal.aborted) return;
     const live = [...this.mine].filter((id) => state.live.has(id));
+    for (const id of live) {
+      // Live again (shared or bound again): read it as a device new to this session.
+      if (this.gone.delete(id)) this.readSinceLive.delete(id);
+    }
     if (state.phase === 'live' && this.needsReads) {
       if (state.session !== this.session) {
         this.session = state.session;
@@ -184,8 +214,10 @@ export class PushWatcher {
   private read(deviceIds: readonly string[], gapFill: boolean): void {
     this.baselineRead = true;
     const origin: ReadOrigin = { source: 'poll', read: true, gapFill };
-    if (this.options.watchOnline) this.readOnline([...deviceIds], origin);
-    if (this.options.watchState) this.readValues([...deviceIds], origin);
+    const ids = this.present(deviceIds);
+    if (ids.length === 0) return;
+    if (this.options.watchOnline) this.readOnline(ids, origin);
+    if (this.options.watchState) this.readValues(ids, origin);
   }
 
   /** Queues one status read (or joins the one queued); online pushes wait until it is applied. */
@@ -199,9 +231,9 @@ export class PushWatcher {
     this.onlineReads += 1;
     this.chain(async () => {
       if (this.nextOnline === queued) this.nextOnline = undefined;
-      const batch = [...queued.ids];
+      const batch = this.present(queued.ids);
       try {
-        if (!this.stopped) {
+        if (!this.stopped && batch.length > 0) {
           const failed = await this.reader.readOnline(batch, queued.origin);
           this.settled('online', failed, () => this.readOnline(batch, queued.origin));
         }
@@ -233,7 +265,7 @@ export class PushWatcher {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           const device = id;
           try {
-            if (!this.stopped) {
+            if (!this.stopped && !this.gone.has(device)) {
               const failed = await this.reader.readValues(device, queued.origin);
               this.settled(device, failed, () => this.readValues([device], queued.origin));
             }
@@ -258,7 +290,7 @@ export class PushWatcher {
    * back-off; a success after failures repaints the node's state, which showed the failure.
    */
   private settled(target: string, failed: IotExplorerError | undefined, again: () => void): void {
-    if (this.stopped) return;
+    if (this.stopped || this.gone.has(target)) return;
     const count = this.failures.get(target) ?? 0;
     if (!failed) {
       if (count === 0) return;

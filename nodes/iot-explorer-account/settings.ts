@@ -11,6 +11,7 @@ import {
 } from '../../lib/shared/account';
 import type { AccountSettings, AuthMode } from '../../lib/account/settings';
 import { parseExpireAt } from '../../lib/shared/expire-at';
+import { DEFAULT_HOME_REFRESH_MINUTES } from '../../lib/shared/home';
 import {
   choice,
   count,
@@ -36,6 +37,8 @@ export const ABSENT = {
   countryCode: DEFAULT_COUNTRY_CODE,
   /** Blank: the push URL is derived from the endpoint (lib/shared/push-url.ts). */
   pushUrl: '',
+  /** The home (families, rooms, devices) is read again this often, in minutes. */
+  homeRefreshMinutes: DEFAULT_HOME_REFRESH_MINUTES,
 } as const satisfies AbsentMeans;
 
 /** The account's stored properties (its secrets are credentials, not here). */
@@ -56,6 +59,8 @@ export interface StoredAccount extends StoredVersion, Partial<Record<SignInSetti
   tokenExpireAt?: string | number;
   /** The push WebSocket's URL; blank (and absent before push): derived from the endpoint. */
   pushUrl?: string;
+  /** Minutes between reads of the home; absent before the home model: 10. */
+  homeRefreshMinutes?: string | number;
 }
 
 // What the account runs with is the account's own type (lib/account/): it owns its settings.
@@ -81,6 +86,7 @@ export function migrateAccount(stored: StoredAccount): AccountSettings {
     authMode,
     tokenExpireAt: authMode === 'token' ? parseExpireAt(saved.tokenExpireAt) : undefined,
     pushUrl: trimmed(saved.pushUrl) || ABSENT.pushUrl,
+    homeRefreshMinutes: count(saved.homeRefreshMinutes, 1, ABSENT.homeRefreshMinutes),
     signIn: {
       appKey: trimmed(saved.appKey),
       loginType: choice(saved.loginType, ['phone', 'email'], ABSENT.loginType),

@@ -78,10 +78,14 @@ export default function register(RED: NodeAPI): void {
     let active: boolean;
     if (push) {
       const pushTimings = pushTimingSettings(RED.settings);
+      // The account's device feed: watch nodes on the same devices share one subscription and
+      // one baseline read of each (lib/home/device-feed.ts).
+      const feed = account.home.feed;
       const watcher = new PushWatcher(
         {
           ...common,
-          pushes: push,
+          reads: feed,
+          pushes: feed,
           baselineWaitMs: pushTimings.baselineWaitMs ?? DEFAULT_BASELINE_WAIT_MS,
           readRetryMs: pushTimings.readRetryMs ?? DEFAULT_READ_RETRY_MS,
         },

@@ -56,7 +56,9 @@ describe('push: the account subscription', function () {
     assert.deepEqual([...conn.deviceIds].sort(), [BELL_ID, SENSOR_ID, LAMP_ID].sort());
     // Both nodes started within the debounce: one ActivePush, not one per node.
     assert.equal(activePushes(), 1);
-    await untilRead(sim, 4);
+    // The doorbell is watched by both nodes: the account's device feed reads it once.
+    await untilRead(sim, 3);
+    assert.equal(sim.httpCallsByAction.AppGetDeviceData, 3, 'one baseline read per device');
     // A report of the lamp reaches w1, which watches it, and not w2.
     sim.reportProperties(LAMP.productId, LAMP.deviceName, { brightness: 33 });
     await until(() => run.out[1].length === 1, 'the lamp change on w1');

@@ -9,6 +9,7 @@ import watchNode from '../../nodes/iot-explorer-watch/iot-explorer-watch';
 import sceneNode from '../../nodes/iot-explorer-scene/iot-explorer-scene';
 import automationNode from '../../nodes/iot-explorer-automation/iot-explorer-automation';
 import historyNode from '../../nodes/iot-explorer-history/iot-explorer-history';
+import homeNode from '../../nodes/iot-explorer-home/iot-explorer-home';
 import { NODE_RED_DIR, resolveFromNodeRed } from '../../demo/launch';
 
 // The runtime under test: our devDependency, or the Node-RED that NODE_RED_PATH names.
@@ -31,6 +32,7 @@ export const NODES = [
   sceneNode,
   automationNode,
   historyNode,
+  homeNode,
 ];
 
 /** The ids of the default simulator fixture that the tests use. */

@@ -7,6 +7,7 @@ import { migrateAction } from '../../nodes/iot-explorer-action/settings';
 import { migrateAutomation } from '../../nodes/iot-explorer-automation/settings';
 import { migrateControl } from '../../nodes/iot-explorer-control/settings';
 import { migrateHistory } from '../../nodes/iot-explorer-history/settings';
+import { migrateHome } from '../../nodes/iot-explorer-home/settings';
 import { migrateScene } from '../../nodes/iot-explorer-scene/settings';
 import { migrateState } from '../../nodes/iot-explorer-state/settings';
 import { migrateStatus } from '../../nodes/iot-explorer-status/settings';
@@ -44,6 +45,7 @@ const READINGS: {
     loginType: (s) => s.signIn.loginType,
     countryCode: (s) => s.signIn.countryCode,
     pushUrl: (s) => s.pushUrl,
+    homeRefreshMinutes: (s) => s.homeRefreshMinutes,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
@@ -100,6 +102,15 @@ const READINGS: {
     maxPoints: (s) => String(readMaxPoints(s.maxPoints)),
     output: (s) => s.output,
   },
+  'iot-explorer-home': {
+    familyId: (s) => s.filter.familyId ?? '',
+    roomId: (s) => s.filter.roomId ?? '',
+    productId: (s) => s.filter.productId ?? '',
+    shared: (s) => (s.filter.shared === undefined ? '' : String(s.filter.shared)),
+    online: (s) => (s.filter.online === undefined ? '' : String(s.filter.online)),
+    withValues: (s) => s.withValues,
+    sendChanges: (s) => s.sendChanges,
+  },
 };
 
 describe('node migrations', function () {
@@ -150,8 +161,17 @@ describe('node migrations', function () {
       authMode: 'token',
       tokenExpireAt: undefined,
       pushUrl: '',
+      // Saved before the home model: the home is read every 10 minutes.
+      homeRefreshMinutes: 10,
       signIn: { appKey: '', loginType: 'phone', countryCode: '86', appapiEndpoint: '' },
     };
+
+    it('keeps a home refresh of its own, and reads a blank or wrong one as 10 minutes', function () {
+      assert.equal(migrateAccount({ homeRefreshMinutes: '30' }).homeRefreshMinutes, 30);
+      assert.equal(migrateAccount({ homeRefreshMinutes: 5 }).homeRefreshMinutes, 5);
+      assert.equal(migrateAccount({ homeRefreshMinutes: '' }).homeRefreshMinutes, 10);
+      assert.equal(migrateAccount({ homeRefreshMinutes: '0' }).homeRefreshMinutes, 10);
+    });
 
     it('as first saved (name, endpoint, timeout): a pasted token, default flow control', function () {
       assert.deepEqual(
@@ -525,6 +545,29 @@ describe('node migrations', function () {
       assert.equal(settings.eventType, 'alert');
       assert.equal(migrateHistory({ kind: 'event', eventType: 'warning' }).eventType, '');
       assert.equal(migrateHistory({ output: 'table' }).output, 'chart');
+    });
+  });
+
+  describe('iot-explorer-home', function () {
+    it('as first saved: the editor filter, yes/no selects read as booleans, blanks as any', function () {
+      assert.deepEqual(
+        migrateHome({
+          version: 1,
+          familyId: ' f_demo_home ',
+          roomId: '0',
+          productId: '',
+          shared: 'false',
+          online: 'true',
+          withValues: true,
+        }),
+        {
+          filter: { familyId: 'f_demo_home', roomId: '0', shared: false, online: true },
+          withValues: true,
+          sendChanges: false,
+        },
+      );
+      assert.deepEqual(migrateHome({}), { filter: {}, withValues: false, sendChanges: false });
+      assert.deepEqual(migrateHome({ shared: 'maybe' }).filter, {});
     });
   });
 });
