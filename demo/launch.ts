@@ -5,7 +5,10 @@ import { encryptCredentials, type Credentials } from './credentials';
 
 /** The checkout's root: Node-RED loads our nodes from here, as a palette install would from npm. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-const PACKAGE_NAME = '@homeflow/node-red-tencent-iot-explorer';
+export const PACKAGE_NAME = '@homeflow/node-red-tencent-iot-explorer';
+/** The Dashboard 2 companion package (the device panel), in its own folder of the checkout. */
+export const COMPANION_PACKAGE = '@homeflow/node-red-dashboard-2-tencent-iot-explorer';
+export const COMPANION_ROOT = path.join(PROJECT_ROOT, 'node-red-dashboard-2-tencent-iot-explorer');
 
 /**
  * The Node-RED package folder that the demo and every test run: NODE_RED_PATH when set (CI's
@@ -146,15 +149,16 @@ export interface AdminUser {
 /** The examples in the editor's Import menu (shipped in the package). */
 export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
 /**
- * Examples that need a module besides Node-RED's own nodes and ours (FlowFuse Dashboard 2): kept
- * out of the Import menu, since a flow with a missing node type stops every flow of Node-RED.
+ * The companion's examples: those that need FlowFuse Dashboard 2. They ship with the companion,
+ * which is installed only beside Dashboard 2, since a flow with a node type Node-RED does not know
+ * stops every flow of Node-RED.
  */
-export const MORE_EXAMPLES_DIR = path.join(PROJECT_ROOT, 'docs', 'examples');
+export const COMPANION_EXAMPLES_DIR = path.join(COMPANION_ROOT, 'examples');
 
-/** An example file by name: in examples/, else in docs/examples/. */
+/** An example file by name: in this package's examples/, else in the companion's. */
 export function examplePath(file: string): string {
   const shipped = path.join(EXAMPLES_DIR, file);
-  return fs.existsSync(shipped) ? shipped : path.join(MORE_EXAMPLES_DIR, file);
+  return fs.existsSync(shipped) ? shipped : path.join(COMPANION_EXAMPLES_DIR, file);
 }
 
 /** The file names of the examples in the Import menu, in order. */
@@ -166,8 +170,8 @@ export function shippedExamples(): string[] {
 }
 
 /**
- * The example flows (names in examples/ or docs/examples/; those of the Import menu when
- * omitted), each account node redirected to `endpoint`. Accounts shared by id merge; the
+ * The example flows (names in examples/ or the companion's examples/; those of the Import menu
+ * when omitted), each account node redirected to `endpoint`. Accounts shared by id merge; the
  * module hints (`global-config`) are left out, as Node-RED's import leaves them.
  */
 export function demoFlows(endpoint: string, examples?: string[]): FlowNode[] {
@@ -200,20 +204,29 @@ export function writeCredentials(userDir: string, credentials: Credentials, secr
   });
 }
 
-/** Lays out a Node-RED user directory with our package linked in, the flows and the credentials. */
+/**
+ * Lays out a Node-RED user directory with both packages linked in, the flows and the
+ * credentials. Both are direct dependencies in its package.json, as a palette install leaves
+ * them: Dashboard 2 looks for widgets only among those (the companion's device panel).
+ */
 export function prepareUserDir(options: UserDirOptions): void {
   const { userDir } = options;
   fs.mkdirSync(path.join(userDir, 'node_modules', '@homeflow'), { recursive: true });
-  const link = path.join(userDir, 'node_modules', PACKAGE_NAME);
-  fs.rmSync(link, { force: true, recursive: true });
-  fs.symlinkSync(PROJECT_ROOT, link, 'dir');
+  const packages = { [PACKAGE_NAME]: PROJECT_ROOT, [COMPANION_PACKAGE]: COMPANION_ROOT };
+  for (const [name, folder] of Object.entries(packages)) {
+    const link = path.join(userDir, 'node_modules', name);
+    fs.rmSync(link, { force: true, recursive: true });
+    fs.symlinkSync(folder, link, 'dir');
+  }
   fs.writeFileSync(
     path.join(userDir, 'package.json'),
     JSON.stringify(
       {
         name: 'node-red-demo',
         private: true,
-        dependencies: { [PACKAGE_NAME]: 'file:' + PROJECT_ROOT },
+        dependencies: Object.fromEntries(
+          Object.entries(packages).map(([name, folder]) => [name, 'file:' + folder]),
+        ),
       },
       null,
       2,
@@ -245,7 +258,7 @@ export interface NodeRedInstance {
  * Starts Node-RED ({@link NODE_RED_DIR}) on 127.0.0.1 with this process's Node; resolves once
  * its flows have started, and refuses a runtime of another version than the one asked for.
  * Node-RED also loads the node packages in the node_modules folders above its own install: so
- * the checkout's FlowFuse Dashboard 2 (a dev dependency, for the chart example) is loaded too.
+ * the checkout's FlowFuse Dashboard 2 (a dev dependency, for the companion) is loaded too.
  */
 export function startNodeRed(
   userDir: string,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../simulator';
+import { panelsTab } from './dashboard';
 import { DOORBELL, DOORBELL_URL_VARIABLE, doorbellTab, ringUrl, timeDoorbell } from './doorbell';
 import {
   DEMO_UNLOCK_SECRET,
@@ -31,7 +32,10 @@ import { prepareDemoFlows, type FlowNode, type PrepareResult } from './user-dir'
 /** The account token the simulator knows, written into the demo's account on first start. */
 const DEMO_TOKEN = 'demo-access-token';
 
-/** The examples the demo deploys: those of the Import menu but MQTT (no broker here), and the chart. */
+/**
+ * The examples the demo deploys: those of the Import menu but MQTT (no broker here), and the
+ * companion's chart (its read-only panel example is left out: the demo's own page has the panels).
+ */
 const DEMO_EXAMPLES = [
   '01 - Blink a lamp every minute.json',
   '02 - Unlock the door from an HTTP endpoint.json',
@@ -43,7 +47,7 @@ const DEMO_EXAMPLES = [
   '09 - React to the doorbell at once.json',
   '10 - Good night from a button.json',
   '11 - Holiday mode.json',
-  '12 - Temperature of the last day on a chart.json',
+  '02 - Temperature of the last day on a chart.json',
 ];
 
 /** Ends the demo with a message and no stack trace. */
@@ -94,7 +98,8 @@ function demoSeed(endpoint: string): {
   flows: FlowNode[];
   credentials: Record<string, Record<string, unknown>>;
 } {
-  const flows = [...demoFlows(endpoint, DEMO_EXAMPLES), ...(doorbellTab() as FlowNode[])];
+  const examples = demoFlows(endpoint, DEMO_EXAMPLES);
+  const flows = [...examples, ...(doorbellTab() as FlowNode[]), ...panelsTab(examples)];
   return { flows, credentials: accountCredentials(flows, DEMO_TOKEN) };
 }
 
@@ -119,6 +124,8 @@ function banner(
   return `
   Node-RED:   ${nodeRed.url}/   (open it: the debug sidebar shows the devices' answers;
               the "Watch devices" tab shows each change as it arrives)
+  Dashboard:  ${nodeRed.url}/dashboard   (a live panel for every simulated device: switch
+              the lamp, ring the doorbell and see its event; the front door's unlock is read-only)
   Chart:      ${nodeRed.url}/dashboard/temperature   (the sensor's last day)
   Simulator:  ${simulator.tokenapiUrl}   (token ${DEMO_TOKEN})
   Unlock:     UNLOCK_SECRET is ${DEMO_UNLOCK_SECRET} (the demo's; set your own for a real door)
@@ -127,7 +134,8 @@ function banner(
               this terminal prints how long the lamp took:
               curl -X POST ${ring} -d '{"button":0}'
               node dist/simulator/cli.js event ${DOORBELL} ring button=0 --url ${simulator.url}
-              or click "press the doorbell" on the "Simulator: press the doorbell" tab
+              or click "press the doorbell" on the "Simulator: press the doorbell" tab,
+              or "Ring the simulated doorbell" on the dashboard
   Your work:  ${options.userDir}: ${whatHappened(prepared, options.userDir)}.
               Flows and credentials (encrypted) stay across restarts; npm start -- --reset
               starts again from the demo's flows.

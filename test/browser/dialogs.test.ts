@@ -1,6 +1,6 @@
 // The dialog tour: a newcomer imports every shipped example from the Import menu into a Node-RED
 // without FlowFuse Dashboard 2, beside a flow of their own that keeps running, deploys, and opens
-// every node of ours (those of docs/examples too), in English and in Chinese (the editor's
+// every node of ours (those of the Dashboard 2 companion's examples too), in English and in Chinese (the editor's
 // language chosen by the browser's, as a person's is). Each
 // dialog, and each variant of it a mode select shows, must fit Node-RED's default dialog width:
 // no label on two lines, no select cutting its text, no row ending short of the others, no
@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+  COMPANION_EXAMPLES_DIR,
   examplePath,
-  MORE_EXAMPLES_DIR,
   prepareUserDir,
   shippedExamples,
   startNodeRed,
@@ -72,17 +72,18 @@ function readExample(file: string): FlowNode[] {
 }
 
 /**
- * The examples kept out of the Import menu (docs/examples: they need Dashboard 2). A Node-RED
- * without it cannot import them whole, so their nodes of ours stand on a tab of their own.
+ * The examples kept out of this package's Import menu (the Dashboard 2 companion's: they need
+ * Dashboard 2). A Node-RED without it cannot import them whole, so their nodes of ours stand on
+ * a tab of their own.
  */
 function moreExamples(): string[] {
   return fs
-    .readdirSync(MORE_EXAMPLES_DIR)
+    .readdirSync(COMPANION_EXAMPLES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort();
 }
 
-/** Our nodes of every example (Import menu, then docs/examples), read at run time. */
+/** Our nodes of every example (Import menu, then the companion's), read at run time. */
 function shippedNodes(): Array<{ example: string; node: FlowNode }> {
   const seen = new Set<string>();
   const found: Array<{ example: string; node: FlowNode }> = [];
@@ -99,7 +100,7 @@ function shippedNodes(): Array<{ example: string; node: FlowNode }> {
 
 // The nodes of the out-of-range checks, on a tab of their own beside the examples.
 const CHECKS_TAB = 'iotx-checks-tab';
-/** The nodes of ours of docs/examples, unwired. */
+/** The nodes of ours of the companion's examples, unwired. */
 const MORE_TAB = 'iotx-more-examples-tab';
 /** In range: its dialog reads the lamp's template. */
 const LAMP_CALL = 'iotx-check-lamp';
@@ -193,9 +194,11 @@ function checkNodes(accountId: string, endpoint: string): FlowNode[] {
   ];
 }
 
-/** The nodes of ours of docs/examples on one tab, unwired (their widgets are not loaded). */
+/** The nodes of ours of the companion's examples on one tab, unwired (their widgets are not loaded). */
 function moreExampleNodes(): FlowNode[] {
-  const nodes: FlowNode[] = [{ id: MORE_TAB, type: 'tab', label: 'docs/examples' }];
+  const nodes: FlowNode[] = [
+    { id: MORE_TAB, type: 'tab', label: 'Dashboard 2 companion examples' },
+  ];
   for (const file of moreExamples()) {
     for (const node of readExample(file)) {
       if (!node.type.startsWith('iot-explorer-') || node.type === ACCOUNT_TYPE) continue;
@@ -214,7 +217,7 @@ interface Runtime {
 /**
  * Node-RED without Dashboard 2, holding the user's own flow (the heartbeat), the examples'
  * account already set up on the simulator with a token, the check nodes and the nodes of ours of
- * docs/examples. The shipped examples come in through the Import menu, as a person's do. Node-RED
+ * the companion's examples. The shipped examples come in through the Import menu, as a person's do. Node-RED
  * itself is left in its default language: the editor's is the browser's.
  */
 async function startRuntime(): Promise<Runtime> {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+  COMPANION_EXAMPLES_DIR,
   examplePath,
   prepareUserDir,
   shippedExamples,
@@ -20,8 +21,12 @@ import { deploy, Heartbeat, HEARTBEAT_FLOW, importExample, menu } from '../suppo
 import { layoutProblems, type DrawnWire, type PlacedNode } from '../support/layout';
 
 const DASHBOARD = '@flowfuse/node-red-dashboard';
-/** The example kept out of the Import menu because it needs Dashboard 2. */
-const CHART_EXAMPLE = '12 - Temperature of the last day on a chart.json';
+/** The examples that need Dashboard 2: the companion package's, out of this package's Import menu. */
+const COMPANION_EXAMPLES = fs
+  .readdirSync(COMPANION_EXAMPLES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const CHART_EXAMPLE = '02 - Temperature of the last day on a chart.json';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -167,10 +172,9 @@ describe('the shipped examples in the editor', function () {
           assert.notEqual(node.type, 'global-config', `${file}: a module hint`);
         }
       }
-      assert.ok(!examples.includes(CHART_EXAMPLE), 'the chart example is not in the Import menu');
     });
 
-    it('names the module the chart example needs and offers to install it (docs/examples)', async function () {
+    it("names the module the companion's chart example needs and offers to install it", async function () {
       // First, while nothing clashes with the example's ids: Node-RED reads the example's
       // module hint then (after a clash it lists the unknown node types instead).
       const page = browser!.page;
@@ -185,7 +189,7 @@ describe('the shipped examples in the editor', function () {
       await notice.waitFor({ state: 'visible' });
       assert.match((await notice.textContent()) ?? '', new RegExp(DASHBOARD.replace('/', '\\/')));
       assert.equal(await notice.locator('button', { hasText: 'Install all' }).count(), 1);
-      await shot(page, 'example-12-module-missing');
+      await shot(page, 'example-chart-module-missing');
       // Not deployed, and taken back: the user's flow runs on.
       await page.evaluate(() => RED.actions.invoke('core:undo'));
       await page.waitForFunction(() => RED.nodes.filterNodes({ type: 'unknown' }).length === 0);
@@ -235,7 +239,7 @@ describe('the shipped examples in the editor', function () {
         userDir,
         endpoint: sim.tokenapiUrl,
         accessToken: 'demo-access-token',
-        examples: [...shippedExamples(), CHART_EXAMPLE],
+        examples: [...shippedExamples(), ...COMPANION_EXAMPLES],
       });
       red = await startNodeRed(userDir, 0);
       browser = await launchBrowser();
@@ -247,12 +251,16 @@ describe('the shipped examples in the editor', function () {
       await browser.page.waitForFunction(() => Boolean(RED.nodes.getType('ui-chart')));
     });
 
-    for (const file of [...shippedExamples(), CHART_EXAMPLE]) {
-      it(`"${file.replace(/\.json$/, '')}"`, async function () {
+    const companion = (file: string): boolean => COMPANION_EXAMPLES.includes(file);
+    for (const file of [...shippedExamples(), ...COMPANION_EXAMPLES]) {
+      it(`"${file.replace(/\.json$/, '')}"${companion(file) ? ' (Dashboard 2 companion)' : ''}`, async function () {
         const page = browser!.page;
         const tab = readExample(file).find((n) => n.type === 'tab')!;
         const drawn = await drawnTab(page, tab.id);
-        await shot(page, `example-layout-${file.slice(0, 2)}`);
+        await shot(
+          page,
+          `example-layout-${companion(file) ? 'companion-' : ''}${file.slice(0, 2)}`,
+        );
         assert.deepEqual(layoutProblems(drawn.nodes, drawn.wires), []);
       });
     }

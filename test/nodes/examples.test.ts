@@ -205,23 +205,4 @@ describe('the example flows, run against the simulator', function () {
       ],
     );
   });
-
-  it("12: hands the chart the sensor's last day as [{x, y}] numbers, replacing its data", async function () {
-    const stored = exampleNodes('12 - Temperature of the last day on a chart.json');
-    const chart = stored.find((n) => n.type === 'ui-chart')!;
-    // The chart reads x and y from each point and replaces its data with each message.
-    assert.equal(chart.xAxisProperty, 'x');
-    assert.equal(chart.yAxisProperty, 'y');
-    assert.equal(chart.action, 'replace');
-    const flow = exampleFlow('12 - Temperature of the last day on a chart.json', sim.tokenapiUrl);
-    await helper.load([...NODES, ...CORE], flow, credentials());
-    const points = nextOn(chart.id);
-    helper.getNode(named(flow, 'inject', 'every 10 min (and at deploy)')).receive({});
-    const msg = await points;
-    assert.equal(msg.topic, '客厅 living room');
-    const data = msg.payload as Array<{ x: number; y: number }>;
-    assert.ok(data.length >= 140, `${data.length} points`);
-    assert.ok(data.every((p) => typeof p.x === 'number' && typeof p.y === 'number'));
-    assert.ok(Date.now() - data[0].x <= 24 * 3600 * 1000);
-  });
 });

@@ -15,7 +15,7 @@ const MODULE_HINT = 'global-config';
 const OUTSIDE = ['mqtt in', 'mqtt out'];
 const OUTSIDE_CONFIG = ['mqtt-broker'];
 
-/** An example file's nodes, as stored (in examples/, or docs/examples/ for those needing a module). */
+/** An example file's nodes, as stored (in examples/, or the Dashboard 2 companion's examples/). */
 export function exampleNodes(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[];
 }

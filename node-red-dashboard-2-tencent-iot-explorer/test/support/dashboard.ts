@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import {
-  PROJECT_ROOT,
+  COMPANION_PACKAGE,
+  COMPANION_ROOT,
+  PACKAGE_NAME,
   prepareUserDir,
   startNodeRed,
   type NodeRedInstance,
@@ -17,9 +19,8 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../../
 import type { DeviceView, PanelView } from '../../lib/panel/panel-hub';
 import { applyMessage, panelMessageOf } from '../../lib/panel/protocol';
 
-export const COMPANION_ROOT = path.join(PROJECT_ROOT, 'node-red-dashboard-2-tencent-iot-explorer');
-export const MAIN_PACKAGE = '@homeflow/node-red-tencent-iot-explorer';
-export const COMPANION_PACKAGE = '@homeflow/node-red-dashboard-2-tencent-iot-explorer';
+export { COMPANION_PACKAGE, COMPANION_ROOT };
+export const MAIN_PACKAGE = PACKAGE_NAME;
 export const WIDGET = 'ui-iot-explorer-device';
 export const DEMO_TOKEN = 'demo-access-token';
 
@@ -216,9 +217,9 @@ export async function flowRecord(red: NodeRedInstance): Promise<FlowRecord> {
 }
 
 /**
- * A user directory where Node-RED finds both packages as a palette install leaves them:
- * each a direct dependency in its package.json, linked into its node_modules (Dashboard 2 looks
- * for widgets only there), with `flows` and the account's token.
+ * A user directory where Node-RED finds both packages as a palette install leaves them (each a
+ * direct dependency in its package.json, linked into its node_modules: Dashboard 2 looks for
+ * widgets only there; demo/launch.ts lays that out), with `flows` and the account's token.
  */
 export function preparePanelUserDir(
   userDir: string,
@@ -227,16 +228,6 @@ export function preparePanelUserDir(
   settingsTail = '',
 ): void {
   prepareUserDir({ userDir, endpoint: '', accessToken: DEMO_TOKEN, examples: [], lang });
-  const link = path.join(userDir, 'node_modules', COMPANION_PACKAGE);
-  fs.rmSync(link, { force: true, recursive: true });
-  fs.symlinkSync(COMPANION_ROOT, link, 'dir');
-  const pkg = JSON.parse(fs.readFileSync(path.join(userDir, 'package.json'), 'utf8'));
-  pkg.dependencies = {
-    ...pkg.dependencies,
-    [MAIN_PACKAGE]: `file:${PROJECT_ROOT}`,
-    [COMPANION_PACKAGE]: `file:${COMPANION_ROOT}`,
-  };
-  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify(pkg, null, 2));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
   if (settingsTail) fs.appendFileSync(path.join(userDir, 'settings.js'), `\n${settingsTail}\n`);
   const accounts = flows.filter((n) => n.type === 'iot-explorer-account');
