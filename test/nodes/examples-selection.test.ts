@@ -17,7 +17,7 @@ describe('example 15, all the lamps off at midnight, against the simulator', fun
   useRuntimeAndSimulator((started) => (sim = started), { fixture: 'home' }, FAST_PUSH_SETTINGS);
 
   it('does nothing on deploy; at midnight switches every lamp off in one message', async function () {
-    const file = '15 - All the lamps off at midnight.json';
+    const file = '14 - All the lamps off at midnight.json';
     const inject = exampleNodes(file).find((n) => n.type === 'inject')!;
     assert.equal(inject.crontab, '00 00 * * *');
     assert.equal(inject.once, false);
