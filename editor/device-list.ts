@@ -22,14 +22,20 @@ function showAlias($row: JQuery): void {
   $row.find('.iotx-device-alias').text(alias).attr('title', alias);
 }
 
-/** Names the listed devices by `devices` (the account's, as the device picker reads them). */
+/**
+ * Names the listed devices by `devices` (the account's, as the device picker reads them); a
+ * device shared with the user is marked so before its name.
+ */
 export function showAliases(
   $list: JQuery,
-  devices: ReadonlyArray<DeviceRef & { aliasName?: string }>,
+  devices: ReadonlyArray<DeviceRef & { aliasName?: string; shared?: boolean }>,
 ): void {
   const names = new Map<string, string>();
   for (const d of devices) {
-    if (d.aliasName && d.aliasName !== d.deviceName) names.set(DeviceId.format(d), d.aliasName);
+    const alias = d.aliasName && d.aliasName !== d.deviceName ? d.aliasName : '';
+    // The mark first: a long name is cut at its end.
+    const name = d.shared ? (alias ? `${t('sharedMark')} · ${alias}` : t('sharedMark')) : alias;
+    if (name) names.set(DeviceId.format(d), name);
   }
   aliasesOf.set($list[0], names);
   $list.editableList('items').each(function () {

@@ -5,7 +5,7 @@
 import type { DeviceRef } from './lists';
 import type { StoredDeviceEntry } from '../lib/shared/node-settings';
 import { input } from './fields';
-import { devicePicker } from './pickers/device';
+import { devicePicker, type DevicePicker } from './pickers/device';
 
 /** The canvas label of a one-device node: its name, the literal DeviceName, or the palette's. */
 export function deviceLabel(node: RedEditorNode, type: string): string {
@@ -14,8 +14,8 @@ export function deviceLabel(node: RedEditorNode, type: string): string {
   return (typeof device === 'string' && device) || node._(`${type}.paletteLabel`);
 }
 
-export function devicePickerBeforeProduct(): void {
-  devicePicker({ before: input('productId').closest('.form-row') });
+export function devicePickerBeforeProduct(): DevicePicker {
+  return devicePicker({ before: input('productId').closest('.form-row') });
 }
 
 export function storedDevices(node: RedEditorNode): StoredDeviceEntry[] {

@@ -94,6 +94,7 @@ interface JQuery<E extends HTMLElement = HTMLElement> {
   closest(selector: string): JQuery;
   filter(test: (this: HTMLElement, index: number) => boolean): JQuery;
   first(): JQuery;
+  add(other: JQuery): JQuery;
   each(callback: (this: HTMLElement, index: number) => void): this;
   on(events: string, handler: JQueryEventHandler): this;
   on(events: string, selector: string, handler: JQueryEventHandler): this;

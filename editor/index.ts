@@ -23,6 +23,7 @@ import { automation } from '../nodes/iot-explorer-automation/editor';
 import { history } from '../nodes/iot-explorer-history/editor';
 import { home } from '../nodes/iot-explorer-home/editor';
 import { actionPicker } from './pickers/action';
+import { validSelection } from './selection';
 import { devicePicker } from './pickers/device';
 import { propertyPicker } from './pickers/property';
 import { addStyles, markDialog } from './style';
@@ -44,10 +45,7 @@ const api = {
     },
   },
   action,
-  control: {
-    ...control,
-    label: (node: RedEditorNode) => deviceLabel(node, 'iot-explorer-control'),
-  },
+  control,
   state: { ...state, label: (node: RedEditorNode) => deviceLabel(node, 'iot-explorer-state') },
   status,
   watch,
@@ -55,6 +53,8 @@ const api = {
   automation,
   history,
   home,
+  /** The Target of the watch, control and call-action nodes (editor/selection.ts). */
+  selection: { validSelection },
 
   // The parts, for nodes of other packages' shape and for new nodes.
   TARGET_TYPES,

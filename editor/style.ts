@@ -48,6 +48,11 @@ const CSS = `
 .${DIALOG_CLASS} .form-row.iotx-nested > label:first-child + div {
   flex: 1 1 100%; margin: 8px 0 0 20px; }
 
+/* A dialog with a Target shows the rows of its mode only (editor/selection.ts). The picker's
+   line shows itself (an inline display) when it has news: hidden rows stay hidden. */
+.iotx-selection-filter .iotx-for-devices, .iotx-selection-devices .iotx-for-filter {
+  display: none !important; }
+
 .iotx-form { margin-bottom: 12px; }
 .${DIALOG_CLASS} .iotx-array-item > :first-child { flex: 1 1 0; min-width: 0; }
 .${DIALOG_CLASS} .iotx-array-item > button { margin-left: var(--iotx-gap); }

@@ -16,6 +16,7 @@ import {
   shortValue,
   type DataTemplate,
 } from '../lib/shared/data-template';
+import { storedFilter, storedMode } from './home-choices';
 import { problemText, t } from './i18n';
 
 /** Templates the editor has read, by account node id and ProductId. */
@@ -47,7 +48,7 @@ export function rememberTemplate(accountId: string, productId: string, raw: unkn
   try {
     RED.nodes.eachNode((node) => {
       if (!CHECKED_TYPES.includes(node.type) || node.account !== accountId) return;
-      if (literalOf(node.productId, node.productIdType) !== productId) return;
+      if (fieldsOf(node).productId() !== productId) return;
       const before = node.valid;
       RED.editor.validateNode(node);
       changed ||= node.valid !== before;
@@ -82,6 +83,19 @@ interface Fields {
   type(name: string): string;
   /** A typed field's literal text, or '' when it comes from msg, flow, global or env. */
   literal(name: string): string;
+  /**
+   * The product whose template decides the node's fields: the literal ProductId, or for a
+   * selection of the home the product its filter names ('' when it names none: its devices may
+   * be of several products, and each device lacking a property or action is skipped).
+   */
+  productId(): string;
+}
+
+/** The product a selection's filter names, when the node selects by filter; else undefined. */
+function filterProduct(mode: unknown, filter: unknown): string | undefined {
+  if (storedMode(mode) !== 'filter') return undefined;
+  const read = storedFilter(filter);
+  return 'filter' in read ? (read.filter.productId ?? '') : '';
 }
 
 function fieldsOf(node: RedEditorNode): Fields {
@@ -90,20 +104,27 @@ function fieldsOf(node: RedEditorNode): Fields {
     // A TypedInput keeps its value in its own input and its type in the hidden `<name>Type`.
     const read = (name: string): string => String($(`#node-input-${name}`).val() ?? '');
     const type = (name: string): string => read(`${name}Type`) || 'str';
+    const literal = (name: string): string => literalOf(read(name), type(name));
     return {
       account: read('account'),
       type,
-      literal: (name) => literalOf(read(name), type(name)),
+      literal,
+      productId: () =>
+        filterProduct(read('selection'), {
+          productId: $('#node-input-iotx-filter-product').val(),
+        }) ?? literal('productId'),
     };
   }
   const type = (name: string): string => {
     const value = node[`${name}Type`];
     return typeof value === 'string' && value ? value : 'str';
   };
+  const literal = (name: string): string => literalOf(node[name], type(name));
   return {
     account: typeof node.account === 'string' ? node.account : '',
     type,
-    literal: (name) => literalOf(node[name], type(name)),
+    literal,
+    productId: () => filterProduct(node.selection, node.selectionFilter) ?? literal('productId'),
   };
 }
 
@@ -126,7 +147,7 @@ function jsonObject(
 
 /** The action a call action node names, when the editor has its product's template. */
 function namedAction(fields: Fields): { template: DataTemplate; actionId: string } | undefined {
-  const template = knownTemplate(fields.account, fields.literal('productId'));
+  const template = knownTemplate(fields.account, fields.productId());
   const actionId = fields.literal('actionId');
   return template && actionId ? { template, actionId } : undefined;
 }
@@ -180,7 +201,7 @@ export function controlData(
   const read = jsonObject(label, value);
   if ('problem' in read) return read.problem;
   if (Object.keys(read.value).length === 0) return t('noData', { field: label });
-  const template = knownTemplate(fields.account, fields.literal('productId'));
+  const template = knownTemplate(fields.account, fields.productId());
   const problem = template ? checkControlData(template, read.value) : undefined;
   return problem ? problemText(problem) : true;
 }

@@ -12,13 +12,22 @@ export interface ActionPickerOptions {
   before: JQuery;
   accountField?: string;
   productField?: string;
+  /**
+   * The product whose actions to offer, when it is not the ProductId field's (a selection of
+   * the home); '' means the field's.
+   */
+  productId?: () => string;
   actionField?: string;
   /** `byUser` is false when the saved ActionId was found again on opening the dialog. */
   onPick?(action: TemplateAction, how: { byUser: boolean }): void;
   onTemplate?(template: Record<string, unknown>): void;
 }
 
-export function actionPicker(options: ActionPickerOptions): { reload: () => void } {
+export function actionPicker(options: ActionPickerOptions): {
+  reload: () => void;
+  /** Asks for the product named now, unless it is the one already read. */
+  refresh: () => void;
+} {
   const $account = $(options.accountField ?? '#node-input-account');
   const productField = options.productField ?? 'productId';
   const actionField = options.actionField ?? 'actionId';
@@ -40,7 +49,8 @@ export function actionPicker(options: ActionPickerOptions): { reload: () => void
     placeholderOption($action, key);
   }
 
-  const template = productTemplate($account, () => literal(productField), {
+  const productId = (): string => options.productId?.() || literal(productField);
+  const template = productTemplate($account, productId, {
     none: () => waiting('pickDeviceFirst'),
     loading: () => waiting('loading'),
     failed(error) {
@@ -73,5 +83,5 @@ export function actionPicker(options: ActionPickerOptions): { reload: () => void
   $(`#node-input-${productField}`).on('change', template.load);
   $account.on('change', template.reload);
   template.load();
-  return { reload: template.reload };
+  return { reload: template.reload, refresh: template.load };
 }

@@ -1,5 +1,6 @@
-// The device picker: a family select and a device select fed by the account. Picking a device
-// fills the ProductId and DeviceName fields (as literal text), or adds it to a device list.
+// The device picker: a family select and a device select fed by the account: the family's
+// devices by room, then those other users share with the user ("Shared with me"). Picking a
+// device fills the ProductId and DeviceName fields (as literal text), or adds it to a device list.
 
 import type { DeviceSummary, FamilySummary } from '../../lib/shared/admin-api';
 import { DeviceId } from '../../lib/shared/device-id';
@@ -28,6 +29,8 @@ export interface DevicePicker {
   selected(): DeviceSummary | undefined;
   /** Says again what a pick does, once the dialog shows or hides the list picks go to. */
   targetChanged(): void;
+  /** The picker's rows (family, device, the line under them), for a dialog that hides them. */
+  rows: JQuery;
 }
 
 /**
@@ -43,9 +46,15 @@ function deviceText(device: DeviceSummary): string {
   );
 }
 
-/** The option's tooltip: the device's two ids and its room. */
+/** The option's tooltip: the device's two ids, and its room or who shared it. */
 function deviceTitle(device: DeviceSummary): string {
-  return DeviceId.format(device) + (device.roomName ? ` · ${device.roomName}` : '');
+  const where = device.shared ? sharedText(device) : device.roomName;
+  return DeviceId.format(device) + (where ? ` · ${where}` : '');
+}
+
+/** "Shared with you by …", or without the sharer when the service does not name them. */
+function sharedText(device: DeviceSummary): string {
+  return device.sharedBy ? t('sharedBy', { user: device.sharedBy }) : t('sharedWithYou');
 }
 
 export function devicePicker(options: DevicePickerOptions): DevicePicker {
@@ -66,6 +75,8 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   let generation = 0;
   /** Whether the family's devices are listed in the select (the line says how many). */
   let listed = false;
+  /** Whether the account has a family to list (else only devices shared with the user). */
+  let hasFamily = true;
 
   /** The device list picks go to now, or null for the ProductId and DeviceName fields. */
   function targetList(): JQuery | null {
@@ -76,8 +87,14 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   /** The line under the picker: how many devices, and what picking one does. */
   function showFound(): void {
     if (!listed) return;
-    const found = targetList() ? 'devicesFoundList' : 'devicesFound';
-    showInfo($line, tCount(found, devices.length), true);
+    const shared = devices.filter((d) => d.shared).length;
+    const owned = devices.length - shared;
+    const toList = targetList() !== null;
+    const text = hasFamily
+      ? tCount(toList ? 'devicesFoundList' : 'devicesFound', owned) +
+        (shared ? ` ${tCount('sharedFound', shared)}` : '')
+      : `${tCount('sharedOnly', shared)} ${t(toList ? 'pickAdds' : 'pickFills')}`;
+    showInfo($line, text, true);
   }
 
   function loadFamilies(): void {
@@ -94,10 +111,9 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
         return;
       }
       $family.empty();
-      if (families.length === 0) {
-        placeholderOption($device, 'unavailable');
-        return placeholderOption($family, 'noFamilies');
-      }
+      hasFamily = families.length > 0;
+      // Without a family of its own, the account may still have devices shared with it.
+      if (!hasFamily) placeholderOption($family, 'noFamilies');
       for (const f of families) {
         $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
       }
@@ -110,8 +126,10 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     const familyId = String($family.val() ?? '');
     placeholderOption($device, 'loading');
     listed = false;
-    if (!familyId) return placeholderOption($device, 'pickDevice');
-    requestForAccountField<DeviceSummary[]>($account, 'devices', { familyId }, (error, list) => {
+    if (!familyId && hasFamily) return placeholderOption($device, 'pickDevice');
+    // The answer holds the family's devices, then those shared with the user.
+    const asked = hasFamily ? { familyId } : {};
+    requestForAccountField<DeviceSummary[]>($account, 'devices', asked, (error, list) => {
       if (mine !== generation) return;
       if (error || !list) {
         placeholderOption($device, 'unavailable');
@@ -119,14 +137,20 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
         return;
       }
       devices = list;
-      placeholderOption($device, list.length ? 'pickDevice' : 'noDevices');
-      const rooms = new Map<string, JQuery>();
+      placeholderOption(
+        $device,
+        list.length ? 'pickDevice' : hasFamily ? 'noDevices' : 'noSharedDevices',
+      );
+      // One group per room, in the order the rooms come; the shared devices' group last.
+      const groups = new Map<string, JQuery>();
+      const sharedGroup = t('sharedWithMe');
       list.forEach((d, i) => {
-        const room = d.roomName || t('defaultRoom');
-        let $group = rooms.get(room);
+        const group = d.shared ? sharedGroup : d.roomName || t('defaultRoom');
+        let $group = groups.get(`${d.shared}:${group}`);
         if (!$group) {
-          $group = $('<optgroup></optgroup>').attr('label', room).appendTo($device);
-          rooms.set(room, $group);
+          $group = $('<optgroup></optgroup>').attr('label', group).appendTo($device);
+          if (d.shared) $group.addClass('iotx-shared-devices');
+          groups.set(`${d.shared}:${group}`, $group);
         }
         $('<option></option>')
           .val(String(i))
@@ -183,9 +207,17 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
     } else {
       setLiteral(productField, device.productId);
       setLiteral(deviceField, device.deviceName);
+      // A shared device is used as an owned one; the line says whose it is.
+      if (device.shared) showInfo($line, sharedText(device), true);
+      else showFound();
     }
     options.onPick?.(device);
   });
   loadFamilies();
-  return { reload: loadFamilies, selected, targetChanged: showFound };
+  return {
+    reload: loadFamilies,
+    selected,
+    targetChanged: showFound,
+    rows: $rowFamily.add($rowDevice).add($line),
+  };
 }

@@ -65,6 +65,7 @@ export function openAccount(options: AccountOptions): OpenAccount {
     tokenExpireAt: settings.tokenExpireAt,
     authMode: settings.authMode,
     signIn: settings.authMode === 'signin' ? { ...settings.signIn } : undefined,
+    maxSelection: settings.maxSelection,
   };
 
   const signInSettings =

@@ -20,6 +20,8 @@ export interface AccountSettings {
   pushUrl: string;
   /** Minutes between reads of the home (families, rooms, devices). */
   homeRefreshMinutes: number;
+  /** Devices a selection (control, call action, watch) works on at most. */
+  maxSelection: number;
   /** The sign-in settings, blanks as the sign-in reads them ('' appapi: from the endpoint). */
   signIn: {
     appKey: string;
@@ -43,4 +45,6 @@ export interface DeployedAccountSettings {
   authMode?: AuthMode;
   /** A sign-in account's settings as deployed (its credentials are the stored ones). */
   signIn?: Partial<Record<SignInSetting, string>>;
+  /** Devices a selection works on at most; absent: DEFAULT_MAX_SELECTION (lib/shared/home.ts). */
+  maxSelection?: number;
 }

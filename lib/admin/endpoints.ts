@@ -7,7 +7,13 @@
 
 import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { ApiClient, DEFAULT_TIMEOUT_MS, type CallOptions, type RoomInfo } from '../api/client';
+import {
+  ApiClient,
+  DEFAULT_TIMEOUT_MS,
+  type CallOptions,
+  type RoomInfo,
+  type SharedDevice,
+} from '../api/client';
 import { SideLane } from '../api/flow-control';
 import type { AutomationSummary, SceneSummary } from '../api/scenes';
 import { IotExplorerError, LocalErrorCode, unexpectedError } from '../errors/errors';
@@ -389,33 +395,63 @@ export async function listFamilies(
   return client.getFamilies(call);
 }
 
-/** The devices of one family, every room, with room names and online state. */
+/**
+ * The devices the user can pick: those of one family (every room, with room names), then those
+ * other users share with the user (`shared`, with `sharedBy` where the reply names the sharer),
+ * each with its online state. Without a family: the shared devices alone (a user with no family
+ * of their own, such as an account kept for automations, still has them to pick).
+ */
 export async function listDevices(
   client: ApiClient,
-  familyId: string,
+  familyId: string | undefined,
   call: CallOptions = {},
 ): Promise<DeviceSummary[]> {
-  const devices = await client.getFamilyDevices(familyId, call);
-  // Room names and online state only decorate the list: a failure there leaves them blank.
-  const rooms = await client.getRooms(familyId, call).catch((): RoomInfo[] => []);
+  // The shared devices only complete the family's list: without a family they are the list.
+  const sharedRead = client.getSharedDevices(call);
+  const [owned, shared, rooms] = await Promise.all([
+    familyId === undefined ? [] : client.getFamilyDevices(familyId, call),
+    familyId === undefined ? sharedRead : sharedRead.catch((): SharedDevice[] => []),
+    // Room names and online state only decorate the list: a failure there leaves them blank.
+    familyId === undefined ? [] : client.getRooms(familyId, call).catch((): RoomInfo[] => []),
+  ]);
   const roomNames = new Map(rooms.map((r) => [r.roomId, r.roomName]));
-  const online = await client
-    .getDeviceStatuses(
-      devices.map((d) => d.deviceId),
-      call,
-    )
-    .then(({ statuses }) => new Map(statuses.map((s) => [s.deviceId, s.online])))
-    .catch(() => new Map<string, boolean>());
-  return devices.map((d) => ({
-    familyId,
-    productId: d.productId,
-    deviceName: d.deviceName,
-    deviceId: d.deviceId,
-    aliasName: d.aliasName,
-    roomId: d.roomId,
-    roomName: roomNames.get(d.roomId) ?? '',
-    online: online.get(d.deviceId),
-  }));
+  // A device the user owns and also has shared with them (a slip of the service) is listed once.
+  const ownedIds = new Set(owned.map((d) => d.deviceId));
+  const sharedOnly = shared.filter((d) => !ownedIds.has(d.deviceId));
+  const ids = [...owned, ...sharedOnly].map((d) => d.deviceId);
+  const online =
+    ids.length === 0
+      ? new Map<string, boolean>()
+      : await client
+          .getDeviceStatuses(ids, call)
+          .then(({ statuses }) => new Map(statuses.map((s) => [s.deviceId, s.online])))
+          .catch(() => new Map<string, boolean>());
+  return [
+    ...owned.map((d): DeviceSummary => ({
+      familyId: familyId ?? '',
+      productId: d.productId,
+      deviceName: d.deviceName,
+      deviceId: d.deviceId,
+      aliasName: d.aliasName,
+      roomId: d.roomId,
+      roomName: roomNames.get(d.roomId) ?? '',
+      online: online.get(d.deviceId),
+      shared: false,
+      sharedBy: null,
+    })),
+    ...sharedOnly.map((d): DeviceSummary => ({
+      familyId: '',
+      productId: d.productId,
+      deviceName: d.deviceName,
+      deviceId: d.deviceId,
+      aliasName: d.aliasName,
+      roomId: '',
+      roomName: '',
+      online: online.get(d.deviceId),
+      shared: true,
+      sharedBy: d.sharedBy,
+    })),
+  ];
 }
 
 export async function getProduct(
@@ -499,8 +535,7 @@ function requiredText(value: unknown, field: string): string {
 const QUESTIONS: { [Q in AdminQuestion]: AdminHandler<unknown> } = {
   user: (account) => getUser(account),
   families: ({ client, call }) => listFamilies(client, call),
-  devices: ({ client, call }, body) =>
-    listDevices(client, requiredText(body.familyId, 'familyId'), call),
+  devices: ({ client, call }, body) => listDevices(client, text(body.familyId), call),
   product: ({ client, call }, body) =>
     getProduct(client, requiredText(body.productId, 'productId'), call),
   scenes: ({ client, call }, body) =>

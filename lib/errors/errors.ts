@@ -26,6 +26,12 @@ export const LocalErrorCode = {
   ReadLimit: 'IOTX_READ_LIMIT',
   /** A device left the user's home while a node used it: removed from its family, or unshared. */
   DeviceGone: 'IOTX_DEVICE_GONE',
+  /** A selection matched no device of the home (or only devices it skipped): nothing was sent. */
+  NoMatch: 'IOTX_NO_MATCH',
+  /** A selection matched more devices than the account's maxSelection: nothing was sent. */
+  SelectionTooLarge: 'IOTX_SELECTION_TOO_LARGE',
+  /** Some devices of a selection failed; each device's result is in msg.payload. */
+  PartialFailure: 'IOTX_PARTIAL_FAILURE',
   /**
    * A fault that is not the user's input, the network or the API: a bug in the package or in the
    * runtime around it. The one code for it, so a catch node never mistakes it for bad input.

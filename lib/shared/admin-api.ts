@@ -62,16 +62,27 @@ export interface FamilySummary {
   role: number;
 }
 
+/**
+ * A device the `devices` question lists: one of the family asked about, or one another user
+ * shares with the user (listed after the family's, whatever family was asked about).
+ */
 export interface DeviceSummary {
+  /** The family asked about; '' for a shared device (it is in no family of the user's). */
   familyId: string;
   productId: string;
   deviceName: string;
   deviceId: string;
   aliasName: string;
+  /** '' for a shared device. */
   roomId: string;
+  /** '' for the default room and for a shared device. */
   roomName: string;
   /** Undefined when the status could not be read. */
   online?: boolean;
+  /** True for a device another user shares with this one. */
+  shared: boolean;
+  /** Who shared it (the sharer's user id), where the service says so; else null. */
+  sharedBy: string | null;
 }
 
 export interface ProductSummary {

@@ -5,6 +5,7 @@
  * written by hand or imported from an example; each node's migration reads it with these.
  * Free of Node.js APIs: the editor bundle imports it too.
  */
+import { isEmptyFilter, readHomeFilter, type Selection, type SelectionMode } from './home';
 
 /** A value a node property may hold in a saved flow. */
 export type StoredValue = string | number | boolean | readonly unknown[];
@@ -183,3 +184,46 @@ export type StoredDeviceEntry = StoredDeviceRow | string;
 
 /** A device list as stored: editor rows, or 'PID/DN' texts in hand-written flows. */
 export type StoredDeviceList = StoredDeviceRow[] | string[];
+
+// --- Selections ------------------------------------------------------------------------------
+
+/**
+ * What the watch, control and call-action nodes take when their saved configuration lacks a
+ * selection: the devices they list (every flow saved before selections existed), no filter.
+ */
+export const SELECTION_ABSENT = { selection: 'devices' } as const satisfies AbsentMeans;
+
+/** The two stored properties of a selection (lib/shared/home.ts: Selection). */
+export interface StoredSelection {
+  /** `devices` (the listed devices; also what an absent one means) or `filter`. */
+  selection?: unknown;
+  /** A HomeFilter object: `{familyId?, roomId?, productId?, shared?, online?}`. */
+  selectionFilter?: unknown;
+}
+
+/**
+ * A node's selection as stored. `filter` with a filter that is not one (`wrong` names the field)
+ * or sets no field (`empty`) is a configuration error the node reports: a filter matching the
+ * whole home is never what an absent field was meant to say.
+ */
+export interface StoredSelectionRead {
+  selection: Selection;
+  /** The filter's wrong field (`filter.roomId`, …), when the stored filter is not one. */
+  wrong?: string;
+  /** True for a `filter` selection whose filter sets no field. */
+  empty?: boolean;
+}
+
+export function storedSelection(stored: StoredSelection): StoredSelectionRead {
+  const mode = choice<SelectionMode>(
+    stored.selection,
+    ['devices', 'filter'],
+    SELECTION_ABSENT.selection,
+  );
+  if (mode === 'devices') return { selection: { mode } };
+  const read = readHomeFilter(stored.selectionFilter ?? {});
+  if ('wrong' in read) return { selection: { mode, filter: {} }, wrong: read.wrong };
+  return isEmptyFilter(read.filter)
+    ? { selection: { mode, filter: read.filter }, empty: true }
+    : { selection: { mode, filter: read.filter } };
+}

@@ -1,5 +1,6 @@
 // The account config node's dialog: the endpoint presets, the sign-in rows, the ExpireAt hint,
-// the push URL with the one it derives, the flow-control defaults and the Test connection button.
+// the push URL with the one it derives, the flow-control and home defaults (the home's refresh,
+// the devices a selection may act on) and the Test connection button.
 
 import {
   ACCOUNT_CREDENTIALS,
@@ -16,6 +17,7 @@ import {
   pushUrlFor,
 } from '../../lib/shared/push-url';
 import type { UserSummary } from '../../lib/shared/admin-api';
+import { DEFAULT_HOME_REFRESH_MINUTES, DEFAULT_MAX_SELECTION } from '../../lib/shared/home';
 import { accountRequest, dialogBody } from '../../editor/account-requests';
 import { showInfo, showProblem } from '../../editor/feedback';
 import { input, showAbsentAsRuntime } from '../../editor/fields';
@@ -43,6 +45,13 @@ export const validate = {
   },
   expireAt(this: void, v: string | number | undefined): boolean {
     return isValidExpireAt(v);
+  },
+  /**
+   * A whole number of at least 1, or blank or absent (a flow saved before the setting existed):
+   * the default, which the dialog shows as a placeholder.
+   */
+  count(this: void, v: string | number | undefined): boolean {
+    return v === undefined || v === '' || (/^\d+$/.test(String(v).trim()) && Number(v) >= 1);
   },
   /** Blank (derived from the endpoint) or a ws:/wss: URL, by the runtime's own rule. */
   pushUrl(this: void, v: string | undefined): boolean {
@@ -135,6 +144,8 @@ export function prepare(node: RedEditorNode): void {
   // The runtime's defaults, for a field left blank.
   field('maxInFlight').attr('placeholder', String(DEFAULT_MAX_IN_FLIGHT));
   field('maxQueue').attr('placeholder', String(DEFAULT_MAX_QUEUE));
+  field('homeRefreshMinutes').attr('placeholder', String(DEFAULT_HOME_REFRESH_MINUTES));
+  field('maxSelection').attr('placeholder', String(DEFAULT_MAX_SELECTION));
 
   const signIn = (): boolean => $mode.val() === 'signin';
 

@@ -11,7 +11,7 @@ import {
 } from '../../lib/shared/account';
 import type { AccountSettings, AuthMode } from '../../lib/account/settings';
 import { parseExpireAt } from '../../lib/shared/expire-at';
-import { DEFAULT_HOME_REFRESH_MINUTES } from '../../lib/shared/home';
+import { DEFAULT_HOME_REFRESH_MINUTES, DEFAULT_MAX_SELECTION } from '../../lib/shared/home';
 import {
   choice,
   count,
@@ -39,6 +39,8 @@ export const ABSENT = {
   pushUrl: '',
   /** The home (families, rooms, devices) is read again this often, in minutes. */
   homeRefreshMinutes: DEFAULT_HOME_REFRESH_MINUTES,
+  /** A selection (control, call action) acts on at most this many devices; absent before selections: 50. */
+  maxSelection: DEFAULT_MAX_SELECTION,
 } as const satisfies AbsentMeans;
 
 /** The account's stored properties (its secrets are credentials, not here). */
@@ -61,6 +63,8 @@ export interface StoredAccount extends StoredVersion, Partial<Record<SignInSetti
   pushUrl?: string;
   /** Minutes between reads of the home; absent before the home model: 10. */
   homeRefreshMinutes?: string | number;
+  /** Devices a selection acts on at most; absent before selections: 50. */
+  maxSelection?: string | number;
 }
 
 // What the account runs with is the account's own type (lib/account/): it owns its settings.
@@ -87,6 +91,7 @@ export function migrateAccount(stored: StoredAccount): AccountSettings {
     tokenExpireAt: authMode === 'token' ? parseExpireAt(saved.tokenExpireAt) : undefined,
     pushUrl: trimmed(saved.pushUrl) || ABSENT.pushUrl,
     homeRefreshMinutes: count(saved.homeRefreshMinutes, 1, ABSENT.homeRefreshMinutes),
+    maxSelection: count(saved.maxSelection, 1, ABSENT.maxSelection),
     signIn: {
       appKey: trimmed(saved.appKey),
       loginType: choice(saved.loginType, ['phone', 'email'], ABSENT.loginType),

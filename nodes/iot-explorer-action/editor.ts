@@ -1,4 +1,5 @@
-// The call action node's dialog: device and action pickers, and the InputParams form.
+// The call action node's dialog: its target (one device, with the device picker, or a place in
+// the home), the action picker and the InputParams form.
 
 import {
   deviceTargetFields,
@@ -10,6 +11,7 @@ import {
 import { inputParamsForm } from '../../editor/input-form';
 import { actionPicker } from '../../editor/pickers/action';
 import { devicePicker } from '../../editor/pickers/device';
+import { selectionEditor, selectsByFilter, type SelectionEditor } from '../../editor/selection';
 import { markDialog } from '../../editor/style';
 import { editing } from '../../editor/validation';
 
@@ -24,7 +26,10 @@ export {
   actionId as validActionId,
 } from '../../editor/validation';
 
-/** The canvas label: the device and action by the names the pickers chose. */
+/**
+ * The canvas label: the device (or the place in the home) and the action, by the names the
+ * pickers chose.
+ */
 export function label(node: RedEditorNode): string {
   if (node.name) return node.name;
   const actionId = literalOf(node.actionId, node.actionIdType);
@@ -32,7 +37,12 @@ export function label(node: RedEditorNode): string {
   const actionLabel = typeof node.actionLabel === 'string' ? node.actionLabel : '';
   const deviceLabel = typeof node.deviceLabel === 'string' ? node.deviceLabel : '';
   const action = actionId && actionLabel ? actionLabel : actionId;
-  const device = deviceName && deviceLabel ? deviceLabel : deviceName;
+  // A selection's label is the name of what its filter selects, as the dialog saved it.
+  const device = selectsByFilter(node)
+    ? deviceLabel
+    : deviceName && deviceLabel
+      ? deviceLabel
+      : deviceName;
   if (action && device) return `${device} · ${action}`;
   return action || device || node._('iot-explorer-action.paletteLabel');
 }
@@ -48,17 +58,23 @@ export function prepare(node: RedEditorNode): void {
     before: input('inputParams').closest('.form-row'),
     outputHelp: $('#iotx-action-output'),
   });
-  devicePicker({
+  const devices = devicePicker({
     before: $before,
     onPick: (device) => input('deviceLabel').val(device.aliasName || ''),
   });
-  actionPicker({
+  // The actions offered are the named device's product's, or in a selection the product its
+  // devices share.
+  const actions = actionPicker({
     before: $before,
+    productId: () => (selection?.mode() === 'filter' ? selection.productId() : ''),
     onPick(action, how) {
       input('actionLabel').val(action.name && action.name !== action.id ? action.name : '');
       form.render(action, how.byUser);
     },
   });
+  selection = selectionEditor({ node, deviceRows: devices.rows, onChange: actions.refresh });
+  const saved = typeof node.deviceLabel === 'string' ? node.deviceLabel : '';
+  selectionLabel = selectsByFilter(node) ? saved : undefined;
   // A label chosen by a picker no longer fits once the field is typed over.
   for (const [fieldName, labelName] of [
     ['deviceName', 'deviceLabel'],
@@ -73,4 +89,18 @@ export function prepare(node: RedEditorNode): void {
       }
     });
   }
+}
+
+/** The open dialog's target, and the label its node was saved with for a selection. */
+let selection: SelectionEditor | undefined;
+let selectionLabel: string | undefined;
+
+export function save(node: RedEditorNode): void {
+  if (!selection) return;
+  selection.save(node);
+  // The canvas label names the place in the home, as the pickers name a device. Node-RED reads
+  // the hidden field after this: the label goes there.
+  const $label = input('deviceLabel');
+  if (selection.mode() === 'filter') $label.val(selection.name());
+  else if (selectionLabel !== undefined && $label.val() === selectionLabel) $label.val('');
 }

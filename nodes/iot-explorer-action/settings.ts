@@ -11,12 +11,20 @@ import {
   type AbsentMeans,
   type DeviceTargetFields,
   type StoredDeviceTarget,
+  type StoredSelection,
+  type StoredSelectionRead,
   type StoredVersion,
   type TypedField,
+  SELECTION_ABSENT,
+  storedSelection,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
-export const VERSION = 1;
+/**
+ * The version this node saves (its `.html` default; lib/shared/node-settings.ts). 2 added the
+ * selection (`selection`, `selectionFilter`); a node saved by 1 or earlier lacks them and keeps
+ * its listed device.
+ */
+export const VERSION = 2;
 
 /** What the node takes for a property its saved configuration lacks. */
 export const ABSENT = {
@@ -26,12 +34,13 @@ export const ABSENT = {
   mode: 'sync',
   inputParams: PAYLOAD_ABSENT.value,
   inputParamsType: PAYLOAD_ABSENT.type,
+  ...SELECTION_ABSENT,
 } as const satisfies AbsentMeans;
 
 /** `sync` waits for the device's answer; `async` only hands the call to the cloud. */
 export type ActionMode = 'sync' | 'async';
 
-export interface StoredAction extends StoredDeviceTarget, StoredVersion {
+export interface StoredAction extends StoredSelection, StoredDeviceTarget, StoredVersion {
   /** Absent in flows saved before it existed: those stay synchronous. */
   mode?: string;
   actionId?: string;
@@ -41,6 +50,8 @@ export interface StoredAction extends StoredDeviceTarget, StoredVersion {
 }
 
 export interface ActionSettings extends DeviceTargetFields {
+  /** Which devices: the listed one, or those of the home a filter matches (lib/shared/home.ts). */
+  selection: StoredSelectionRead;
   mode: ActionMode;
   actionId: TypedField;
   inputParams: TypedField;
@@ -53,5 +64,6 @@ export function migrateAction(stored: StoredAction): ActionSettings {
     ...deviceTarget(saved, ABSENT),
     actionId: storedTypedField(saved.actionId, saved.actionIdType, ABSENT.actionIdType),
     inputParams: payloadField(ABSENT, saved, 'inputParams'),
+    selection: storedSelection(saved),
   };
 }

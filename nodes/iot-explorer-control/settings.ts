@@ -9,26 +9,37 @@ import {
   type AbsentMeans,
   type DeviceTargetFields,
   type StoredDeviceTarget,
+  type StoredSelection,
+  type StoredSelectionRead,
   type StoredVersion,
   type TypedField,
+  SELECTION_ABSENT,
+  storedSelection,
 } from '../../lib/shared/node-settings';
 
-/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
-export const VERSION = 1;
+/**
+ * The version this node saves (its `.html` default; lib/shared/node-settings.ts). 2 added the
+ * selection (`selection`, `selectionFilter`); a node saved by 1 or earlier lacks them and keeps
+ * its listed device.
+ */
+export const VERSION = 2;
 
 /** What the node takes for a property its saved configuration lacks. */
 export const ABSENT = {
   ...DEVICE_TARGET_ABSENT,
   data: PAYLOAD_ABSENT.value,
   dataType: PAYLOAD_ABSENT.type,
+  ...SELECTION_ABSENT,
 } as const satisfies AbsentMeans;
 
-export interface StoredControl extends StoredDeviceTarget, StoredVersion {
+export interface StoredControl extends StoredSelection, StoredDeviceTarget, StoredVersion {
   data?: string;
   dataType?: string;
 }
 
 export interface ControlSettings extends DeviceTargetFields {
+  /** Which devices: the listed one, or those of the home a filter matches (lib/shared/home.ts). */
+  selection: StoredSelectionRead;
   /** An object of property id → value, or a string holding one. */
   data: TypedField;
 }
@@ -38,5 +49,6 @@ export function migrateControl(stored: StoredControl): ControlSettings {
   return {
     ...deviceTarget(saved, ABSENT),
     data: payloadField(ABSENT, saved, 'data'),
+    selection: storedSelection(saved),
   };
 }

@@ -105,6 +105,8 @@ export default function register(RED: NodeAPI): void {
       async run(msg, { account, callOptions, info }) {
         info.productId = await device(msg, 'productId');
         info.deviceName = await device(msg, 'deviceName');
+        // The device's names from the account's home; never waits for it (ids only until read).
+        info.device = account.home.recordFor(info.productId, info.deviceName);
         const target = { productId: info.productId, deviceName: info.deviceName };
         const propertyId = kind === 'property' ? await property(msg, 'property') : undefined;
         if (propertyId !== undefined) info.property = propertyId;

@@ -7,6 +7,7 @@ import { requestForAccountField } from '../../editor/account-requests';
 import { showInfo, showProblem } from '../../editor/feedback';
 import { input, showAbsentAsRuntime } from '../../editor/fields';
 import { pickerLine } from '../../editor/pickers/row';
+import { markDialog } from '../../editor/style';
 
 /** Fills a select with `choices`, an "any" first, keeping `saved` even when the home lacks it. */
 function fill(
@@ -32,6 +33,7 @@ export const home = {
   },
 
   prepare(node: RedEditorNode): void {
+    markDialog(input('name'));
     showAbsentAsRuntime(node, 'iot-explorer-home');
     const text = (key: string, params?: Record<string, string | number>): string =>
       node._(`iot-explorer-home.${key}`, params);

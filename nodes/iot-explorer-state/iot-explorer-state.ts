@@ -30,6 +30,8 @@ export default function register(RED: NodeAPI): void {
       async run(msg, { account, callOptions, info }) {
         info.productId = await resolve(msg, 'productId');
         info.deviceName = await resolve(msg, 'deviceName');
+        // The device's names from the account's home; never waits for it (ids only until read).
+        info.device = account.home.recordFor(info.productId, info.deviceName);
         const result = await account.client.getDeviceData(
           { productId: info.productId, deviceName: info.deviceName },
           callOptions,

@@ -67,6 +67,8 @@ export default function register(RED: NodeAPI): void {
         if (ids === undefined) {
           info.productId = await resolve(msg, 'productId');
           info.deviceName = await resolve(msg, 'deviceName');
+          // The device's names from the account's home; never waits for it (ids only until read).
+          info.device = account.home.recordFor(info.productId, info.deviceName);
           ids = [DeviceId.format({ productId: info.productId, deviceName: info.deviceName })];
         }
         const result = await account.client.getDeviceStatuses(ids, callOptions);
@@ -87,7 +89,10 @@ export default function register(RED: NodeAPI): void {
           const status = byId.get(id);
           if (status) payload[id] = status.online;
         }
-        info.devices = result.statuses;
+        info.devices = result.statuses.map((s) => ({
+          ...s,
+          device: account.home.recordFor(s.productId, s.deviceName),
+        }));
         info.missing = ids.filter((id) => !byId.has(id));
         msg.payload = payload;
         const online = Object.values(payload).filter(Boolean).length;

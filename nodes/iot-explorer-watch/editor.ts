@@ -1,4 +1,5 @@
-// The watch node's dialog: a list of devices, push or poll, what to watch, and the poll interval.
+// The watch node's dialog: its target (a list of devices, or a place in the home), push or poll,
+// what to watch, and the poll interval.
 
 import { sharedProductId } from '../../editor/lists';
 import { deviceList, readDeviceList } from '../../editor/device-list';
@@ -7,6 +8,7 @@ import { devicePicker } from '../../editor/pickers/device';
 import { propertyPicker } from '../../editor/pickers/property';
 import { markDialog } from '../../editor/style';
 import { listPlaceholders, storedDevices } from '../../editor/dialog-parts';
+import { selectionEditor, selectsByFilter, type SelectionEditor } from '../../editor/selection';
 
 const TYPE = 'iot-explorer-watch';
 
@@ -14,6 +16,8 @@ export function label(node: RedEditorNode): string {
   if (node.name) return node.name;
   const devices = storedDevices(node);
   const palette = node._(`${TYPE}.paletteLabel`);
+  // A place in the home: the list the node keeps is not what it watches.
+  if (selectsByFilter(node)) return palette;
   if (devices.length === 1) {
     const d = devices[0];
     return `${palette} ${typeof d === 'string' ? d : d.deviceName}`;
@@ -50,19 +54,32 @@ export function prepare(node: RedEditorNode): void {
   showMode();
   const $list = $('#node-input-devices-list');
   // Rows added while the list is made come before the property picker exists.
-  const picker: { properties?: { refresh: () => void } } = {};
+  const picker: { properties?: { refresh: () => void }; selection?: SelectionEditor } = {};
   deviceList($list, storedDevices(node), listPlaceholders(node, TYPE), () =>
     picker.properties?.refresh(),
   );
-  devicePicker({ before: $list.closest('.form-row'), list: $list });
+  const devices = devicePicker({ before: $list.closest('.form-row'), list: $list });
+  picker.selection = selectionEditor({
+    node,
+    deviceRows: devices.rows,
+    onChange: () => picker.properties?.refresh(),
+  });
+  selection = picker.selection;
   // The properties to offer are those of the product every watched device shares.
   picker.properties = propertyPicker({
     after: input('properties').closest('.form-row'),
-    productId: () => sharedProductId(readDeviceList($list)),
+    productId: () =>
+      picker.selection?.mode() === 'filter'
+        ? picker.selection.productId()
+        : sharedProductId(readDeviceList($list)),
   });
   input('interval').spinner({ min: 5 });
 }
 
+/** The open dialog's target. */
+let selection: SelectionEditor | undefined;
+
 export function save(node: RedEditorNode): void {
   node.devices = readDeviceList($('#node-input-devices-list'));
+  selection?.save(node);
 }

@@ -1,15 +1,20 @@
 // The watch node's output: one message per change. A module of its own beside the node's, whose
 // exports Node-RED replaces with its register function: tests and benchmarks import it here.
 import type { NodeMessage } from 'node-red';
+import type { DeviceRecord } from '../../lib/shared/home';
 import type { WatchChange } from '../../lib/watch/device-watcher';
 
-/** The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes. */
-export function changeMessage(change: WatchChange): NodeMessage {
+/**
+ * The message for one change: topic `PID/DN/<what>`, the same for polled and pushed changes;
+ * `device` (the record from the account's home) becomes `msg.iotexplorer.device`.
+ */
+export function changeMessage(change: WatchChange, device?: DeviceRecord): NodeMessage {
   const common: Record<string, unknown> = {
     action: change.action,
     productId: change.productId,
     deviceName: change.deviceName,
   };
+  if (device) common.device = device;
   if (change.requestId !== undefined) common.requestId = change.requestId;
   common.initial = change.initial;
   common.source = change.source;

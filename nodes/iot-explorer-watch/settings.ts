@@ -7,12 +7,20 @@ import {
   upgrade,
   type AbsentMeans,
   type StoredDeviceList,
+  type StoredSelection,
+  type StoredSelectionRead,
   type StoredVersion,
+  SELECTION_ABSENT,
+  storedSelection,
 } from '../../lib/shared/node-settings';
 import { parsePropertyList } from '../../lib/shared/property-list';
 
-/** The version this node saves (its `.html` default; lib/shared/node-settings.ts). */
-export const VERSION = 1;
+/**
+ * The version this node saves (its `.html` default; lib/shared/node-settings.ts). 2 added the
+ * selection (`selection`, `selectionFilter`); a node saved by 1 or earlier lacks them and keeps
+ * its listed device.
+ */
+export const VERSION = 2;
 
 /** What the node takes for a property its saved configuration lacks. */
 export const ABSENT = {
@@ -26,6 +34,7 @@ export const ABSENT = {
   mode: 'poll',
   watchEvents: false,
   watchActions: false,
+  ...SELECTION_ABSENT,
 } as const satisfies AbsentMeans;
 
 /**
@@ -39,7 +48,7 @@ export const NEW_NODE = { mode: 'push' } as const satisfies Partial<
 
 export type WatchMode = 'push' | 'poll';
 
-export interface StoredWatch extends StoredVersion {
+export interface StoredWatch extends StoredSelection, StoredVersion {
   devices?: StoredDeviceList;
   properties?: string;
   /** Seconds between polls. */
@@ -55,6 +64,8 @@ export interface StoredWatch extends StoredVersion {
 }
 
 export interface WatchSettings {
+  /** Which devices: the listed ones, or those of the home a filter matches (lib/shared/home.ts). */
+  selection: StoredSelectionRead;
   mode: WatchMode;
   devices: StoredDeviceList;
   /** Empty: all. */
@@ -84,6 +95,7 @@ export function migrateWatch(stored: StoredWatch): WatchSettings {
     watchEvents: flag(saved.watchEvents, ABSENT.watchEvents),
     watchActions: flag(saved.watchActions, ABSENT.watchActions),
     emitInitial: flag(saved.emitInitial, ABSENT.emitInitial),
+    selection: storedSelection(saved),
   };
 }
 

@@ -118,9 +118,81 @@ describe('admin endpoints for the editor', function () {
         roomId: 'r_living',
         roomName: '客厅',
         online: true,
+        shared: false,
+        sharedBy: null,
       });
       assert.equal(byName.get('bedroom_lamp').online, false);
       assert.equal(byName.has('neighbor_lamp'), false);
+    });
+
+    it("lists the devices shared with the user after the family's, marked shared", async function () {
+      const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      const shared = sim.model.sharedWithUser('u-demo').map((d) => d.deviceId);
+      assert.ok(shared.length >= 2, 'the demo user has devices shared with them');
+      const listed = answer.data.map((d: any): [string, boolean] => [d.deviceId, d.shared]);
+      const owned = sim.model.devicesInFamily('f_demo_home').map((d) => d.deviceId);
+      // The family's own first, then the shared ones.
+      assert.deepEqual(listed, [
+        ...owned.map((id): [string, boolean] => [id, false]),
+        ...shared.map((id): [string, boolean] => [id, true]),
+      ]);
+      const lamp = answer.data.find((d: any) => d.deviceName === 'shared_lamp');
+      assert.deepEqual(lamp, {
+        familyId: '',
+        productId: 'LIGHT0A1B2',
+        deviceName: 'shared_lamp',
+        deviceId: 'LIGHT0A1B2/shared_lamp',
+        aliasName: '房主的落地灯',
+        roomId: '',
+        roomName: '',
+        online: true,
+        shared: true,
+        // The service's reply names no sharer unless it carries FromUserID.
+        sharedBy: null,
+      });
+      sim.model.homeOptions.shareFromUserId = true;
+      const named = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
+      assert.equal(named.data.find((d: any) => d.deviceName === 'shared_lamp').sharedBy, 'u-owner');
+    });
+
+    it('lists only the shared devices when asked about no family', async function () {
+      const answer = await post(`${BASE}/acc/devices`, {});
+      assert.equal(answer.success, true);
+      assert.deepEqual(
+        answer.data.map((d: any): string => String(d.deviceId)),
+        sim.model.sharedWithUser('u-demo').map((d) => d.deviceId),
+      );
+      assert.ok(answer.data.every((d: any): boolean => d.shared === true));
+      assert.equal(sim.requests.filter((r) => r.action === 'AppGetFamilyDeviceList').length, 0);
+    });
+
+    it("keeps the family's devices when the shared ones cannot be read, and fails without a family", async function () {
+      sim.setFault({ kind: 'http5xx', action: 'AppListUserShareDevices' });
+      const answer = await post(`${BASE}/acc/devices`, { familyId: 'f_demo_home' });
+      assert.equal(answer.success, true);
+      assert.equal(answer.data.length, sim.model.devicesInFamily('f_demo_home').length);
+      assert.ok(answer.data.every((d: any): boolean => d.shared === false));
+      const alone = await post(`${BASE}/acc/devices`, {});
+      assert.equal(alone.success, false);
+      assert.ok(alone.code, JSON.stringify(alone));
+    });
+
+    it('refuses a cross-site post to the devices route before asking the API', async function () {
+      const before = sim.requests.length;
+      for (const headers of [
+        { 'Sec-Fetch-Site': 'cross-site' },
+        { Origin: 'http://evil.example' },
+      ]) {
+        const res = await helper
+          .request()
+          .post(`${BASE}/acc/devices`)
+          .set(headers)
+          .send({ familyId: 'f_demo_home' });
+        assert.equal(res.status, 403);
+        assert.equal(res.body.code, 'IOTX_CROSS_SITE');
+      }
+      assert.equal(sim.requests.length, before, 'nothing reached the API');
     });
 
     it('gives a product with its data template parsed', async function () {
@@ -161,7 +233,7 @@ describe('admin endpoints for the editor', function () {
     });
 
     it('names a missing field', async function () {
-      const answer = await post(`${BASE}/acc/devices`, {});
+      const answer = await post(`${BASE}/acc/scenes`, {});
       assert.equal(answer.success, false);
       assert.equal(answer.code, 'IOTX_MISSING_FIELD');
       assert.equal(answer.params.field, 'familyId');
@@ -596,8 +668,9 @@ describe('admin endpoints for the editor', function () {
       // The fixture's own devices in the demo home, plus the 120 extra lamps.
       const inHome = sim.model.devicesInFamily('f_demo_home').length;
       assert.ok(inHome > 120 && inHome <= 150, `${inHome} devices: three pages of 50`);
-      assert.equal(answer.data.length, inHome);
-      assert.equal(new Set(answer.data.map((d: any): string => d.deviceId as string)).size, inHome);
+      const owned = answer.data.filter((d: any): boolean => !d.shared);
+      assert.equal(owned.length, inHome);
+      assert.equal(new Set(owned.map((d: any): string => d.deviceId as string)).size, inHome);
       const pages = sim.requests
         .filter((r) => r.action === 'AppGetFamilyDeviceList')
         .map((r) => {

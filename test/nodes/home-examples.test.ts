@@ -19,7 +19,7 @@ describe('the home examples, run against the simulator', function () {
   useRuntimeAndSimulator((started) => (sim = started), { fixture: 'home' }, FAST_PUSH_SETTINGS);
 
   it('13: says so when a device joins the home or is shared with the user', async function () {
-    const flow = exampleFlow('13 - Tell me when a device joins the home.json', sim.tokenapiUrl);
+    const flow = exampleFlow('12 - Tell me when a device joins the home.json', sim.tokenapiUrl);
     await helper.load([...NODES, ...CORE], flow, credentials());
     await until(() => (sim.httpCallsByAction.AppGetDeviceStatuses ?? 0) >= 1, 'the first read');
     await until(() => accountOf(helper.getNode('acc'))?.home.loaded === true, 'the home read');
@@ -45,7 +45,7 @@ describe('the home examples, run against the simulator', function () {
   });
 
   it('14: lists the home room by room, and the offline lamps on request', async function () {
-    const flow = exampleFlow('14 - The home, room by room.json', sim.tokenapiUrl);
+    const flow = exampleFlow('13 - The home, room by room.json', sim.tokenapiUrl);
     await helper.load([...NODES, ...CORE], flow, credentials());
     const rooms = nextOn(named(flow, 'helper', 'rooms'));
     helper.getNode(named(flow, 'inject', 'list the home')).receive({});

@@ -183,6 +183,7 @@ describe('the nodes’ .html files', function () {
       'appapiEndpoint',
       'pushUrl',
       'homeRefreshMinutes',
+      'maxSelection',
     ];
     for (const property of added) {
       assert.ok(property in account.defaults, property);
@@ -244,7 +245,7 @@ describe('what an absent property means', function () {
         inputParams: '{}',
         inputParamsType: 'json',
       }),
-      { mode: 'sync' },
+      { mode: 'sync', selection: 'devices' },
     );
     assert.deepEqual(absentProperties('iot-explorer-watch', { devices: [], interval: 10 }), {
       properties: '',
@@ -254,6 +255,7 @@ describe('what an absent property means', function () {
       mode: 'poll',
       watchEvents: false,
       watchActions: false,
+      selection: 'devices',
     });
     assert.deepEqual(
       absentProperties('iot-explorer-watch', {
@@ -266,6 +268,7 @@ describe('what an absent property means', function () {
         mode: 'push',
         watchEvents: true,
         watchActions: false,
+        selection: 'devices',
       }),
       {},
     );

@@ -24,6 +24,8 @@ import { CHINA_TOKENAPI } from '../../lib/shared/account';
 
 const str = (value: string) => ({ value, type: 'str' });
 const PAYLOAD = { value: 'payload', type: 'msg' };
+/** A node saved before selections: its listed device(s). */
+const LISTED = { selection: { mode: 'devices' } };
 
 type Reading<T extends NodeType> = (settings: NodeSettings[T]) => unknown;
 
@@ -46,6 +48,7 @@ const READINGS: {
     countryCode: (s) => s.signIn.countryCode,
     pushUrl: (s) => s.pushUrl,
     homeRefreshMinutes: (s) => s.homeRefreshMinutes,
+    maxSelection: (s) => s.maxSelection,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
@@ -54,12 +57,14 @@ const READINGS: {
     mode: (s) => s.mode,
     inputParams: (s) => s.inputParams.value,
     inputParamsType: (s) => s.inputParams.type,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-control': {
     productIdType: (s) => s.productId.type,
     deviceNameType: (s) => s.deviceName.type,
     data: (s) => s.data.value,
     dataType: (s) => s.data.type,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-state': {
     productIdType: (s) => s.productId.type,
@@ -82,6 +87,7 @@ const READINGS: {
     mode: (s) => s.mode,
     watchEvents: (s) => s.watchEvents,
     watchActions: (s) => s.watchActions,
+    selection: (s) => s.selection.selection.mode,
   },
   'iot-explorer-scene': { sceneIdType: (s) => s.sceneId.type },
   'iot-explorer-automation': {
@@ -163,6 +169,8 @@ describe('node migrations', function () {
       pushUrl: '',
       // Saved before the home model: the home is read every 10 minutes.
       homeRefreshMinutes: 10,
+      // Saved before selections: a selection acts on at most 50 devices.
+      maxSelection: 50,
       signIn: { appKey: '', loginType: 'phone', countryCode: '86', appapiEndpoint: '' },
     };
 
@@ -278,6 +286,7 @@ describe('node migrations', function () {
           deviceName: str('lock'),
           actionId: str('unlock'),
           inputParams: PAYLOAD,
+          selection: LISTED,
         },
       );
     });
@@ -296,6 +305,7 @@ describe('node migrations', function () {
           deviceName: str('lock'),
           actionId: str('unlock'),
           inputParams: PAYLOAD,
+          selection: LISTED,
         },
       );
     });
@@ -315,6 +325,7 @@ describe('node migrations', function () {
           deviceName: str(''),
           actionId: str(''),
           inputParams: { value: '{"a":1}', type: 'json' },
+          selection: LISTED,
         },
       );
     });
@@ -324,7 +335,7 @@ describe('node migrations', function () {
     it('without dataType: the data from msg.payload', function () {
       assert.deepEqual(
         migrateControl({ productId: 'PID', deviceName: 'lamp', data: '{"power_switch":1}' }),
-        { productId: str('PID'), deviceName: str('lamp'), data: PAYLOAD },
+        { productId: str('PID'), deviceName: str('lamp'), data: PAYLOAD, selection: LISTED },
       );
     });
 
@@ -342,6 +353,7 @@ describe('node migrations', function () {
           productId: str(''),
           deviceName: { value: 'name', type: 'flow' },
           data: { value: '{"power_switch":1}', type: 'json' },
+          selection: LISTED,
         },
       );
     });
@@ -406,6 +418,7 @@ describe('node migrations', function () {
         watchEvents: false,
         watchActions: false,
         emitInitial: true,
+        selection: LISTED,
       });
     });
 
@@ -420,6 +433,7 @@ describe('node migrations', function () {
         watchEvents: false,
         watchActions: false,
         emitInitial: false,
+        selection: LISTED,
       });
     });
 
@@ -569,5 +583,59 @@ describe('node migrations', function () {
       assert.deepEqual(migrateHome({}), { filter: {}, withValues: false, sendChanges: false });
       assert.deepEqual(migrateHome({ shared: 'maybe' }).filter, {});
     });
+  });
+});
+
+describe('selections (watch, control, call action: version 2)', function () {
+  const readers = {
+    'iot-explorer-action': (stored: object) => migrateAction(stored).selection,
+    'iot-explorer-control': (stored: object) => migrateControl(stored).selection,
+    'iot-explorer-watch': (stored: object) => migrateWatch(stored).selection,
+  };
+  for (const [type, read] of Object.entries(readers)) {
+    it(`${type}: a node saved by version 1 or before keeps its listed device(s)`, function () {
+      assert.equal(VERSIONS[type as NodeType], 2);
+      assert.deepEqual(read({ version: 1, productId: 'P', deviceName: 'lamp' }), LISTED);
+      assert.deepEqual(read({ productId: 'P', deviceName: 'lamp' }), LISTED);
+      // A filter stored without its mode (hand-written) does not change what the node acts on.
+      assert.deepEqual(read({ version: 1, selectionFilter: { roomId: 'r1' } }), LISTED);
+    });
+
+    it(`${type}: a filter selection reads its filter; an empty or wrong one is named`, function () {
+      assert.deepEqual(
+        read({ version: 2, selection: 'filter', selectionFilter: { roomId: 'r1' } }),
+        {
+          selection: { mode: 'filter', filter: { roomId: 'r1' } },
+        },
+      );
+      assert.deepEqual(
+        read({
+          version: 2,
+          selection: 'filter',
+          selectionFilter: { familyId: ' f1 ', productId: '', shared: true },
+        }),
+        { selection: { mode: 'filter', filter: { familyId: 'f1', shared: true } } },
+      );
+      assert.deepEqual(read({ version: 2, selection: 'filter', selectionFilter: {} }), {
+        selection: { mode: 'filter', filter: {} },
+        empty: true,
+      });
+      assert.deepEqual(read({ version: 2, selection: 'filter' }), {
+        selection: { mode: 'filter', filter: {} },
+        empty: true,
+      });
+      assert.deepEqual(read({ version: 2, selection: 'filter', selectionFilter: { room: 'r1' } }), {
+        selection: { mode: 'filter', filter: {} },
+        wrong: 'filter.room',
+      });
+      assert.deepEqual(read({ version: 2, selection: 'everything' }), LISTED);
+    });
+  }
+
+  it('iot-explorer-account: maxSelection absent before selections is 50; a bad one reads as absent', function () {
+    assert.equal(migrateAccount({}).maxSelection, 50);
+    assert.equal(migrateAccount({ maxSelection: '12' }).maxSelection, 12);
+    assert.equal(migrateAccount({ maxSelection: '0' }).maxSelection, 50);
+    assert.equal(migrateAccount({ maxSelection: 'many' }).maxSelection, 50);
   });
 });
