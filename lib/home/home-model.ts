@@ -163,14 +163,14 @@ export class HomeModel {
   }
 
   /**
-   * The device's record if the home knows it, else one with its ids only: never waits. Starts
-   * the first read in the background (once per account), so that later calls have names.
+   * The device's record if the home knows it, else one with its ids only: never waits, and
+   * never starts a read of the home.
    */
   recordFor(productId: string, deviceName: string): DeviceRecord {
     const known = this.records.get(DeviceId.format({ productId, deviceName }));
-    if (known) return known;
-    this.ensureLoaded();
-    return bareRecord(productId, deviceName);
+    // A call never reads the home for its names: they come once something else has read it (the
+    // home node, a selection, the panel, a watch's device feed); until then, the ids alone.
+    return known ?? bareRecord(productId, deviceName);
   }
 
   /** The devices a filter matches now (the home read first if it never was). */

@@ -9,6 +9,19 @@ import { input, showAbsentAsRuntime } from '../../editor/fields';
 import { pickerLine } from '../../editor/pickers/row';
 import { markDialog } from '../../editor/style';
 
+/** Widest option text, in half-width characters (a CJK character counts two): fits the row. */
+const OPTION_WIDTH = 34;
+
+/** The text cut to {@link OPTION_WIDTH} with an ellipsis; the option's title keeps it whole. */
+function fitted(text: string): string {
+  let width = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    width += text.charCodeAt(i) > 0x2e80 ? 2 : 1;
+    if (width > OPTION_WIDTH) return `${text.slice(0, i).trimEnd()}…`;
+  }
+  return text;
+}
+
 /** Fills a select with `choices`, an "any" first, keeping `saved` even when the home lacks it. */
 function fill(
   $select: JQuery,
@@ -19,7 +32,7 @@ function fill(
   $select.empty();
   $('<option></option>').val('').text(anyText).appendTo($select);
   for (const [value, text] of choices) {
-    $('<option></option>').val(value).text(text).appendTo($select);
+    $('<option></option>').val(value).text(fitted(text)).attr('title', text).appendTo($select);
   }
   if (saved && !choices.some(([value]) => value === saved)) {
     $('<option></option>').val(saved).text(saved).appendTo($select);

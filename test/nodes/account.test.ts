@@ -31,6 +31,7 @@ describe('the account node’s account', function () {
         tokenExpireAt: undefined,
         authMode: 'token',
         signIn: undefined,
+        maxSelection: 50,
       },
     );
     assert.ok(account.client instanceof ApiClient);

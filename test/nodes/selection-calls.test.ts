@@ -5,11 +5,12 @@
 // the property or action skipped and listed, a device added to the room included without a
 // redeploy, and a redeploy during a selection call.
 import assert from 'node:assert/strict';
+import { getAccount } from '../../lib/account/account';
 import type { DeviceResult, SkippedDevice } from '../../lib/node/selection';
 import type { DeviceRecord } from '../../lib/shared/home';
 import type { Simulator } from '../../simulator';
 import { trackDone } from '../support/done-tracker';
-import { FAST_PUSH_SETTINGS, until } from '../support/push';
+import { FAST_PUSH_SETTINGS } from '../support/push';
 import {
   call,
   collectOutcomes,
@@ -312,9 +313,15 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
         const first = await call({});
         assert.equal(first.error, undefined, first.error && JSON.stringify(first.error.error));
         assert.equal(first.output!.iotexplorer.device.deviceId, id);
-        // The first call started the home's read in the background: once, for the account.
-        await until(() => (sim.httpCallsByAction.AppGetDeviceStatuses ?? 0) >= 1, 'the home read');
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // A call never reads the home: its names come once something reads it (here the account's
+        // home itself, as a home node, a selection or the panel would).
+        assert.equal(sim.httpCallsByAction.AppGetFamilyList ?? 0, 0);
+        const account = getAccount(
+          { nodes: { getNode: (nodeId) => helper.getNode(nodeId) } },
+          'acc',
+        );
+        assert.ok(account?.home, 'the account has its home');
+        await account.home.snapshot();
         const second = await call({});
         const device = second.output!.iotexplorer.device as DeviceRecord;
         assert.equal(device.deviceId, id);

@@ -118,8 +118,15 @@ export async function importExample(page: Page, title: string, tabId: string): P
   await menu(page, 'menu-item-import');
   await page.locator('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples').click();
   const library = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-  await library.locator('.red-ui-treeList-label', { hasText: PACKAGE }).first().click();
-  await library.locator('.red-ui-treeList-label', { hasText: title }).first().click();
+  const example = library.locator('.red-ui-treeList-label', { hasText: title }).first();
+  const folder = library.locator('.red-ui-treeList-label', { hasText: PACKAGE }).first();
+  // The package's folder toggles, and the editor may keep it open from the last import: open it
+  // only while the example is not shown (a click on an open folder would close it).
+  for (let attempt = 0; attempt < 3 && !(await example.isVisible()); attempt += 1) {
+    await folder.click();
+    await example.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  }
+  await example.click();
   await page.locator('#red-ui-clipboard-dialog-ok').click();
   await keepExistingAccount(
     page,
