@@ -41,7 +41,13 @@ import {
   type PropertyHistoryResult,
 } from './history';
 import { RequestPipeline, type CallCounts, type PipelineOptions } from './pipeline';
-import { getProduct, getProducts, type ProductInfo } from './products';
+import {
+  getProduct,
+  getProducts,
+  getProductsConfig,
+  type ProductConfig,
+  type ProductInfo,
+} from './products';
 import {
   describeAutomation,
   listAutomations,
@@ -94,7 +100,7 @@ export {
   type CallCounts,
   type RetryPolicy,
 } from './pipeline';
-export type { ProductInfo } from './products';
+export type { ProductConfig, ProductInfo } from './products';
 export type { UserInfo } from './user';
 
 export type ApiClientOptions = PipelineOptions;
@@ -202,6 +208,14 @@ export class ApiClient {
     options: CallOptions = {},
   ): Promise<ProductInfo[]> {
     return (await getProducts(this.pipeline, productIds, options)).products;
+  }
+
+  /** `AppGetProductsConfig`: the products' panel configurations (Config '' when none). */
+  async getProductsConfig(
+    productIds: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ProductConfig[]> {
+    return (await getProductsConfig(this.pipeline, productIds, options)).configs;
   }
 
   /** `AppGetProducts` for one product; ResourceNotFound.StudioProductNotExist when it is absent. */

@@ -1,5 +1,5 @@
-// The products of the user's devices with their data templates (AppGetProducts). The templates
-// are kept by lib/api/template-cache.ts.
+// The products of the user's devices with their data templates (AppGetProducts), and their panel
+// configurations (AppGetProductsConfig). The templates are kept by lib/api/template-cache.ts.
 
 import type { ApiRequester, CallOptions } from './contracts';
 import { asText, records } from './envelope';
@@ -48,4 +48,37 @@ export async function getProduct(
     });
   }
   return { ...product, requestId };
+}
+
+export interface ProductConfig {
+  productId: string;
+  /** `Config` as the service sends it: a JSON text; '' when the product has none. */
+  config: string;
+}
+
+/**
+ * `AppGetProductsConfig`: the products' panel configurations (the apps' standard panel), as
+ * `Data: [{ProductId, Config}]`. A product without one may be left out or answer an empty
+ * `Config` (no real reply was seen: docs/http-api.md).
+ */
+export async function getProductsConfig(
+  api: ApiRequester,
+  productIds: readonly string[],
+  options: CallOptions = {},
+): Promise<{ requestId: string; configs: ProductConfig[] }> {
+  const { requestId, data } = await api.request(
+    'AppGetProductsConfig',
+    { ProductIds: productIds },
+    options,
+  );
+  const configs = records(data.Data).map((c) => ({
+    productId: asText(c.ProductId),
+    config:
+      typeof c.Config === 'string'
+        ? c.Config
+        : c.Config === undefined || c.Config === null
+          ? ''
+          : JSON.stringify(c.Config),
+  }));
+  return { requestId, configs };
 }

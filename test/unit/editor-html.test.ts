@@ -41,8 +41,15 @@ function registerAll(): Map<string, NodeDefinition> {
       // As Node-RED's editor defines them: a validator is a function of the value.
       validators: {
         regex: (re: RegExp) => (value: unknown) => re.test(String(value)),
-        number: () => (value: unknown) =>
-          String(value).trim() !== '' && !Number.isNaN(Number(value)),
+        // Blank (and absent) passes only when allowed, as in Node-RED's red.js.
+        number: (blankAllowed?: boolean) => (value: unknown) => {
+          if (value === '' || value === undefined) return blankAllowed === true;
+          return (
+            (typeof value === 'number' || typeof value === 'string') &&
+            String(value).trim() !== '' &&
+            !Number.isNaN(Number(value))
+          );
+        },
       },
       nodes: {
         registerType: (type: string, def: NodeDefinition) => registered.set(type, def),
@@ -162,6 +169,31 @@ describe('the nodes’ .html files', function () {
     assert.ok(endpoint);
     assert.equal(endpoint('http://127.0.0.1:1/tokenapi'), true);
     assert.equal(endpoint('not a url'), false);
+  });
+
+  it('takes an account saved before a property existed as valid (absent means the default)', function () {
+    const account = registered.get('iot-explorer-account');
+    assert.ok(account);
+    // The account's properties added after 0.1.0: flows saved before lack them.
+    const added = [
+      'maxInFlight',
+      'maxQueue',
+      'rateLimit',
+      'tokenExpireAt',
+      'appapiEndpoint',
+      'pushUrl',
+      'homeRefreshMinutes',
+      'maxSelection',
+    ];
+    for (const property of added) {
+      assert.ok(property in account.defaults, property);
+      const validate: ((v: unknown) => boolean) | undefined = account.defaults[property].validate;
+      assert.equal(
+        validate ? validate.call({}, undefined) : true,
+        true,
+        `an account without ${property} is marked invalid`,
+      );
+    }
   });
 
   it('labels nodes from their saved properties', function () {

@@ -2,8 +2,9 @@
  * One panel node's picture of its devices, shared by every browser that shows it: the devices
  * of the selection, their products' layouts (with this node's permissions), current values,
  * online state, the last events, and the user's writes in flight. It reads and subscribes
- * through a {@link PanelSource} when the node starts or its selection changes, never when a
- * browser connects; browsers get the view it keeps (see the node, which sends it).
+ * through a {@link PanelSource} when the node starts, when its selection changes and when the
+ * home changes (a device added, moved, renamed), never when a browser connects; browsers get the
+ * view it keeps (see the node, which sends it).
  *
  * A user's write is *pending* until a device report carries the value, *unconfirmed* after
  * {@link CONFIRM_TIMEOUT_MS} without one, and rolled back (with the API's code and message) only
@@ -151,6 +152,7 @@ export class PanelHub {
   private rev = 0;
   private generation = 0;
   private unsubscribe?: () => void;
+  private unwatchHome?: () => void;
   private readonly closing = new AbortController();
   private stopped = false;
 
@@ -221,17 +223,29 @@ export class PanelHub {
     this.closing.abort();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unwatchHome?.();
+    this.unwatchHome = undefined;
     for (const entry of this.devices.values()) this.clearTimers(entry);
   }
 
-  private async load(selection: DeviceSelection): Promise<void> {
+  /**
+   * Resolves the selection and follows its devices. `keep` (the home changed): the devices still
+   * shown keep what they hold (values, events, writes in flight), and the view never goes back to
+   * loading.
+   */
+  private async load(selection: DeviceSelection, keep = false): Promise<void> {
     const mine = ++this.generation;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    for (const entry of this.devices.values()) this.clearTimers(entry);
-    this.status = 'loading';
-    this.error = undefined;
-    this.emitView();
+    this.unwatchHome?.();
+    this.unwatchHome = undefined;
+    const previous = keep ? this.devices : new Map<string, DeviceEntry>();
+    if (!keep) {
+      for (const entry of this.devices.values()) this.clearTimers(entry);
+      this.status = 'loading';
+      this.error = undefined;
+      this.emitView();
+    }
     const signal = this.closing.signal;
     try {
       const records = await this.source.resolve(selection, { signal });
@@ -242,8 +256,16 @@ export class PanelHub {
       this.products = Object.fromEntries(
         products.map((p) => [p.productId, applyPolicy(buildLayout(p), this.policy)]),
       );
-      this.devices = new Map(records.map((r) => [r.deviceId, this.entryFor(r)]));
+      const ids = new Set(records.map((r) => r.deviceId));
+      for (const [id, entry] of previous) if (!ids.has(id)) this.clearTimers(entry);
+      this.devices = new Map(
+        records.map((r) => {
+          const kept = previous.get(r.deviceId);
+          return [r.deviceId, kept ? this.withRecord(kept, r) : this.entryFor(r)];
+        }),
+      );
       this.status = 'ready';
+      this.error = undefined;
       this.emitView();
       this.unsubscribe = this.source.subscribe(
         records.map((r) => r.deviceId),
@@ -261,13 +283,55 @@ export class PanelHub {
           },
         },
       );
+      this.unwatchHome = this.source.watchHome?.(() => {
+        if (mine === this.generation && !this.stopped) void this.followHome(mine);
+      });
     } catch (err) {
       if (mine !== this.generation) return;
       this.status = 'error';
       this.error = sourceError(err);
+      for (const entry of this.devices.values()) this.clearTimers(entry);
       this.devices = new Map();
       this.emitView();
     }
+  }
+
+  /**
+   * The home changed: the selection's devices again. The same devices take their new records
+   * (names, rooms); other devices follow the selection, keeping what those still shown hold. A
+   * home that cannot be read now leaves the panel as it is.
+   */
+  private async followHome(mine: number): Promise<void> {
+    let records: DeviceRecord[];
+    try {
+      records = await this.source.resolve(this.selection, { signal: this.closing.signal });
+    } catch {
+      return;
+    }
+    if (mine !== this.generation) return;
+    const now = [...this.devices.keys()];
+    const same = records.length === now.length && records.every((r, i) => r.deviceId === now[i]);
+    if (!same) {
+      await this.load(this.selection, true);
+      return;
+    }
+    for (const record of records) {
+      const entry = this.devices.get(record.deviceId);
+      if (entry) this.withRecord(entry, record);
+    }
+    this.emitView();
+  }
+
+  /** The entry with the home's record of its device now (its name, room, family). */
+  private withRecord(entry: DeviceEntry, record: DeviceRecord): DeviceEntry {
+    entry.record = record;
+    const view = entry.view;
+    view.name = record.alias || record.deviceName;
+    view.roomName = record.roomName;
+    view.familyName = record.familyName;
+    view.shared = record.shared;
+    if (view.online === null) view.online = record.online;
+    return entry;
   }
 
   private entryFor(record: DeviceRecord): DeviceEntry {

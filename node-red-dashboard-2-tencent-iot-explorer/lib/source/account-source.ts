@@ -1,15 +1,25 @@
 /**
- * The panel's data source over a deployed `iot-explorer-account`: its API client and its push
- * connection, reached the one way every user of the account reaches it, `getAccount(RED, id)`
- * (the main package's lib/account/account.ts, its `./account` export). That module is bundled
- * into this package's build: it has no runtime import, finds the account under a `Symbol.for`
- * key (the same symbol in every copy), and returns only an account of the interface version this
- * package was built against, so a main package of another version gives one clear error instead
- * of a crash. The shapes below are the parts of the account's client and push connection the
- * panel uses; the compiler checks them against the account's interface.
+ * The panel's data source over a deployed `iot-explorer-account`, reached the one way every user
+ * of the account reaches it, `getAccount(RED, id)` (the main package's lib/account/account.ts,
+ * its `./account` export). That module is bundled into this package's build: it has no runtime
+ * import, finds the account under a `Symbol.for` key (the same symbol in every copy), and returns
+ * only an account of the interface version this package was built against, so a main package of
+ * another version gives one clear error instead of a crash.
  *
- * When the account's home model lands, a source built on it replaces this file (same
- * {@link PanelSource} interface); `sourceFor` is the one place that chooses.
+ * Everything comes from the account's **home model** (`account.home`, lib/home/ of the main
+ * package), shared with the watch nodes and the home node:
+ *
+ * - a selection (a room, a family, a product, listed devices) is resolved from the home's device
+ *   records, the user's own devices and those shared with the user, with their names, rooms and
+ *   online state; when the home changes (a device added, moved, renamed, shared), the panel is
+ *   told and resolves its selection again;
+ * - values and online states come from the account's shared device feed: one push subscription
+ *   for every panel, watch node and the home of the account, one read per device however many
+ *   ask, and no read at all for a device push already keeps current;
+ * - products (template and panel configuration) are read once per account and kept; a control
+ *   or an action goes through the account's API client like any node's.
+ *
+ * Only types and pure helpers of the main package are used; its runtime parts are the account's.
  */
 
 import {
@@ -18,6 +28,12 @@ import {
   type IotExplorerAccount,
   type NodeLookup,
 } from '../../../lib/account/account';
+import type { ApiClient } from '../../../lib/api/client';
+import type { HomeModel } from '../../../lib/home/home-model';
+import type { DevicePush } from '../../../lib/push/frames';
+import type { PushState } from '../../../lib/push/push-connection';
+import { DeviceId } from '../../../lib/shared/device-id';
+import { bareRecord, filterDevices, type HomeFilter } from '../../../lib/shared/home';
 
 import type {
   ActionOutcome,
@@ -30,94 +46,6 @@ import type {
   SourceChange,
   SourceListener,
 } from './panel-source';
-
-interface Target {
-  productId: string;
-  deviceName: string;
-}
-
-/** The account's API client, as far as the panel uses it. */
-interface AccountClient {
-  controlDeviceData(
-    call: Target & { data: string },
-    options?: CallOptions,
-  ): Promise<{ requestId: string }>;
-  callDeviceActionSync(
-    call: Target & { actionId: string; inputParams?: string },
-    options?: CallOptions,
-  ): Promise<{ requestId: string; status: string; outputParams: string | null }>;
-  getDeviceData(
-    target: Target,
-    options?: CallOptions,
-  ): Promise<{ properties: Record<string, { value: unknown; lastUpdate: number | null }> }>;
-  getDeviceStatuses(
-    deviceIds: readonly string[],
-    options?: CallOptions,
-  ): Promise<{ statuses: { deviceId: string; online: boolean }[] }>;
-  getProducts(
-    productIds: readonly string[],
-    options?: CallOptions,
-  ): Promise<{ productId: string; name: string; dataTemplate: string }[]>;
-  getFamilies(options?: CallOptions): Promise<{ familyId: string; name: string }[]>;
-  getFamilyDevices(
-    familyId: string,
-    options?: CallOptions,
-  ): Promise<
-    { deviceId: string; productId: string; deviceName: string; aliasName: string; roomId: string }[]
-  >;
-  getRooms(
-    familyId: string,
-    options?: CallOptions,
-  ): Promise<{ roomId: string; roomName: string }[]>;
-}
-
-/** `AppGetProductsConfig`, when the client has it under either name; see {@link panelConfigs}. */
-interface PanelConfigCalls {
-  getProductsConfig?(
-    productIds: readonly string[],
-    options?: CallOptions,
-  ): Promise<{ productId: string; config: unknown }[]>;
-  request?(
-    action: string,
-    params: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<{ data: Record<string, unknown> }>;
-}
-
-/** One push of the account's connection (the fields the panel reads). */
-type AccountPushChange =
-  | { kind: 'online'; deviceId: string; online: boolean; time: number }
-  | {
-      kind: 'properties';
-      deviceId: string;
-      values: Record<string, unknown>;
-      origin: 'report' | 'control';
-      time: number;
-    }
-  | {
-      kind: 'event';
-      deviceId: string;
-      eventId: string;
-      eventType: string;
-      params: unknown;
-      time: number;
-    }
-  | { kind: 'actionCall' | 'actionReply'; deviceId: string; time: number };
-
-interface AccountPushState {
-  phase: string;
-  session: number;
-  error?: { code?: unknown };
-}
-
-interface AccountPush {
-  subscribe(subscriber: {
-    readonly deviceIds: readonly string[];
-    push(change: AccountPushChange): void;
-    state(state: AccountPushState): void;
-    unattributedStatus?(): void;
-  }): () => void;
-}
 
 /** The error a source refuses with: `code` and `message`, as the API's errors carry them. */
 export class PanelSourceError extends Error {
@@ -133,18 +61,18 @@ export class PanelSourceError extends Error {
 export const POLL_INTERVAL_MS = 60_000;
 /** With push, the first read waits at most this long for the subscription to be live. */
 export const FIRST_READ_WAIT_MS = 3_000;
-/** The home (families, rooms, devices) read for a selection is kept this long. */
-export const HOME_TTL_MS = 30_000;
+/** Devices read at once when the panel (re)reads its devices; the client's flow control bounds it too. */
+const READS_AT_ONCE = 4;
 
-function splitDeviceId(deviceId: string): Target {
-  const slash = deviceId.indexOf('/');
-  if (slash <= 0 || slash === deviceId.length - 1) {
+function deviceOf(deviceId: string): DeviceId {
+  const device = DeviceId.parse(deviceId);
+  if (!device) {
     throw new PanelSourceError(
       'IOTX_PANEL_BAD_DEVICE',
       `"${deviceId}" is not ProductId/DeviceName`,
     );
   }
-  return { productId: deviceId.slice(0, slash), deviceName: deviceId.slice(slash + 1) };
+  return device;
 }
 
 function parseJson(text: string | null): unknown {
@@ -156,16 +84,25 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-interface Home {
-  devices: DeviceRecord[];
+/** What the home's filter is for a room, family or product selection. */
+export function filterOf(selection: Exclude<DeviceSelection, { type: 'devices' }>): HomeFilter {
+  switch (selection.type) {
+    case 'room':
+      // The family's default room is `0` in the home's records; '' asks for it too.
+      return { familyId: selection.familyId, roomId: selection.roomId || '0' };
+    case 'family':
+      return { familyId: selection.familyId };
+    case 'product':
+      return { productId: selection.productId };
+  }
 }
 
-/** Runs `work` over `items`, at most `limit` at a time (the client's flow control bounds it too). */
+/** Runs `work` over `items`, at most `limit` at a time. */
 async function eachLimited<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,
-) {
+): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);
@@ -173,83 +110,47 @@ async function eachLimited<T>(
   await Promise.all(runners);
 }
 
-class AccountSource implements PanelSource {
-  private home?: { at: number; value: Promise<Home> };
+class HomeSource implements PanelSource {
   private readonly productCache = new Map<string, Promise<ProductRecord | undefined>>();
+  private readonly client: ApiClient;
+  /** Whether the account has a push connection (else the panel reads on a schedule). */
+  private readonly hasPush: boolean;
 
-  constructor(
-    private readonly client: AccountClient & PanelConfigCalls,
-    private readonly push: AccountPush | undefined,
-  ) {}
+  constructor(private readonly account: IotExplorerAccount) {
+    this.client = account.client;
+    this.hasPush = !(account.push instanceof Error);
+  }
+
+  /** The account's home, made on first use (by whichever of its users asks first). */
+  private get home(): HomeModel {
+    return this.account.home;
+  }
 
   async resolve(selection: DeviceSelection, options: CallOptions = {}): Promise<DeviceRecord[]> {
-    const home = await this.loadHome(options);
-    let devices: DeviceRecord[];
-    switch (selection.type) {
-      case 'devices':
-        devices = selection.deviceIds.map(
-          (id) => home.devices.find((d) => d.deviceId === id) ?? unknownDevice(id),
-        );
-        break;
-      case 'room': {
-        const roomId =
-          selection.roomId === '0' || selection.roomId === '' ? null : selection.roomId;
-        devices = home.devices.filter(
-          (d) => d.familyId === selection.familyId && d.roomId === roomId,
-        );
-        break;
-      }
-      case 'family':
-        devices = home.devices.filter((d) => d.familyId === selection.familyId);
-        break;
-      case 'product':
-        devices = home.devices.filter((d) => d.productId === selection.productId);
-        break;
-    }
-    const products = await this.products([...new Set(devices.map((d) => d.productId))], options);
-    const names = new Map(products.map((p) => [p.productId, p.name]));
-    return devices.map((d) => ({ ...d, productName: names.get(d.productId) ?? d.productName }));
+    const snapshot = await this.home.snapshot({ signal: options.signal });
+    const records =
+      selection.type === 'devices'
+        ? selection.deviceIds.map((id) => {
+            const device = deviceOf(id);
+            return (
+              snapshot.devices.find((d) => d.deviceId === id) ??
+              bareRecord(device.productId, device.deviceName)
+            );
+          })
+        : filterDevices(snapshot.devices, filterOf(selection));
+    // Product names the home did not read come from the products the panel reads anyway.
+    const unnamed = [...new Set(records.filter((r) => !r.productName).map((r) => r.productId))];
+    if (unnamed.length === 0) return records;
+    const names = new Map(
+      (await this.products(unnamed, options)).map((p) => [p.productId, p.name]),
+    );
+    return records.map((r) =>
+      r.productName ? r : { ...r, productName: names.get(r.productId) ?? null },
+    );
   }
 
-  private loadHome(options: CallOptions): Promise<Home> {
-    const now = Date.now();
-    if (this.home && now - this.home.at < HOME_TTL_MS) return this.home.value;
-    const value = this.readHome(options);
-    this.home = { at: now, value };
-    // A failed read is not kept: the next selection asks again.
-    value.catch(() => {
-      if (this.home?.value === value) this.home = undefined;
-    });
-    return value;
-  }
-
-  private async readHome(options: CallOptions): Promise<Home> {
-    const families = await this.client.getFamilies(options);
-    const devices: DeviceRecord[] = [];
-    for (const family of families) {
-      const [rooms, members] = await Promise.all([
-        this.client.getRooms(family.familyId, options),
-        this.client.getFamilyDevices(family.familyId, options),
-      ]);
-      const roomNames = new Map(rooms.map((r) => [r.roomId, r.roomName]));
-      for (const d of members) {
-        const inDefaultRoom = d.roomId === '' || d.roomId === '0';
-        devices.push({
-          deviceId: d.deviceId,
-          productId: d.productId,
-          deviceName: d.deviceName,
-          alias: d.aliasName,
-          productName: '',
-          familyId: family.familyId,
-          familyName: family.name,
-          roomId: inDefaultRoom ? null : d.roomId,
-          roomName: inDefaultRoom ? null : (roomNames.get(d.roomId) ?? null),
-          shared: false,
-          online: null,
-        });
-      }
-    }
-    return { devices };
+  watchHome(listener: () => void): () => void {
+    return this.home.onChange(() => listener());
   }
 
   async products(
@@ -278,8 +179,10 @@ class AccountSource implements PanelSource {
   ): Promise<Map<string, ProductRecord>> {
     const [products, configs] = await Promise.all([
       this.client.getProducts(productIds, options),
-      this.panelConfigs(productIds, options),
+      // No panel configuration (a service that refuses the Action, say): the template decides.
+      this.client.getProductsConfig(productIds, options).catch(() => []),
     ]);
+    const configOf = new Map(configs.map((c) => [c.productId, c.config]));
     return new Map(
       products.map((p) => [
         p.productId,
@@ -287,68 +190,40 @@ class AccountSource implements PanelSource {
           productId: p.productId,
           name: p.name,
           dataTemplate: p.dataTemplate,
-          panelConfig: configs.get(p.productId) ?? null,
+          panelConfig: configOf.get(p.productId) || null,
         },
       ]),
     );
   }
 
   /**
-   * `AppGetProductsConfig` (reply `Data[{ProductId, Config}]`, Config a JSON string). The main
-   * package's client has no method for it yet: a `getProductsConfig` is used when it appears,
-   * else the client's generic request. Any failure (an older client, a service that refuses the
-   * Action) means "no panel config": the panel is then drawn from the data template.
+   * Values and online states through the account's device feed: a read joins one in flight for
+   * the same device, and a device push keeps current is answered without a call.
    */
-  private async panelConfigs(
-    productIds: readonly string[],
-    options: CallOptions,
-  ): Promise<Map<string, unknown>> {
-    const configs = new Map<string, unknown>();
-    try {
-      const typed = await this.client.getProductsConfig?.(productIds, options);
-      if (typed) {
-        for (const c of typed) configs.set(c.productId, c.config);
-        return configs;
-      }
-      const reply = await this.client.request?.(
-        'AppGetProductsConfig',
-        { ProductIds: productIds },
-        options,
-      );
-      if (reply) {
-        const list = Array.isArray(reply.data.Data) ? (reply.data.Data as unknown[]) : [];
-        for (const item of list) {
-          if (!item || typeof item !== 'object') continue;
-          const { ProductId, Config } = item as { ProductId?: unknown; Config?: unknown };
-          if (typeof ProductId === 'string') configs.set(ProductId, Config ?? null);
-        }
-      }
-    } catch {
-      // No panel config: the template decides.
-    }
-    return configs;
-  }
-
   async read(
     deviceIds: readonly string[],
     options: CallOptions = {},
   ): Promise<Map<string, DeviceState>> {
+    const feed = this.home.feed;
     const states = new Map<string, DeviceState>();
     const statuses = deviceIds.length
-      ? await this.client.getDeviceStatuses(deviceIds, options).catch(() => ({ statuses: [] }))
+      ? await feed.getDeviceStatuses(deviceIds, options).catch(() => ({ statuses: [] }))
       : { statuses: [] };
     const online = new Map(statuses.statuses.map((s) => [s.deviceId, s.online]));
-    await eachLimited(deviceIds, 4, async (deviceId) => {
+    await eachLimited(deviceIds, READS_AT_ONCE, async (deviceId) => {
       const values: DeviceState['values'] = {};
       try {
-        const data = await this.client.getDeviceData(splitDeviceId(deviceId), options);
+        const data = await feed.getDeviceData(deviceOf(deviceId), options);
         for (const [id, reading] of Object.entries(data.properties)) {
           values[id] = { value: reading.value, time: reading.lastUpdate };
         }
       } catch {
         // A device that cannot be read keeps its card; its values stay unknown.
       }
-      states.set(deviceId, { values, online: online.get(deviceId) ?? null });
+      states.set(deviceId, {
+        values,
+        online: online.get(deviceId) ?? this.home.known(deviceId)?.online ?? null,
+      });
     });
     return states;
   }
@@ -356,7 +231,6 @@ class AccountSource implements PanelSource {
   subscribe(deviceIds: readonly string[], listener: SourceListener): () => void {
     const ids = [...deviceIds];
     let ended = false;
-    let timer: ReturnType<typeof setInterval> | undefined;
     const resync = (): void => {
       this.read(ids).then(
         (states) => {
@@ -365,10 +239,10 @@ class AccountSource implements PanelSource {
         () => undefined,
       );
     };
-    if (!this.push || ids.length === 0) {
+    if (!this.hasPush || ids.length === 0) {
       listener.health({ mode: 'polling' });
       resync();
-      timer = setInterval(resync, POLL_INTERVAL_MS);
+      const timer = setInterval(resync, POLL_INTERVAL_MS);
       return () => {
         ended = true;
         clearInterval(timer);
@@ -380,33 +254,35 @@ class AccountSource implements PanelSource {
     const firstRead = setTimeout(() => {
       if (session === -1) resync();
     }, FIRST_READ_WAIT_MS);
-    const unsubscribe = this.push.subscribe({
+    const unsubscribe = this.home.feed.subscribe({
       deviceIds: ids,
-      push: (change) => {
-        const mapped = toSourceChange(change);
-        if (mapped && !ended) listener.change(mapped);
+      push: (push) => {
+        const change = toSourceChange(push);
+        if (change && !ended) listener.change(change);
       },
       state: (state) => {
-        if (ended) return;
-        if (state.phase === 'live') {
-          listener.health({ mode: 'live' });
-          // A new socket may have missed changes: read once per live session.
-          if (state.session !== session) {
-            session = state.session;
-            clearTimeout(firstRead);
-            resync();
-          }
-        } else if (state.phase === 'refused') {
-          const code = state.error?.code;
-          listener.health({ mode: 'down', code: typeof code === 'string' ? code : undefined });
-        } else {
-          listener.health({ mode: 'connecting' });
-        }
+        if (!ended) onState(state);
       },
       unattributedStatus: () => {
         if (!ended) resync();
       },
     });
+    const onState = (state: PushState): void => {
+      if (state.phase === 'live') {
+        listener.health({ mode: 'live' });
+        // A new socket may have missed changes: read once per live session (the feed answers
+        // a device another subscriber read in this session without a call).
+        if (state.session !== session) {
+          session = state.session;
+          clearTimeout(firstRead);
+          resync();
+        }
+      } else if (state.phase === 'refused') {
+        listener.health({ mode: 'down', code: state.error?.code });
+      } else {
+        listener.health({ mode: 'connecting' });
+      }
+    };
     return () => {
       ended = true;
       clearTimeout(firstRead);
@@ -420,7 +296,7 @@ class AccountSource implements PanelSource {
     options: CallOptions = {},
   ): Promise<{ requestId: string }> {
     const { requestId } = await this.client.controlDeviceData(
-      { ...splitDeviceId(deviceId), data: JSON.stringify(data) },
+      { ...deviceOf(deviceId), data: JSON.stringify(data) },
       options,
     );
     return { requestId };
@@ -433,7 +309,7 @@ class AccountSource implements PanelSource {
     options: CallOptions = {},
   ): Promise<ActionOutcome> {
     const reply = await this.client.callDeviceActionSync(
-      { ...splitDeviceId(deviceId), actionId, inputParams: JSON.stringify(input) },
+      { ...deviceOf(deviceId), actionId, inputParams: JSON.stringify(input) },
       options,
     );
     return {
@@ -444,48 +320,26 @@ class AccountSource implements PanelSource {
   }
 }
 
-function unknownDevice(deviceId: string): DeviceRecord {
-  const { productId, deviceName } = splitDeviceId(deviceId);
-  return {
-    deviceId,
-    productId,
-    deviceName,
-    alias: '',
-    productName: '',
-    familyId: null,
-    familyName: null,
-    roomId: null,
-    roomName: null,
-    shared: false,
-    online: null,
-  };
-}
-
-function toSourceChange(change: AccountPushChange): SourceChange | undefined {
-  switch (change.kind) {
+function toSourceChange(push: DevicePush): SourceChange | undefined {
+  switch (push.kind) {
     case 'properties':
       return {
         kind: 'properties',
-        deviceId: change.deviceId,
-        values: change.values,
-        origin: change.origin,
-        time: change.time,
+        deviceId: push.deviceId,
+        values: push.values,
+        origin: push.origin,
+        time: push.time,
       };
     case 'online':
-      return {
-        kind: 'online',
-        deviceId: change.deviceId,
-        online: change.online,
-        time: change.time,
-      };
+      return { kind: 'online', deviceId: push.deviceId, online: push.online, time: push.time };
     case 'event':
       return {
         kind: 'event',
-        deviceId: change.deviceId,
-        eventId: change.eventId,
-        eventType: change.eventType,
-        params: change.params,
-        time: change.time,
+        deviceId: push.deviceId,
+        eventId: push.eventId,
+        eventType: push.eventType,
+        params: push.params,
+        time: push.time,
       };
     default:
       return undefined;
@@ -514,10 +368,7 @@ export function sourceFor(RED: NodeLookup, id: string | undefined): PanelSource 
   }
   const known = sources.get(account);
   if (known) return known;
-  // The account holds an error instead of a connection when its endpoint has no push URL.
-  const client: AccountClient & PanelConfigCalls = account.client;
-  const push: AccountPush | undefined = account.push instanceof Error ? undefined : account.push;
-  const source = new AccountSource(client, push);
+  const source = new HomeSource(account);
   sources.set(account, source);
   return source;
 }

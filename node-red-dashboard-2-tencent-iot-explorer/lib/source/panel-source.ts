@@ -1,34 +1,21 @@
 /**
  * What the device panel needs from an account, and nothing more: the one seam between the
- * widget and the main package. Today lib/source/account-source.ts implements it over what a
- * deployed `iot-explorer-account` node offers (its API client and push connection); the
- * account's home model will implement it next, behind the same interface, so that nothing
- * else in this package changes.
+ * widget and the main package. lib/source/account-source.ts implements it over the deployed
+ * account's home model (its device records and shared device feed) and API client.
  *
- * Every call is made by the node, on deploy and on a user's command, never because a browser
- * opened the page: the panel keeps what it read and what push tells it, and serves every
- * browser from that.
+ * Every call is made by the node, on deploy, on a user's command or when the home changes, never
+ * because a browser opened the page: the panel keeps what it read and what push tells it, and
+ * serves every browser from that.
  */
 
-/** A device as the home knows it (the same field names as the home model's device record). */
-export interface DeviceRecord {
-  /** `ProductId/DeviceName`. */
-  deviceId: string;
-  productId: string;
-  deviceName: string;
-  /** The user's name for it; '' when none. */
-  alias: string;
-  productName: string;
-  familyId: string | null;
-  familyName: string | null;
-  /** null for the family's default room (never a translated word). */
-  roomId: string | null;
-  roomName: string | null;
-  /** Shared with the user by someone else. */
-  shared: boolean;
-  /** null while unknown. */
-  online: boolean | null;
-}
+import type { DeviceRecord } from '../../../lib/shared/home';
+
+/**
+ * A device as the home knows it: the main package's home record (lib/shared/home.ts), the same
+ * fields as the home node's list and `msg.iotexplorer.device` of every node. Its `roomId` is `0`
+ * for the family's default room, null for a device shared with the user.
+ */
+export type { DeviceRecord };
 
 /** Which devices a panel shows. */
 export type DeviceSelection =
@@ -122,6 +109,11 @@ export interface CallOptions {
 export interface PanelSource {
   /** The devices a selection means now (the home's own devices and those shared with the user). */
   resolve(selection: DeviceSelection, options?: CallOptions): Promise<DeviceRecord[]>;
+  /**
+   * Calls `listener` when the home changed (a device added, removed, renamed, moved, shared):
+   * the panel then resolves its selection again. Until the returned function is called.
+   */
+  watchHome?(listener: () => void): () => void;
   /** Products with their templates and panel configs, each read once and kept. */
   products(productIds: readonly string[], options?: CallOptions): Promise<ProductRecord[]>;
   /** The devices' current values and online state. */

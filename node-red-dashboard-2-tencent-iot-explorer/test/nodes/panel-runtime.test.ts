@@ -97,16 +97,21 @@ describe('device panel in Node-RED with Dashboard 2 (socket.io)', function () {
         [DOORBELL, '门铃', '门厅', true],
       ],
     );
+    // The lamp's order and sizes come from its panel configuration (AppGetProductsConfig):
+    // color and name are half-width there (btn-col-2).
     const lamp = view.products.LIGHT0A1B2;
+    assert.equal(lamp.source, 'config');
     assert.deepEqual(
       lamp.controls.map((c) => [c.id, c.kind, c.size, c.writable]),
       [
         ['power_switch', 'switch', 'big', true],
         ['brightness', 'slider', 'full', true],
-        ['color', 'segments', 'full', true],
-        ['name', 'text', 'full', true],
+        ['color', 'segments', 'half', true],
+        ['name', 'text', 'half', true],
       ],
     );
+    // The lock has none: drawn from its template.
+    assert.equal(view.products.LOCK0C3D4E.source, 'template');
     const lock = view.products.LOCK0C3D4E;
     assert.deepEqual(
       lock.actions.map((a) => [a.id, a.guarded, a.writable]),

@@ -34,12 +34,13 @@ function record(deviceId: string): DeviceRecord {
     productId,
     deviceName,
     alias: 'Lamp',
-    productName: '',
+    productName: 'Lamp',
     familyId: 'f',
     familyName: 'Home',
-    roomId: null,
+    roomId: '0',
     roomName: null,
     shared: false,
+    sharedBy: null,
     online: true,
   };
 }
@@ -50,9 +51,26 @@ class HandSource implements PanelSource {
   controls: { deviceId: string; data: Record<string, unknown> }[] = [];
   failNext?: { code: string; message: string };
   reads = 0;
+  resolves = 0;
+  subscriptions = 0;
+  /** What the home holds for the selection now. */
+  records: DeviceRecord[] = [record('P/lamp')];
+  private readonly homeListeners = new Set<() => void>();
 
   resolve(): Promise<DeviceRecord[]> {
-    return Promise.resolve([record('P/lamp')]);
+    this.resolves += 1;
+    return Promise.resolve(this.records.map((r) => ({ ...r })));
+  }
+  watchHome(listener: () => void): () => void {
+    this.homeListeners.add(listener);
+    return () => this.homeListeners.delete(listener);
+  }
+  /** The home changed: every panel watching it is told. */
+  homeChanged(): void {
+    for (const listener of this.homeListeners) listener();
+  }
+  get homeWatchers(): number {
+    return this.homeListeners.size;
   }
   products(): Promise<ProductRecord[]> {
     return Promise.resolve([
@@ -64,6 +82,7 @@ class HandSource implements PanelSource {
     return Promise.resolve(new Map<string, DeviceState>());
   }
   subscribe(_ids: readonly string[], listener: SourceListener): () => void {
+    this.subscriptions += 1;
     this.listener = listener;
     listener.resync(
       new Map([['P/lamp', { online: true, values: { power_switch: { value: 0, time: 1000 } } }]]),
@@ -232,4 +251,61 @@ describe('device panel hub', function () {
     // After stop, nothing the source says reaches the view.
     assert.equal(source.listener, undefined);
   });
+
+  it('follows the home: a renamed device takes its new name, keeping its values and writes', async function () {
+    const { hub, source, seen, lamp } = await startHub();
+    await hub.control('P/lamp', 'power_switch', 1, false);
+    source.records = [
+      { ...record('P/lamp'), alias: 'Reading lamp', roomId: 'r2', roomName: 'Study' },
+    ];
+    const views = seen.views.length;
+    source.homeChanged();
+    await until(() => lamp().name === 'Reading lamp');
+    assert.equal(lamp().roomName, 'Study');
+    assert.equal(lamp().values.power_switch.value, 0);
+    assert.equal(lamp().pending.power_switch?.state, 'pending');
+    // The same devices: no new subscription, and the view never went back to loading.
+    assert.equal(source.subscriptions, 1);
+    assert.ok(seen.views.slice(views).every((v) => v.status === 'ready'));
+    hub.stop();
+    assert.equal(source.homeWatchers, 0, 'stop ends the home watch');
+  });
+
+  it('follows the home: a device added to the selection gets a card, the others keep theirs', async function () {
+    const { hub, source, seen, lamp } = await startHub();
+    source.report({ power_switch: 1 }, 5000);
+    source.records = [record('P/lamp'), record('P/lamp2')];
+    const views = seen.views.length;
+    source.homeChanged();
+    await until(() => hub.view().devices.length === 2);
+    assert.deepEqual(
+      hub.view().devices.map((d) => d.deviceId),
+      ['P/lamp', 'P/lamp2'],
+    );
+    assert.equal(lamp().values.power_switch.value, 1, 'the lamp keeps what push told it');
+    assert.equal(source.subscriptions, 2, 'the new set of devices is followed');
+    assert.ok(seen.views.slice(views).every((v) => v.status === 'ready'));
+    // And removed again: its card goes; one home watch at a time.
+    source.records = [record('P/lamp')];
+    source.homeChanged();
+    await until(() => hub.view().devices.length === 1);
+    assert.equal(source.homeWatchers, 1);
+    hub.stop();
+  });
+
+  it('keeps showing its devices when the home cannot be read after a change', async function () {
+    const { hub, source, lamp } = await startHub();
+    source.resolve = () => Promise.reject(Object.assign(new Error('down'), { code: 'X' }));
+    source.homeChanged();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(hub.view().status, 'ready');
+    assert.equal(lamp().deviceId, 'P/lamp');
+    hub.stop();
+  });
 });
+
+/** Waits (a few ms at a time) until `check` holds. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), 'the condition never held');
+}
