@@ -62,8 +62,10 @@ function enumField(define: TemplateDefine, initial: unknown, label: string): For
 }
 
 function numberField(define: TemplateDefine, initial: unknown, label: string): FormField {
-  const $el = $('<span></span>');
-  const $number = $('<input type="number" style="width: 140px">').appendTo($el);
+  // A row of its own kind: the box takes the row, the unit after it, so the row ends where
+  // every other row of the dialog ends.
+  const $el = $('<div class="iotx-number"></div>');
+  const $number = $('<input type="number">').appendTo($el);
   if (define.type !== 'timestamp') {
     const min = defineNumber(define.min);
     const max = defineNumber(define.max);
@@ -75,7 +77,7 @@ function numberField(define: TemplateDefine, initial: unknown, label: string): F
   } else {
     $number.attr({ min: 0, step: 1, placeholder: t('timestampPlaceholder') });
   }
-  if (define.unit) $('<span style="margin-left: 6px"></span>').text(define.unit).appendTo($el);
+  if (define.unit) $('<span></span>').text(define.unit).appendTo($el);
   if (typeof initial === 'number' || typeof initial === 'string') $number.val(String(initial));
   return {
     $el,

@@ -25,10 +25,9 @@ import {
   selectionProductId,
   storedFilter,
   storedMode,
-  type Choice,
 } from './home-choices';
 import { t, tCount } from './i18n';
-import { pickerLine, pickerRow } from './pickers/row';
+import { fillChoices, pickerLine, pickerRow } from './pickers/row';
 
 /** Rows shown only in one mode: the form's class says which mode it is in (editor/style.ts). */
 export const FOR_DEVICES = 'iotx-for-devices';
@@ -93,25 +92,6 @@ export interface SelectionEditor {
   save(node: RedEditorNode): void;
 }
 
-/** Fills a select: "any" first, the choices, and a saved value the home lacks, marked so. */
-function fill($select: JQuery, choices: readonly Choice[], keep: string, unnamed: string): void {
-  $select.empty();
-  $('<option></option>').val('').text(t('any')).appendTo($select);
-  for (const choice of choices) {
-    $('<option></option>')
-      .val(choice.value)
-      .text(choice.text ?? unnamed)
-      .appendTo($select);
-  }
-  if (keep && !choices.some((c) => c.value === keep)) {
-    $('<option></option>')
-      .val(keep)
-      .text(t('notInHome', { id: keep }))
-      .appendTo($select);
-  }
-  $select.val(keep);
-}
-
 /** The account's Selection limit as the editor holds it, else the default. */
 function maxSelectionOf(accountId: string): number {
   const account = accountId ? RED.nodes.node(accountId) : null;
@@ -155,7 +135,7 @@ export function selectionEditor(options: SelectionOptions): SelectionEditor {
   const select = (field: keyof typeof SELECT_ID): JQuery => $(`#${SELECT_ID[field]}`);
   const text = (field: keyof typeof SELECT_ID): string => String(select(field).val() ?? '');
   const yesNo = (field: 'shared' | 'online', yes: string, no: string): void => {
-    fill(
+    fillChoices(
       select(field),
       [
         { value: 'true', text: yes },
@@ -167,9 +147,9 @@ export function selectionEditor(options: SelectionOptions): SelectionEditor {
   };
   yesNo('shared', t('sharedDevices'), t('ownDevices'));
   yesNo('online', t('online'), t('offline'));
-  fill(select('familyId'), [], savedFilter.familyId ?? '', '');
-  fill(select('roomId'), [], savedFilter.roomId ?? '', '');
-  fill(select('productId'), [], savedFilter.productId ?? '', '');
+  fillChoices(select('familyId'), [], savedFilter.familyId ?? '', '');
+  fillChoices(select('roomId'), [], savedFilter.roomId ?? '', '');
+  fillChoices(select('productId'), [], savedFilter.productId ?? '', '');
 
   let home: HomeSummary | undefined;
   let matched: readonly DeviceRecord[] = [];
@@ -190,7 +170,12 @@ export function selectionEditor(options: SelectionOptions): SelectionEditor {
 
   function fillRooms(): void {
     if (!home) return;
-    fill(select('roomId'), roomChoices(home, text('familyId')), text('roomId'), t('defaultRoom'));
+    fillChoices(
+      select('roomId'),
+      roomChoices(home, text('familyId')),
+      text('roomId'),
+      t('defaultRoom'),
+    );
     // With no family chosen, the default room stands for every family's.
     if (!text('familyId')) select('roomId').find('option[value="0"]').text(t('defaultRoomAll'));
   }
@@ -239,14 +224,14 @@ export function selectionEditor(options: SelectionOptions): SelectionEditor {
         return;
       }
       home = data;
-      fill(
+      fillChoices(
         select('familyId'),
         data.families.map((f) => ({ value: f.familyId, text: f.familyName })),
         text('familyId'),
         '',
       );
       fillRooms();
-      fill(select('productId'), productChoices(data.devices), text('productId'), '');
+      fillChoices(select('productId'), productChoices(data.devices), text('productId'), '');
       preview();
     });
   }

@@ -39,6 +39,10 @@ const CSS = `
 .${DIALOG_CLASS} .form-row > input[type="checkbox"] + label {
   width: auto; margin: 0 0 0 var(--iotx-gap); }
 .${DIALOG_CLASS} .form-row > .ui-spinner + span { margin-left: var(--iotx-gap); }
+/* A number and its unit. */
+.iotx-number { display: flex; align-items: center; }
+.iotx-number > input { flex: 1 1 0; min-width: 0; width: auto; margin: 0; }
+.iotx-number > span { flex: none; margin-left: var(--iotx-gap, 6px); }
 /* A list under its label, across the whole dialog. */
 .${DIALOG_CLASS} .form-row.iotx-list-row { flex-wrap: wrap; }
 .${DIALOG_CLASS} .form-row.iotx-list-row > label:first-child { flex: 1 1 100%; margin-bottom: 6px; }

@@ -6,7 +6,7 @@ import { showInfo, showProblem } from '../feedback';
 import { literal, setLiteral } from '../fields';
 import { actionsOf } from '../template';
 import { productTemplate } from './product-template';
-import { pickerLine, pickerRow, placeholderOption } from './row';
+import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 export interface ActionPickerOptions {
   before: JQuery;
@@ -62,11 +62,7 @@ export function actionPicker(options: ActionPickerOptions): {
       placeholderOption($action, actions.length ? 'pickAction' : 'noActions');
       actions.forEach((a, i) => {
         const text = a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id;
-        $('<option></option>')
-          .val(String(i))
-          .text(text)
-          .attr('title', a.desc ?? '')
-          .appendTo($action);
+        appendOption($action, String(i), text, a.desc || undefined);
       });
       options.onTemplate?.(product.dataTemplate);
       const current = literal(actionField);

@@ -9,7 +9,8 @@ import { addToDeviceList, showAliases } from '../device-list';
 import { showInfo, showProblem } from '../feedback';
 import { literal, setLiteral } from '../fields';
 import { t, tCount } from '../i18n';
-import { pickerLine, pickerRow, placeholderOption } from './row';
+import { optionText } from '../option-text';
+import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 export interface DevicePickerOptions {
   /** The row the picker's rows go before. */
@@ -41,8 +42,9 @@ export interface DevicePicker {
 function deviceText(device: DeviceSummary): string {
   const alias = device.aliasName && device.aliasName !== device.deviceName ? device.aliasName : '';
   const state = device.online === true ? t('online') : device.online === false ? t('offline') : '';
-  return (
-    (alias ? `${alias} — ${device.deviceName}` : device.deviceName) + (state ? ` (${state})` : '')
+  return optionText(
+    alias ? `${alias} — ${device.deviceName}` : device.deviceName,
+    state ? ` (${state})` : '',
   );
 }
 
@@ -115,7 +117,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
       // Without a family of its own, the account may still have devices shared with it.
       if (!hasFamily) placeholderOption($family, 'noFamilies');
       for (const f of families) {
-        $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
+        appendOption($family, f.familyId, f.name);
       }
       loadDevices();
     });
@@ -152,11 +154,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
           if (d.shared) $group.addClass('iotx-shared-devices');
           groups.set(`${d.shared}:${group}`, $group);
         }
-        $('<option></option>')
-          .val(String(i))
-          .text(deviceText(d))
-          .attr('title', deviceTitle(d))
-          .appendTo($group);
+        appendOption($group, String(i), deviceText(d), deviceTitle(d));
       });
       // The lists of this dialog show the names of the devices they hold.
       $device

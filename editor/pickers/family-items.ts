@@ -12,7 +12,8 @@ import { requestForAccountField } from '../account-requests';
 import { showInfo, showProblem } from '../feedback';
 import { input, literal, setLiteral } from '../fields';
 import { t, tCount } from '../i18n';
-import { pickerLine, pickerRow, placeholderOption } from './row';
+import { optionText } from '../option-text';
+import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 /** What one kind of item (scene, automation) needs said and read. */
 interface ItemKind<T> {
@@ -63,7 +64,7 @@ const SCENES: ItemKind<SceneSummary> = {
   },
   id: (s) => s.sceneId,
   name: (s) => s.name,
-  describe: (s) => `${s.name || s.sceneId}${s.devicesLeft ? ` ⚠ ${t('devicesLeft')}` : ''}`,
+  describe: (s) => optionText(s.name || s.sceneId, s.devicesLeft ? ` ⚠ ${t('devicesLeft')}` : ''),
 };
 
 const AUTOMATIONS: ItemKind<AutomationSummary> = {
@@ -78,7 +79,7 @@ const AUTOMATIONS: ItemKind<AutomationSummary> = {
   },
   id: (a) => a.automationId,
   name: (a) => a.name,
-  describe: (a) => `${a.name || a.automationId} (${t(a.enabled ? 'on' : 'off')})`,
+  describe: (a) => optionText(a.name || a.automationId, ` (${t(a.enabled ? 'on' : 'off')})`),
 };
 
 function familyItemPicker<T>(
@@ -141,7 +142,7 @@ function familyItemPicker<T>(
         return placeholderOption($family, 'noFamilies');
       }
       for (const f of families) {
-        $('<option></option>').val(f.familyId).text(f.name).appendTo($family);
+        appendOption($family, f.familyId, f.name);
       }
       // Reopened: the family of the item picked before.
       const saved = savedFamily();
@@ -166,7 +167,7 @@ function familyItemPicker<T>(
       items = list;
       placeholderOption($item, list.length ? kind.texts.pick : kind.texts.none);
       list.forEach((item, i) => {
-        $('<option></option>').val(String(i)).text(kind.describe(item)).appendTo($item);
+        appendOption($item, String(i), kind.describe(item), kind.name(item) || kind.id(item));
       });
       const current = literal(options.idField);
       list.forEach((item, i) => {

@@ -8,7 +8,7 @@ import { t } from '../i18n';
 import { describeDefine, propertiesOf } from '../template';
 import type { TemplateProperty } from '../../lib/shared/data-template';
 import { productTemplate } from './product-template';
-import { pickerLine, pickerRow, placeholderOption } from './row';
+import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 export interface PropertySelectOptions {
   /** The row the picker goes before. */
@@ -31,11 +31,12 @@ export function propertySelect(options: PropertySelectOptions): { refresh: () =>
     properties = list;
     placeholderOption($select, list.length ? 'pickProperty' : emptyKey);
     list.forEach((p, i) => {
-      $('<option></option>')
-        .val(String(i))
-        .text(p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id)
-        .attr('title', (p.desc ? `${p.desc} — ` : '') + describeDefine(p.define))
-        .appendTo($select);
+      appendOption(
+        $select,
+        String(i),
+        p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id,
+        (p.desc ? `${p.desc} — ` : '') + describeDefine(p.define),
+      );
     });
     const current = literal(field);
     list.forEach((p, i) => {

@@ -2,43 +2,14 @@
 // `home` route (also before the first deploy), and the shared / online selects.
 
 import type { HomeSummary } from '../../lib/shared/admin-api';
-import { deviceLabel as recordLabel, type HomeFamily } from '../../lib/shared/home';
+import { deviceLabel as recordLabel } from '../../lib/shared/home';
 import { requestForAccountField } from '../../editor/account-requests';
 import { showInfo, showProblem } from '../../editor/feedback';
 import { input, showAbsentAsRuntime } from '../../editor/fields';
-import { pickerLine } from '../../editor/pickers/row';
+import { productChoices, roomChoices } from '../../editor/home-choices';
+import { t } from '../../editor/i18n';
+import { fillChoices, pickerLine } from '../../editor/pickers/row';
 import { markDialog } from '../../editor/style';
-
-/** Widest option text, in half-width characters (a CJK character counts two): fits the row. */
-const OPTION_WIDTH = 34;
-
-/** The text cut to {@link OPTION_WIDTH} with an ellipsis; the option's title keeps it whole. */
-function fitted(text: string): string {
-  let width = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    width += text.charCodeAt(i) > 0x2e80 ? 2 : 1;
-    if (width > OPTION_WIDTH) return `${text.slice(0, i).trimEnd()}…`;
-  }
-  return text;
-}
-
-/** Fills a select with `choices`, an "any" first, keeping `saved` even when the home lacks it. */
-function fill(
-  $select: JQuery,
-  anyText: string,
-  choices: ReadonlyArray<[string, string]>,
-  saved: string,
-): void {
-  $select.empty();
-  $('<option></option>').val('').text(anyText).appendTo($select);
-  for (const [value, text] of choices) {
-    $('<option></option>').val(value).text(fitted(text)).attr('title', text).appendTo($select);
-  }
-  if (saved && !choices.some(([value]) => value === saved)) {
-    $('<option></option>').val(saved).text(saved).appendTo($select);
-  }
-  $select.val(saved);
-}
 
 export const home = {
   label(node: RedEditorNode): string {
@@ -58,25 +29,15 @@ export const home = {
     let summary: HomeSummary | undefined;
     const saved = (field: string): string => (typeof node[field] === 'string' ? node[field] : '');
 
+    // The pickers of the nodes' Target filter, with the same choices.
     const fillRooms = (keep: string): void => {
       const familyId = String($family.val() ?? '');
-      const families: HomeFamily[] = summary?.families ?? [];
-      const rooms = families
-        .filter((f) => familyId === '' || f.familyId === familyId)
-        .flatMap((f) =>
-          f.rooms.map((r): [string, string] => [
-            r.roomId,
-            `${r.roomName ?? text('defaultRoom')}${familyId === '' ? ` · ${f.familyName}` : ''}`,
-          ]),
-        );
-      // The default room is "0" in every family: listed once.
-      const unique = [...new Map(rooms).entries()];
-      fill($room, text('any'), unique, keep);
+      fillChoices($room, summary ? roomChoices(summary, familyId) : [], keep, t('defaultRoom'));
     };
 
-    fill($family, text('any'), [], saved('familyId'));
-    fill($room, text('any'), [], saved('roomId'));
-    fill($product, text('any'), [], saved('productId'));
+    fillChoices($family, [], saved('familyId'), '');
+    fillChoices($room, [], saved('roomId'), '');
+    fillChoices($product, [], saved('productId'), '');
 
     const load = (): void => {
       showInfo($line, text('loading'));
@@ -86,18 +47,14 @@ export const home = {
           return;
         }
         summary = data;
-        fill(
+        fillChoices(
           $family,
-          text('any'),
-          data.families.map((f): [string, string] => [f.familyId, f.familyName]),
+          data.families.map((f) => ({ value: f.familyId, text: f.familyName })),
           String($family.val() ?? ''),
+          '',
         );
         fillRooms(String($room.val() ?? ''));
-        const products = new Map<string, string>();
-        for (const d of data.devices) {
-          products.set(d.productId, d.productName ?? d.productId);
-        }
-        fill($product, text('any'), [...products], String($product.val() ?? ''));
+        fillChoices($product, productChoices(data.devices), String($product.val() ?? ''), '');
         const shared = data.devices.filter((d) => d.shared);
         showInfo(
           $line,

@@ -13,22 +13,13 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  COMPANION_EXAMPLES_DIR,
-  examplePath,
-  prepareUserDir,
-  shippedExamples,
-  startNodeRed,
-  writeCredentials,
-  type NodeRedInstance,
-} from '../../demo/launch';
+import { COMPANION_EXAMPLES_DIR, examplePath, shippedExamples } from '../../demo/launch';
 import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
-import { startSimulator, type Simulator } from '../../simulator';
 import { ARTIFACTS, launchBrowser, requireChromium, type Browser } from '../support/browser';
 import { deploy, Heartbeat, HEARTBEAT_FLOW, importExample } from '../support/editor-import';
+import { startEditorRuntime, type EditorRuntime } from '../support/editor-runtime';
 import { layoutProblems, rawKeys, untranslatedLabels } from './dialogs-layout';
 
 const TOKEN = 'demo-access-token';
@@ -208,41 +199,27 @@ function moreExampleNodes(): FlowNode[] {
   return nodes;
 }
 
-interface Runtime {
-  sim: Simulator;
-  red: NodeRedInstance;
-  userDir: string;
-}
-
 /**
  * Node-RED without Dashboard 2, holding the user's own flow (the heartbeat), the examples'
  * account already set up on the simulator with a token, the check nodes and the nodes of ours of
- * the companion's examples. The shipped examples come in through the Import menu, as a person's do. Node-RED
- * itself is left in its default language: the editor's is the browser's.
+ * the companion's examples. The shipped examples come in through the Import menu, as a person's
+ * do. Node-RED itself is left in its default language: the editor's is the browser's.
  */
-async function startRuntime(): Promise<Runtime> {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-tour-'));
-  const sim = await startSimulator({ port: 0 });
-  prepareUserDir({
-    userDir,
-    endpoint: sim.tokenapiUrl,
-    accessToken: TOKEN,
-    examples: [],
-    nodesExcludes: ['node-red-dashboard'],
-  });
+function startRuntime(): Promise<EditorRuntime> {
   const account = readExample(shippedExamples()[0]).find((n) => n.type === ACCOUNT_TYPE);
   assert.ok(account, 'the shipped examples have an account node');
-  const flows = [
-    ...HEARTBEAT_FLOW,
-    { ...account, endpoint: sim.tokenapiUrl, name: 'My home (simulator)' },
-    ...checkNodes(account.id, sim.tokenapiUrl),
-    ...moreExampleNodes(),
-  ];
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
-  // The token for the examples' account alone: the check's account has none.
-  writeCredentials(userDir, { [account.id]: { accessToken: TOKEN } });
-  const red = await startNodeRed(userDir, 0);
-  return { sim, red, userDir };
+  return startEditorRuntime({
+    name: 'iotx-tour',
+    nodesExcludes: ['node-red-dashboard'],
+    flows: (endpoint) => [
+      ...HEARTBEAT_FLOW,
+      { ...account, endpoint, name: 'My home (simulator)' },
+      ...checkNodes(account.id, endpoint),
+      ...moreExampleNodes(),
+    ],
+    // The token for the examples' account alone: the check's account has none.
+    credentials: { [account.id]: { accessToken: TOKEN } },
+  });
 }
 
 interface Editor {
@@ -254,7 +231,7 @@ interface Editor {
 }
 
 /** Chromium in `lang` on the runtime's editor, once its flows are loaded. */
-async function openEditor(runtime: Runtime, lang: string): Promise<Editor> {
+async function openEditor(runtime: EditorRuntime, lang: string): Promise<Editor> {
   const browser = await launchBrowser(lang);
   const { page } = browser;
   // Tall enough that the longest dialog is seen whole in its screenshot.
@@ -530,7 +507,7 @@ function shownOption(page: Page, id: string): Promise<string> {
 
 describe('the dialog tour: every node of every shipped example, in both languages', function () {
   this.timeout(300000);
-  let runtime: Runtime | undefined;
+  let runtime: EditorRuntime | undefined;
 
   before(async function () {
     requireChromium(this);
@@ -538,9 +515,7 @@ describe('the dialog tour: every node of every shipped example, in both language
   });
 
   after(async function () {
-    await runtime?.red.stop();
-    await runtime?.sim.close();
-    if (runtime) fs.rmSync(runtime.userDir, { recursive: true, force: true });
+    await runtime?.stop();
   });
 
   // First, as a newcomer does: every example from the Import menu, then Deploy. The tours below

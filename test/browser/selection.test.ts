@@ -8,18 +8,11 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  prepareUserDir,
-  startNodeRed,
-  writeCredentials,
-  type NodeRedInstance,
-} from '../../demo/launch';
 import { ACCOUNT_NAMESPACE } from '../../lib/shared/palette';
-import { startSimulator, type Simulator } from '../../simulator';
 import { ARTIFACTS, launchBrowser, requireChromium, type Browser } from '../support/browser';
+import { startEditorRuntime, type EditorRuntime } from '../support/editor-runtime';
 import { layoutProblems, rawKeys, untranslatedLabels } from './dialogs-layout';
 
 const TOKEN = 'demo-access-token';
@@ -122,27 +115,15 @@ function flow(endpoint: string): FlowNode[] {
   ];
 }
 
-interface Runtime {
-  sim: Simulator;
-  red: NodeRedInstance;
-  userDir: string;
-}
-
-async function startRuntime(): Promise<Runtime> {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotx-selection-'));
-  // The service names who shared a device (FromUserID) in this run.
-  const sim = await startSimulator({ port: 0, home: { shareFromUserId: true } });
-  prepareUserDir({
-    userDir,
-    endpoint: sim.tokenapiUrl,
-    accessToken: TOKEN,
-    examples: [],
+function startRuntime(): Promise<EditorRuntime> {
+  return startEditorRuntime({
+    name: 'iotx-selection',
+    // The service names who shared a device (FromUserID) in this run.
+    simulator: { home: { shareFromUserId: true } },
     nodesExcludes: ['node-red-dashboard'],
+    flows: flow,
+    credentials: { [ACCOUNT]: { accessToken: TOKEN } },
   });
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow(sim.tokenapiUrl)));
-  writeCredentials(userDir, { [ACCOUNT]: { accessToken: TOKEN } });
-  const red = await startNodeRed(userDir, 0);
-  return { sim, red, userDir };
 }
 
 /** A text of the account catalogue's editor section, in the page's language. */
@@ -259,7 +240,7 @@ function count(n: number): RegExp {
 
 describe('selections and shared devices in the editor', function () {
   this.timeout(300000);
-  let runtime: Runtime | undefined;
+  let runtime: EditorRuntime | undefined;
 
   before(async function () {
     requireChromium(this);
@@ -267,9 +248,7 @@ describe('selections and shared devices in the editor', function () {
   });
 
   after(async function () {
-    await runtime?.red.stop();
-    await runtime?.sim.close();
-    if (runtime) fs.rmSync(runtime.userDir, { recursive: true, force: true });
+    await runtime?.stop();
   });
 
   for (const lang of ['en-US', 'zh-CN']) {
