@@ -62,7 +62,7 @@ export function actionPicker(options: ActionPickerOptions): {
       placeholderOption($action, actions.length ? 'pickAction' : 'noActions');
       actions.forEach((a, i) => {
         const text = a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id;
-        appendOption($action, String(i), text, a.desc || undefined);
+        appendOption($action, String(i), text, { title: a.desc || undefined });
       });
       options.onTemplate?.(product.dataTemplate);
       const current = literal(actionField);

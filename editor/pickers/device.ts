@@ -2,14 +2,14 @@
 // devices by room, then those other users share with the user ("Shared with me"). Picking a
 // device fills the ProductId and DeviceName fields (as literal text), or adds it to a device list.
 
-import type { DeviceSummary, FamilySummary } from '../../lib/shared/admin-api';
+import type { DeviceSummary } from '../../lib/shared/admin-api';
 import { DeviceId } from '../../lib/shared/device-id';
 import { requestForAccountField } from '../account-requests';
 import { addToDeviceList, showAliases } from '../device-list';
 import { showInfo, showProblem } from '../feedback';
 import { literal, setLiteral } from '../fields';
 import { t, tCount } from '../i18n';
-import { optionText } from '../option-text';
+import { familyRow, readFamilies } from './family';
 import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 export interface DevicePickerOptions {
@@ -39,13 +39,13 @@ export interface DevicePicker {
  * online. The room is the option's group, the ProductId its tooltip: the chosen device's text
  * must fit the select at the dialog's default width.
  */
-function deviceText(device: DeviceSummary): string {
+function deviceText(device: DeviceSummary): { text: string; suffix: string } {
   const alias = device.aliasName && device.aliasName !== device.deviceName ? device.aliasName : '';
   const state = device.online === true ? t('online') : device.online === false ? t('offline') : '';
-  return optionText(
-    alias ? `${alias} — ${device.deviceName}` : device.deviceName,
-    state ? ` (${state})` : '',
-  );
+  return {
+    text: alias ? `${alias} — ${device.deviceName}` : device.deviceName,
+    suffix: state ? ` (${state})` : '',
+  };
 }
 
 /** The option's tooltip: the device's two ids, and its room or who shared it. */
@@ -63,13 +63,7 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   const $account = $(options.accountField ?? '#node-input-account');
   const productField = options.productField ?? 'productId';
   const deviceField = options.deviceField ?? 'deviceName';
-  const $rowFamily = pickerRow('fa-home', 'family', 'node-input-iotx-family');
-  const $family = $('<select id="node-input-iotx-family"></select>').appendTo($rowFamily);
-  const $refresh = $(
-    '<button type="button" class="red-ui-button"><i class="fa fa-refresh"></i></button>',
-  )
-    .attr('title', t('refresh'))
-    .appendTo($rowFamily);
+  const { $row: $rowFamily, $family, $refresh } = familyRow('node-input-iotx-family');
   const $rowDevice = pickerRow('fa-lightbulb-o', 'device', 'node-input-iotx-device');
   const $device = $('<select id="node-input-iotx-device"></select>').appendTo($rowDevice);
   const $line = pickerLine();
@@ -101,25 +95,18 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
 
   function loadFamilies(): void {
     const mine = ++generation;
-    placeholderOption($family, 'loading');
     placeholderOption($device, 'pickDevice');
-    showInfo($line, '');
-    requestForAccountField<FamilySummary[]>($account, 'families', {}, (error, families) => {
-      if (mine !== generation) return;
-      if (error || !families) {
-        placeholderOption($family, 'unavailable');
-        placeholderOption($device, 'unavailable');
-        if (error) showProblem($line, error);
-        return;
-      }
-      $family.empty();
-      hasFamily = families.length > 0;
-      // Without a family of its own, the account may still have devices shared with it.
-      if (!hasFamily) placeholderOption($family, 'noFamilies');
-      for (const f of families) {
-        appendOption($family, f.familyId, f.name);
-      }
-      loadDevices();
+    readFamilies({
+      $account,
+      $family,
+      $items: $device,
+      $line,
+      current: () => mine === generation,
+      loaded(families) {
+        // Without a family of its own, the account may still have devices shared with it.
+        hasFamily = families.length > 0;
+        loadDevices();
+      },
     });
   }
 
@@ -154,7 +141,8 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
           if (d.shared) $group.addClass('iotx-shared-devices');
           groups.set(`${d.shared}:${group}`, $group);
         }
-        appendOption($group, String(i), deviceText(d), deviceTitle(d));
+        const { text, suffix } = deviceText(d);
+        appendOption($group, String(i), text, { suffix, title: deviceTitle(d) });
       });
       // The lists of this dialog show the names of the devices they hold.
       $device
@@ -183,7 +171,11 @@ export function devicePicker(options: DevicePickerOptions): DevicePicker {
   /** The chosen device's whole description, for a text too long for the select. */
   function showTitle(): void {
     const device = selected();
-    $device.attr('title', device ? `${deviceText(device)} · ${deviceTitle(device)}` : '');
+    const text = device ? deviceText(device) : undefined;
+    $device.attr(
+      'title',
+      device && text ? `${text.text}${text.suffix} · ${deviceTitle(device)}` : '',
+    );
   }
 
   $rowFamily.insertBefore(options.before);

@@ -2,17 +2,12 @@
 // automations), fed by the account like the device picker, before the first deploy too.
 // Picking fills the id field (as literal text) and keeps the name and family for the label.
 
-import type {
-  AdminQuestion,
-  AutomationSummary,
-  FamilySummary,
-  SceneSummary,
-} from '../../lib/shared/admin-api';
+import type { AdminQuestion, AutomationSummary, SceneSummary } from '../../lib/shared/admin-api';
 import { requestForAccountField } from '../account-requests';
 import { showInfo, showProblem } from '../feedback';
 import { input, literal, setLiteral } from '../fields';
 import { t, tCount } from '../i18n';
-import { optionText } from '../option-text';
+import { familyRow, readFamilies } from './family';
 import { appendOption, pickerLine, pickerRow, placeholderOption } from './row';
 
 /** What one kind of item (scene, automation) needs said and read. */
@@ -27,8 +22,8 @@ interface ItemKind<T> {
   texts: { label: string; pick: string; none: string; found: string; listed: string };
   id(item: T): string;
   name(item: T): string;
-  /** The option's text: the name and what is worth knowing at a glance. */
-  describe(item: T): string;
+  /** What is worth knowing at a glance, after the name in the option (kept when it is cut). */
+  mark(item: T): string;
 }
 
 export interface FamilyItemPickerOptions {
@@ -64,7 +59,7 @@ const SCENES: ItemKind<SceneSummary> = {
   },
   id: (s) => s.sceneId,
   name: (s) => s.name,
-  describe: (s) => optionText(s.name || s.sceneId, s.devicesLeft ? ` ⚠ ${t('devicesLeft')}` : ''),
+  mark: (s) => (s.devicesLeft ? ` ⚠ ${t('devicesLeft')}` : ''),
 };
 
 const AUTOMATIONS: ItemKind<AutomationSummary> = {
@@ -79,7 +74,7 @@ const AUTOMATIONS: ItemKind<AutomationSummary> = {
   },
   id: (a) => a.automationId,
   name: (a) => a.name,
-  describe: (a) => optionText(a.name || a.automationId, ` (${t(a.enabled ? 'on' : 'off')})`),
+  mark: (a) => ` (${t(a.enabled ? 'on' : 'off')})`,
 };
 
 function familyItemPicker<T>(
@@ -87,15 +82,11 @@ function familyItemPicker<T>(
   options: FamilyItemPickerOptions,
 ): FamilyItemPicker {
   const $account = $('#node-input-account');
-  const $rowFamily = pickerRow('fa-home', 'family', `node-input-iotx-${kind.question}-family`);
-  const $family = $(`<select id="node-input-iotx-${kind.question}-family"></select>`).appendTo(
-    $rowFamily,
-  );
-  const $refresh = $(
-    '<button type="button" class="red-ui-button"><i class="fa fa-refresh"></i></button>',
-  )
-    .attr('title', t('refresh'))
-    .appendTo($rowFamily);
+  const {
+    $row: $rowFamily,
+    $family,
+    $refresh,
+  } = familyRow(`node-input-iotx-${kind.question}-family`);
   const $rowItem = pickerRow(kind.icon, kind.texts.label, `node-input-iotx-${kind.question}`);
   const $item = $(`<select id="node-input-iotx-${kind.question}"></select>`).appendTo($rowItem);
   const $line = pickerLine();
@@ -124,30 +115,21 @@ function familyItemPicker<T>(
 
   function loadFamilies(): void {
     const mine = ++generation;
-    placeholderOption($family, 'loading');
     placeholderOption($item, kind.texts.pick);
-    showInfo($line, '');
     count = undefined;
-    requestForAccountField<FamilySummary[]>($account, 'families', {}, (error, families) => {
-      if (mine !== generation) return;
-      if (error || !families) {
-        placeholderOption($family, 'unavailable');
-        placeholderOption($item, 'unavailable');
-        if (error) showProblem($line, error);
-        return;
-      }
-      $family.empty();
-      if (families.length === 0) {
-        placeholderOption($item, 'unavailable');
-        return placeholderOption($family, 'noFamilies');
-      }
-      for (const f of families) {
-        appendOption($family, f.familyId, f.name);
-      }
-      // Reopened: the family of the item picked before.
-      const saved = savedFamily();
-      if (families.some((f) => f.familyId === saved)) $family.val(saved);
-      loadItems();
+    readFamilies({
+      $account,
+      $family,
+      $items: $item,
+      $line,
+      current: () => mine === generation,
+      loaded(families) {
+        if (families.length === 0) return placeholderOption($item, 'unavailable');
+        // Reopened: the family of the item picked before.
+        const saved = savedFamily();
+        if (families.some((f) => f.familyId === saved)) $family.val(saved);
+        loadItems();
+      },
     });
   }
 
@@ -167,7 +149,9 @@ function familyItemPicker<T>(
       items = list;
       placeholderOption($item, list.length ? kind.texts.pick : kind.texts.none);
       list.forEach((item, i) => {
-        appendOption($item, String(i), kind.describe(item), kind.name(item) || kind.id(item));
+        appendOption($item, String(i), kind.name(item) || kind.id(item), {
+          suffix: kind.mark(item),
+        });
       });
       const current = literal(options.idField);
       list.forEach((item, i) => {

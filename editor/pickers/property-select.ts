@@ -31,12 +31,9 @@ export function propertySelect(options: PropertySelectOptions): { refresh: () =>
     properties = list;
     placeholderOption($select, list.length ? 'pickProperty' : emptyKey);
     list.forEach((p, i) => {
-      appendOption(
-        $select,
-        String(i),
-        p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id,
-        (p.desc ? `${p.desc} — ` : '') + describeDefine(p.define),
-      );
+      appendOption($select, String(i), p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id, {
+        title: (p.desc ? `${p.desc} — ` : '') + describeDefine(p.define),
+      });
     });
     const current = literal(field);
     list.forEach((p, i) => {

@@ -2,7 +2,7 @@
 
 import type { Choice } from '../home-choices';
 import { t } from '../i18n';
-import { optionText } from '../option-text';
+import { optionText, type TextWidth } from '../option-text';
 
 /** A form row labelled with an icon and an `editor.*` text, for the control `id`. */
 export function pickerRow(icon: string, labelKey: string, id: string): JQuery {
@@ -25,14 +25,55 @@ export function placeholderOption($select: JQuery, key: string): void {
   $select.empty().append($('<option value=""></option>').text(t(key)));
 }
 
+/** What is drawn around an option's text in a select (padding, border, arrow), by select. */
+const selectChrome = new WeakMap<HTMLSelectElement, number>();
+let canvas: CanvasRenderingContext2D | null | undefined;
+
 /**
- * Appends an option to `$parent` (a select or an optgroup) showing `text` (already fitted by
- * {@link optionText}, or fitted here); its tooltip is `title`, or the whole text when cut.
+ * How `select` measures an option's text and the room it has, in pixels, as it is laid out
+ * now; undefined while it is not (a hidden row), when the half-width estimate stands in.
  */
-export function appendOption($parent: JQuery, value: string, text: string, title?: string): JQuery {
-  const shown = optionText(text);
+function roomIn(select: HTMLSelectElement): { width: TextWidth; room: number } | undefined {
+  const has = select.getBoundingClientRect().width;
+  if (!has) return undefined;
+  canvas ??= document.createElement('canvas').getContext('2d');
+  const context = canvas;
+  if (!context) return undefined;
+  let chrome = selectChrome.get(select);
+  if (chrome === undefined) {
+    // A copy with one empty option, sized to it: the select's width without any text.
+    const copy = select.cloneNode(false) as HTMLSelectElement;
+    copy.removeAttribute('id');
+    copy.appendChild(document.createElement('option'));
+    copy.style.cssText +=
+      ';position:absolute;visibility:hidden;width:auto;min-width:0;max-width:none;flex:none';
+    select.parentElement?.appendChild(copy);
+    chrome = copy.getBoundingClientRect().width;
+    copy.remove();
+    selectChrome.set(select, chrome);
+  }
+  const style = getComputedStyle(select);
+  context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  // A pixel to spare: the browser rounds the text's width up.
+  return { width: (text) => context.measureText(text).width, room: has - chrome - 1 };
+}
+
+/**
+ * Appends an option to `$parent` (a select or an optgroup of one) showing `text`, cut to what
+ * the select shows, then `suffix` whole; its tooltip is `title`, or the whole text when cut.
+ */
+export function appendOption(
+  $parent: JQuery,
+  value: string,
+  text: string,
+  more: { suffix?: string; title?: string } = {},
+): JQuery {
+  const select = $parent.closest('select')[0] as HTMLSelectElement | undefined;
+  const measured = select ? roomIn(select) : undefined;
+  const whole = text + (more.suffix ?? '');
+  const shown = optionText(text, more.suffix, measured?.width, measured?.room);
   const $option = $('<option></option>').val(value).text(shown);
-  const tooltip = title ?? (shown === text ? '' : text);
+  const tooltip = more.title ?? (shown === whole ? '' : whole);
   if (tooltip) $option.attr('title', tooltip);
   return $option.appendTo($parent);
 }

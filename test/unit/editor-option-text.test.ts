@@ -2,7 +2,7 @@
 // default dialog width, CJK characters counted double, a suffix kept whole.
 
 import assert from 'node:assert/strict';
-import { OPTION_WIDTH, optionText } from '../../editor/option-text';
+import { halfWidths, OPTION_WIDTH, optionText } from '../../editor/option-text';
 
 describe('editor option text', function () {
   it('leaves a text that fits as it is, with its suffix', function () {
@@ -22,8 +22,24 @@ describe('editor option text', function () {
     const name = '开门亮灯 Door opens after sunset';
     const cut = optionText(name, ' (已开启)');
     assert.ok(cut.endsWith('… (已开启)'), cut);
-    const width = [...cut].reduce((sum, c) => sum + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+    const width = halfWidths(cut);
     assert.ok(width <= OPTION_WIDTH, `${cut} is ${width} wide`);
     assert.ok(width >= OPTION_WIDTH - 1, `${cut} is cut more than it needs (${width})`);
+  });
+
+  it('measures with the width it is given, in the room it is given (the page: pixels)', function () {
+    const pixels = (text: string): number => [...text].length * 7;
+    assert.equal(optionText('living_lamp', ' (online)', pixels, 140), 'living_lamp (online)');
+    const cut = optionText('the lamp in the living room', ' (online)', pixels, 140);
+    // 20 characters: ten of the text, the ellipsis, the nine of the suffix.
+    assert.equal(cut, 'the lamp i… (online)');
+    assert.ok(pixels(cut) <= 140);
+  });
+
+  it('keeps a suffix wider than the room, with nothing of the text', function () {
+    assert.equal(
+      optionText('lamp', ' (a very long state indeed)', halfWidths, 10),
+      '… (a very long state indeed)',
+    );
   });
 });
