@@ -47,6 +47,9 @@ const DEMO_EXAMPLES = [
   '09 - React to the doorbell at once.json',
   '10 - Good night from a button.json',
   '11 - Holiday mode.json',
+  '12 - Tell me when a device joins the home.json',
+  '13 - The home, room by room.json',
+  '14 - All the lamps off at midnight.json',
   '02 - Temperature of the last day on a chart.json',
 ];
 
