@@ -21,6 +21,9 @@ export const home = {
     showAbsentAsRuntime(node, 'iot-explorer-home');
     const text = (key: string, params?: Record<string, string | number>): string =>
       node._(`iot-explorer-home.${key}`, params);
+    // "1 device", "2 devices": the editor's i18next differs between Node-RED's lines in plurals.
+    const counted = (key: string, count: number): string =>
+      text(count === 1 ? `${key}One` : key, { count });
     const $family = input('familyId');
     const $room = input('roomId');
     const $product = input('productId');
@@ -59,8 +62,8 @@ export const home = {
         showInfo(
           $line,
           text('found', {
-            devices: data.devices.length,
-            families: data.families.length,
+            devices: counted('foundDevices', data.devices.length),
+            families: counted('foundFamilies', data.families.length),
             shared: shared.length,
           }) + (shared.length ? ` (${shared.map(recordLabel).join(', ')})` : ''),
           true,
