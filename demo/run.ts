@@ -50,6 +50,7 @@ const DEMO_EXAMPLES = [
   '12 - Tell me when a device joins the home.json',
   '13 - The home, room by room.json',
   '14 - All the lamps off at midnight.json',
+  '15 - Yesterday in numbers.json',
   '02 - Temperature of the last day on a chart.json',
 ];
 

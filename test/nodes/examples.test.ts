@@ -205,4 +205,36 @@ describe('the example flows, run against the simulator', function () {
       ],
     );
   });
+
+  it("15: the last day's temperature as low, high and average; the lock's battery alerts of the week", async function () {
+    const flow = exampleFlow('15 - Yesterday in numbers.json', sim.tokenapiUrl);
+    await helper.load([...NODES, ...CORE], flow, credentials());
+    // What the simulator holds for the last 24 hours, read from its model.
+    const since = Date.now() - 24 * 3600 * 1000;
+    const values = sim.model.history
+      .propertyPoints('THSNS7J8K9/living_sensor', 'temperature')
+      .filter((p) => p.time >= since)
+      .map((p) => Number(p.value));
+    assert.ok(values.length > 100, `${values.length} points in the simulator's last day`);
+    const day = nextOn(named(flow, 'helper', 'the last day'));
+    helper.getNode(named(flow, 'inject', 'at deploy and 07:00')).receive({});
+    const numbers = (await day).payload as Record<string, number>;
+    assert.equal(numbers.points, values.length);
+    assert.equal(numbers.low, Math.min(...values));
+    assert.equal(numbers.high, Math.max(...values));
+    const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+    assert.ok(Math.abs(numbers.average - mean) <= 0.05, `average ${numbers.average}, mean ${mean}`);
+
+    const alerts = nextOn(named(flow, 'helper', 'alerts'));
+    helper.getNode(named(flow, 'inject', 'battery alerts this week')).receive({});
+    const events = (await alerts).payload as { eventId: string; data: { battery: number } }[];
+    // The fixture's two low_battery events, 2 days and 1 day ago, oldest first.
+    assert.deepEqual(
+      events.map((e) => [e.eventId, e.data.battery]),
+      [
+        ['low_battery', 19],
+        ['low_battery', 18],
+      ],
+    );
+  });
 });
