@@ -10,6 +10,12 @@
 /** The class of a dialog form laid out by these styles. */
 export const DIALOG_CLASS = 'iotx-dialog';
 
+/** The history dialog's form reading events, or a property; and its rows of each. */
+export const HISTORY_EVENTS_CLASS = 'iotx-history-events';
+export const HISTORY_PROPERTY_CLASS = 'iotx-history-properties';
+export const HISTORY_PROPERTY_ROW = 'iotx-history-property';
+const HISTORY_EVENT_ROW = 'iotx-history-event';
+
 const CSS = `
 /* The form's own width never widens the dialog: Node-RED opens a dialog at 500px, or wider when
    its content asks for more (a select as wide as its longest option would). */
@@ -52,6 +58,9 @@ const CSS = `
 .${DIALOG_CLASS} .form-row.iotx-nested > label:first-child + div {
   flex: 1 1 100%; margin: 8px 0 0 20px; }
 
+/* The history dialog shows the rows of what it reads only. */
+.${HISTORY_EVENTS_CLASS} .${HISTORY_PROPERTY_ROW}, .${HISTORY_PROPERTY_CLASS} .${HISTORY_EVENT_ROW} {
+  display: none !important; }
 /* A dialog with a Target shows the rows of its mode only (editor/selection.ts). The picker's
    line shows itself (an inline display) when it has news: hidden rows stay hidden. */
 .iotx-selection-filter .iotx-for-devices, .iotx-selection-devices .iotx-for-filter {

@@ -19,7 +19,14 @@ export interface PropertySelectOptions {
   productId: () => string;
 }
 
-export function propertySelect(options: PropertySelectOptions): { refresh: () => void } {
+export interface PropertySelect {
+  /** Reads the product's template again (the ProductId changed). */
+  refresh: () => void;
+  /** The picker's rows: its select and the line under it. */
+  rows: JQuery;
+}
+
+export function propertySelect(options: PropertySelectOptions): PropertySelect {
   const $account = $('#node-input-account');
   const field = options.field ?? 'property';
   const $row = pickerRow('fa-list', 'property', 'node-input-iotx-property');
@@ -75,5 +82,5 @@ export function propertySelect(options: PropertySelectOptions): { refresh: () =>
   });
   $account.on('change', template.reload);
   template.load();
-  return { refresh: template.load };
+  return { refresh: template.load, rows: $row.add($line) };
 }

@@ -5,7 +5,12 @@ import { deviceTargetFields, input, literal, showAbsentAsRuntime } from '../../e
 import { devicePicker } from '../../editor/pickers/device';
 import { propertySelect } from '../../editor/pickers/property-select';
 import { stored } from '../../editor/dialog-parts';
-import { markDialog } from '../../editor/style';
+import {
+  HISTORY_EVENTS_CLASS,
+  HISTORY_PROPERTY_CLASS,
+  HISTORY_PROPERTY_ROW,
+  markDialog,
+} from '../../editor/style';
 
 export const history = {
   label(node: RedEditorNode): string {
@@ -28,11 +33,16 @@ export const history = {
       productId: () => literal('productId'),
     });
     input('productId').on('change', properties.refresh);
+    // The rows of what is read: the form's class says which (editor/style.ts), so that the
+    // picker's line, which shows itself when it has news, stays hidden with its rows.
+    properties.rows.addClass(HISTORY_PROPERTY_ROW);
+    const $form = input('kind').closest('form');
     input('kind')
       .on('change', () => {
         const events = input('kind').val() === 'event';
-        $('.iotx-history-property').toggle(!events);
-        $('.iotx-history-event').toggle(events);
+        $form
+          .toggleClass(HISTORY_EVENTS_CLASS, events)
+          .toggleClass(HISTORY_PROPERTY_CLASS, !events);
       })
       .trigger('change');
   },
