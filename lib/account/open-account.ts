@@ -157,6 +157,7 @@ export function openAccount(options: AccountOptions): OpenAccount {
       api: client,
       pushes: push,
       refreshMinutes: settings.homeRefreshMinutes,
+      readForNames: settings.deviceNames === 'home',
       accountName: name,
       onRefreshFailed: (err, stale) =>
         reports.warn(

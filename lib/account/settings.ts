@@ -7,6 +7,9 @@ import type { SignInSetting } from '../shared/account';
 export type AuthMode = 'token' | 'signin';
 
 /** The settings an account runs with, complete and typed (its secrets are credentials). */
+/** Where messages' device names come from (the account's Device names setting). */
+export type DeviceNames = 'home' | 'ids';
+
 export interface AccountSettings {
   /** For messages: the account's name, else its node id. */
   name: string;
@@ -22,6 +25,12 @@ export interface AccountSettings {
   homeRefreshMinutes: number;
   /** Devices a selection (control, call action, watch) works on at most. */
   maxSelection: number;
+  /**
+   * Where a message's device names come from: `home` reads the account's home once, in the
+   * background, when a call first meets a device it does not know; `ids` never reads it for
+   * names (the names come once something else reads the home).
+   */
+  deviceNames: DeviceNames;
   /** The sign-in settings, blanks as the sign-in reads them ('' appapi: from the endpoint). */
   signIn: {
     appKey: string;

@@ -43,6 +43,11 @@ export interface HomeModelOptions {
   retryMs?: number;
   /** Least time between refreshes asked for by refused reads; default {@link MIN_HOME_REFRESH_GAP_MS}. */
   minRefreshGapMs?: number;
+  /**
+   * A record asked for a device the home does not know starts the home's first read, in the
+   * background (once per account): the account's Device names `home`. Default false.
+   */
+  readForNames?: boolean;
   /** The account's name, for errors. */
   accountName?: string;
   /** Told each failed refresh (already free of secrets): the account node logs it. */
@@ -163,14 +168,16 @@ export class HomeModel {
   }
 
   /**
-   * The device's record if the home knows it, else one with its ids only: never waits, and
-   * never starts a read of the home.
+   * The device's record if the home knows it, else one with its ids only: never waits. With
+   * `readForNames`, the first such record starts the home's first read in the background (once
+   * per account), so that later messages have names; without it the names come once something
+   * else reads the home (a home node, a selection, the panel, a watch's device feed).
    */
   recordFor(productId: string, deviceName: string): DeviceRecord {
     const known = this.records.get(DeviceId.format({ productId, deviceName }));
-    // A call never reads the home for its names: they come once something else has read it (the
-    // home node, a selection, the panel, a watch's device feed); until then, the ids alone.
-    return known ?? bareRecord(productId, deviceName);
+    if (known) return known;
+    if (this.options.readForNames) this.ensureLoaded();
+    return bareRecord(productId, deviceName);
   }
 
   /** The devices a filter matches now (the home read first if it never was). */

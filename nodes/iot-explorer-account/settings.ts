@@ -9,7 +9,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type SignInSetting,
 } from '../../lib/shared/account';
-import type { AccountSettings, AuthMode } from '../../lib/account/settings';
+import type { AccountSettings, AuthMode, DeviceNames } from '../../lib/account/settings';
 import { parseExpireAt } from '../../lib/shared/expire-at';
 import { DEFAULT_HOME_REFRESH_MINUTES, DEFAULT_MAX_SELECTION } from '../../lib/shared/home';
 import {
@@ -41,6 +41,8 @@ export const ABSENT = {
   homeRefreshMinutes: DEFAULT_HOME_REFRESH_MINUTES,
   /** A selection (control, call action) acts on at most this many devices; absent before selections: 50. */
   maxSelection: DEFAULT_MAX_SELECTION,
+  /** Absent before the setting: the home is read once for the messages' device names. */
+  deviceNames: 'home',
 } as const satisfies AbsentMeans;
 
 /** The account's stored properties (its secrets are credentials, not here). */
@@ -65,10 +67,12 @@ export interface StoredAccount extends StoredVersion, Partial<Record<SignInSetti
   homeRefreshMinutes?: string | number;
   /** Devices a selection acts on at most; absent before selections: 50. */
   maxSelection?: string | number;
+  /** 'home' (read the home once for names) or 'ids'; absent before the setting: 'home'. */
+  deviceNames?: string;
 }
 
 // What the account runs with is the account's own type (lib/account/): it owns its settings.
-export type { AccountSettings, AuthMode } from '../../lib/account/settings';
+export type { AccountSettings, AuthMode, DeviceNames } from '../../lib/account/settings';
 
 export function migrateAccount(stored: StoredAccount): AccountSettings {
   const saved = upgrade(stored, VERSION);
@@ -92,6 +96,7 @@ export function migrateAccount(stored: StoredAccount): AccountSettings {
     pushUrl: trimmed(saved.pushUrl) || ABSENT.pushUrl,
     homeRefreshMinutes: count(saved.homeRefreshMinutes, 1, ABSENT.homeRefreshMinutes),
     maxSelection: count(saved.maxSelection, 1, ABSENT.maxSelection),
+    deviceNames: choice<DeviceNames>(saved.deviceNames, ['home', 'ids'], ABSENT.deviceNames),
     signIn: {
       appKey: trimmed(saved.appKey),
       loginType: choice(saved.loginType, ['phone', 'email'], ABSENT.loginType),

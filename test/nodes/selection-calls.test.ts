@@ -10,7 +10,7 @@ import type { DeviceResult, SkippedDevice } from '../../lib/node/selection';
 import type { DeviceRecord } from '../../lib/shared/home';
 import type { Simulator } from '../../simulator';
 import { trackDone } from '../support/done-tracker';
-import { FAST_PUSH_SETTINGS } from '../support/push';
+import { FAST_PUSH_SETTINGS, until } from '../support/push';
 import {
   call,
   collectOutcomes,
@@ -307,29 +307,55 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
       ],
     ];
     for (const [type, props] of nodes) {
-      it(`${type}: ids at once (the call never waits for the home), then alias and room`, async function () {
-        await load(deviceFlow(sim.tokenapiUrl, type, props, { homeRefreshMinutes: 60 }));
+      it(`${type}: ids at once (the call never waits for the home), then alias and room (Device names: read the home once)`, async function () {
+        // The account's default: its home is read once, in the background, for the names.
+        const flow = deviceFlow(sim.tokenapiUrl, type, props, {
+          homeRefreshMinutes: 60,
+          deviceNames: undefined,
+        });
+        await load(flow);
         const id = `${String(props.productId)}/${String(props.deviceName)}`;
         const first = await call({});
         assert.equal(first.error, undefined, first.error && JSON.stringify(first.error.error));
         assert.equal(first.output!.iotexplorer.device.deviceId, id);
-        // A call never reads the home: its names come once something reads it (here the account's
-        // home itself, as a home node, a selection or the panel would).
-        assert.equal(sim.httpCallsByAction.AppGetFamilyList ?? 0, 0);
-        const account = getAccount(
-          { nodes: { getNode: (nodeId) => helper.getNode(nodeId) } },
-          'acc',
-        );
-        assert.ok(account?.home, 'the account has its home');
-        await account.home.snapshot();
+        // The first call started the home's read in the background: once, for the account.
+        await until(() => (sim.httpCallsByAction.AppGetDeviceStatuses ?? 0) >= 1, 'the home read');
+        await new Promise((resolve) => setTimeout(resolve, 200));
         const second = await call({});
         const device = second.output!.iotexplorer.device as DeviceRecord;
         assert.equal(device.deviceId, id);
         assert.equal(typeof device.alias, 'string');
         assert.equal(device.roomId, 'r_living');
         assert.equal(device.familyId, 'f_demo_home');
-        assert.equal(sim.httpCallsByAction.AppGetFamilyList, 1);
+        await call({});
+        assert.equal(
+          sim.httpCallsByAction.AppGetFamilyList,
+          1,
+          'the home read once for three calls',
+        );
       });
     }
+
+    it('iot-explorer-action: with Device names "ids only", a call never reads the home; names once something does', async function () {
+      const [type, props] = nodes[3];
+      await load(deviceFlow(sim.tokenapiUrl, type, props, { deviceNames: 'ids' }));
+      const id = `${String(props.productId)}/${String(props.deviceName)}`;
+      const first = await call({});
+      assert.equal(first.error, undefined, first.error && JSON.stringify(first.error.error));
+      assert.equal(first.output!.iotexplorer.device.deviceId, id);
+      assert.equal(first.output!.iotexplorer.device.alias, null);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(sim.httpCallsByAction.AppGetFamilyList ?? 0, 0);
+      // Something else reads the home (as a home node, a selection or the panel would).
+      const account = getAccount({ nodes: { getNode: (nodeId) => helper.getNode(nodeId) } }, 'acc');
+      assert.ok(account?.home, 'the account has its home');
+      await account.home.snapshot();
+      const second = await call({});
+      const device = second.output!.iotexplorer.device as DeviceRecord;
+      assert.equal(device.deviceId, id);
+      assert.equal(typeof device.alias, 'string');
+      assert.equal(device.roomId, 'r_living');
+      assert.equal(sim.httpCallsByAction.AppGetFamilyList, 1);
+    });
   });
 });

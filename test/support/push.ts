@@ -54,6 +54,8 @@ export function watchFlow(
       name: 'push account',
       endpoint,
       timeout: '5000',
+      // The push tests count the reads their watches make: no home read for names beside them.
+      deviceNames: 'ids',
       ...account,
     },
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },

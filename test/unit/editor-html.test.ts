@@ -184,6 +184,7 @@ describe('the nodes’ .html files', function () {
       'pushUrl',
       'homeRefreshMinutes',
       'maxSelection',
+      'deviceNames',
     ];
     for (const property of added) {
       assert.ok(property in account.defaults, property);

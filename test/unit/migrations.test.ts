@@ -49,6 +49,7 @@ const READINGS: {
     pushUrl: (s) => s.pushUrl,
     homeRefreshMinutes: (s) => s.homeRefreshMinutes,
     maxSelection: (s) => s.maxSelection,
+    deviceNames: (s) => s.deviceNames,
   },
   'iot-explorer-action': {
     productIdType: (s) => s.productId.type,
@@ -171,6 +172,8 @@ describe('node migrations', function () {
       homeRefreshMinutes: 10,
       // Saved before selections: a selection acts on at most 50 devices.
       maxSelection: 50,
+      // Saved before the setting: the home is read once for the messages' device names.
+      deviceNames: 'home',
       signIn: { appKey: '', loginType: 'phone', countryCode: '86', appapiEndpoint: '' },
     };
 
@@ -637,5 +640,12 @@ describe('selections (watch, control, call action: version 2)', function () {
     assert.equal(migrateAccount({ maxSelection: '12' }).maxSelection, 12);
     assert.equal(migrateAccount({ maxSelection: '0' }).maxSelection, 50);
     assert.equal(migrateAccount({ maxSelection: 'many' }).maxSelection, 50);
+  });
+
+  it("iot-explorer-account: deviceNames absent before the setting reads the home; 'ids' kept; a bad one reads as absent", function () {
+    assert.equal(migrateAccount({}).deviceNames, 'home');
+    assert.equal(migrateAccount({ deviceNames: 'ids' }).deviceNames, 'ids');
+    assert.equal(migrateAccount({ deviceNames: 'home' }).deviceNames, 'home');
+    assert.equal(migrateAccount({ deviceNames: 'names' }).deviceNames, 'home');
   });
 });
