@@ -3,6 +3,8 @@
 // and on demand, and by the device feed's pushes for the devices someone subscribes to.
 
 import type { CallOptions, PropertyReading } from '../api/client';
+import type { CallLane } from '../api/contracts';
+import { SideLane } from '../api/flow-control';
 import { abortable } from '../api/template-cache';
 import { IotExplorerError, LocalErrorCode } from '../errors/errors';
 import type { PushSource } from '../push/push-connection';
@@ -31,6 +33,13 @@ export const DEFAULT_HOME_RETRY_MS = 30_000;
  * on every call.
  */
 export const MIN_HOME_REFRESH_GAP_MS = 30_000;
+
+/**
+ * The background reads' own lane: 2 calls at once (a read asks each family's rooms and devices
+ * together), and room for every list of a large home to wait (2 per family and the shared list).
+ */
+export const HOME_LANE_IN_FLIGHT = 2;
+export const HOME_LANE_QUEUE = 64;
 
 export interface HomeModelOptions {
   /** The account's API client: the home's lists and the devices' reads. */
@@ -85,6 +94,22 @@ export class HomeModel {
   readonly feed: DeviceFeed;
   readonly stats: HomeModelStats = { reads: 0, failedReads: 0 };
   private readonly controller = new AbortController();
+  /**
+   * The lane of the reads nobody waits for (the first read started for names, the scheduled
+   * refreshes): beside the account's flow control, so that they never take a flow's place in
+   * its queue, nor fill it. Reads a node waits for (a selection, a home node) are the flows'.
+   */
+  private readonly backgroundLane: CallLane = new SideLane({
+    maxInFlight: HOME_LANE_IN_FLIGHT,
+    maxQueue: HOME_LANE_QUEUE,
+    full: () =>
+      new IotExplorerError({
+        code: LocalErrorCode.QueueFull,
+        key: 'queueFull',
+        params: { maxInFlight: HOME_LANE_IN_FLIGHT, maxQueue: HOME_LANE_QUEUE },
+        notSent: true,
+      }),
+  });
   private readonly refreshMs: number;
   private readonly retryMs: number;
   private readonly minGapMs: number;
@@ -257,19 +282,22 @@ export class HomeModel {
   }
 
   private background(): void {
-    this.refresh().catch(() => undefined);
+    this.refresh(this.backgroundLane).catch(() => undefined);
   }
 
-  /** One read in flight at a time: whoever asks meanwhile waits for it. */
-  private refresh(): Promise<void> {
+  /**
+   * One read in flight at a time: whoever asks meanwhile waits for it. `lane`: where its calls
+   * wait for their turn (the account's flow control when absent).
+   */
+  private refresh(lane?: CallLane): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
-    this.flight ??= this.readOnce().finally(() => {
+    this.flight ??= this.readOnce(lane).finally(() => {
       this.flight = undefined;
     });
     return this.flight;
   }
 
-  private async readOnce(): Promise<void> {
+  private async readOnce(lane: CallLane | undefined): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.stats.reads += 1;
@@ -277,6 +305,7 @@ export class HomeModel {
       const read = await readHome(this.options.api, {
         signal: this.controller.signal,
         knownProductNames: this.productNames,
+        lane,
       });
       if (this.closed) throw closedError();
       this.lastReadEnd = Date.now();

@@ -76,8 +76,12 @@ export class FakeHomeApi extends FakeReads implements HomeApi {
     return this.homeCalls.filter((a) => a === action).length;
   }
 
+  /** The lane each home list call came with (undefined: the account's flow control). */
+  readonly homeLanes: (CallOptions['lane'] | undefined)[] = [];
+
   private async step(action: HomeAction, options: CallOptions): Promise<void> {
     this.homeCalls.push(action);
+    this.homeLanes.push(options.lane);
     if (this.gate) await this.gate;
     if (options.signal?.aborted) {
       throw new IotExplorerError({ code: LocalErrorCode.Closed, key: 'closed' });

@@ -26,7 +26,10 @@ describe('home model (unit, through its seam)', function () {
     clock.restore();
   });
 
-  function make(api = new FakeHomeApi(), options: { refreshMinutes?: number } = {}) {
+  function make(
+    api = new FakeHomeApi(),
+    options: { refreshMinutes?: number; readForNames?: boolean } = {},
+  ) {
     const model = new HomeModel({ api, pushes: undefined, retryMs: 1000, ...options });
     models.push(model);
     return { api, model };
@@ -74,6 +77,28 @@ describe('home model (unit, through its seam)', function () {
     await model.snapshot();
     assert.equal(model.recordFor('LIGHT0A1B2', 'lamp').alias, 'Lamp');
     assert.equal(api.homeCount('AppGetFamilyList'), 1, 'a known record reads nothing');
+  });
+
+  it("with readForNames, the first unknown record starts one read, in a lane of its own; a read someone waits for is the flows'", async function () {
+    const { api, model } = make(undefined, { readForNames: true });
+    assert.equal(model.recordFor('LIGHT0A1B2', 'lamp').alias, null, 'the call never waits');
+    model.recordFor('LIGHT0A1B2', 'bed');
+    model.recordFor('LIGHT0A1B2', 'lamp');
+    await settle();
+    assert.equal(api.homeCount('AppGetFamilyList'), 1, 'one read for the account');
+    assert.ok(api.homeLanes.length > 0);
+    assert.ok(
+      api.homeLanes.every((lane) => lane !== undefined),
+      "the background read's calls go in its own lane, not the flows' queue",
+    );
+    assert.equal(model.recordFor('LIGHT0A1B2', 'lamp').alias, 'Lamp');
+
+    const waited = make();
+    await waited.model.snapshot();
+    assert.ok(
+      waited.api.homeLanes.every((lane) => lane === undefined),
+      "a read a node waits for is in the flows' queue",
+    );
   });
 
   it('reports the changes between complete reads: added, removed, renamed, moved, shared, unshared', async function () {
