@@ -7,7 +7,9 @@ import {
   DEMO_UNLOCK_SECRET,
   accountCredentials,
   demoFlows,
+  examplePath,
   prepareUserDir,
+  shippedExamples,
   startNodeRed,
   type NodeRedInstance,
 } from './launch';
@@ -33,26 +35,20 @@ import { prepareDemoFlows, type FlowNode, type PrepareResult } from './user-dir'
 const DEMO_TOKEN = 'demo-access-token';
 
 /**
- * The examples the demo deploys: those of the Import menu but MQTT (no broker here), and the
- * companion's chart (its read-only panel example is left out: the demo's own page has the panels).
+ * The examples the demo deploys: every one of the Import menu but those that need an MQTT broker
+ * (there is none here), and the companion's chart (its read-only panel example is left out: the
+ * demo's own page has the panels). Read from examples/, so a new example is deployed too.
  */
-const DEMO_EXAMPLES = [
-  '01 - Blink a lamp every minute.json',
-  '02 - Unlock the door from an HTTP endpoint.json',
-  '03 - Route errors by code.json',
-  '05 - Switch the lamp on at sunset.json',
-  '06 - Read the lock at night.json',
-  '07 - Watch devices.json',
-  '08 - Who is online.json',
-  '09 - React to the doorbell at once.json',
-  '10 - Good night from a button.json',
-  '11 - Holiday mode.json',
-  '12 - Tell me when a device joins the home.json',
-  '13 - The home, room by room.json',
-  '14 - All the lamps off at midnight.json',
-  '15 - Yesterday in numbers.json',
-  '02 - Temperature of the last day on a chart.json',
-];
+function demoExamples(): string[] {
+  const needsBroker = (file: string): boolean =>
+    (JSON.parse(fs.readFileSync(examplePath(file), 'utf8')) as FlowNode[]).some((node) =>
+      node.type.startsWith('mqtt'),
+    );
+  return [
+    ...shippedExamples().filter((file) => !needsBroker(file)),
+    '02 - Temperature of the last day on a chart.json',
+  ];
+}
 
 /** Ends the demo with a message and no stack trace. */
 class DemoStop extends Error {}
@@ -102,7 +98,7 @@ function demoSeed(endpoint: string): {
   flows: FlowNode[];
   credentials: Record<string, Record<string, unknown>>;
 } {
-  const examples = demoFlows(endpoint, DEMO_EXAMPLES);
+  const examples = demoFlows(endpoint, demoExamples());
   const flows = [...examples, ...(doorbellTab() as FlowNode[]), ...panelsTab(examples)];
   return { flows, credentials: accountCredentials(flows, DEMO_TOKEN) };
 }

@@ -53,9 +53,27 @@ function roomIn(select: HTMLSelectElement): { width: TextWidth; room: number } |
     selectChrome.set(select, chrome);
   }
   const style = getComputedStyle(select);
-  context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const width = (text: string): number => {
+    context.font = font; // the context is shared by every select
+    return context.measureText(text).width;
+  };
   // A pixel to spare: the browser rounds the text's width up.
-  return { width: (text) => context.measureText(text).width, room: has - chrome - 1 };
+  return { width, room: has - chrome - 1 };
+}
+
+/**
+ * Rooms measured during the task under way: a list filled option by option is measured once,
+ * not once per option (each reading after an append would lay the page out again).
+ */
+const roomsThisTask = new Map<HTMLSelectElement, ReturnType<typeof roomIn>>();
+
+function roomNow(select: HTMLSelectElement): ReturnType<typeof roomIn> {
+  if (!roomsThisTask.has(select)) {
+    if (roomsThisTask.size === 0) queueMicrotask(() => roomsThisTask.clear());
+    roomsThisTask.set(select, roomIn(select));
+  }
+  return roomsThisTask.get(select);
 }
 
 /**
@@ -69,7 +87,7 @@ export function appendOption(
   more: { suffix?: string; title?: string } = {},
 ): JQuery {
   const select = $parent.closest('select')[0] as HTMLSelectElement | undefined;
-  const measured = select ? roomIn(select) : undefined;
+  const measured = select ? roomNow(select) : undefined;
   const whole = text + (more.suffix ?? '');
   const shown = optionText(text, more.suffix, measured?.width, measured?.room);
   const $option = $('<option></option>').val(value).text(shown);
