@@ -149,6 +149,7 @@ describe('control and call action on a selection, in a Node-RED runtime', functi
     assert.equal(output, undefined);
     assert.equal(error!.error.code, 'IOTX_NO_MATCH');
     assert.match(error!.error.message, /r_no_such_room/);
+    assert.equal(sim.httpCallsByAction.AppControlDeviceData ?? 0, 0, 'nothing was sent');
   });
 
   it('a selection over the account’s maxSelection is IOTX_SELECTION_TOO_LARGE naming the max, nothing sent', async function () {
